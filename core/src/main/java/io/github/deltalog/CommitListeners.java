@@ -1,0 +1,68 @@
+package io.github.deltalog;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The subscribed commit listeners and the commits waiting to be told to them. Commits are queued under the
+ * commit lock (so the queue is in commit order) and handed out once visible, one dispatcher at a time.
+ */
+final class CommitListeners {
+    private static final System.Logger LOG = System.getLogger(CommitListeners.class.getName());
+
+    private record Pending(long commitTimestamp, List<Delta> deltas) {}
+
+    private final CopyOnWriteArrayList<CommitListener> listeners = new CopyOnWriteArrayList<>();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final ReentrantLock dispatching = new ReentrantLock();
+
+    Subscription add(CommitListener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    boolean isEmpty() {
+        return listeners.isEmpty();
+    }
+
+    /** Queues a commit; called under the commit lock. */
+    void enqueue(long commitTimestamp, List<Delta> deltas) {
+        synchronized (queue) {
+            queue.addLast(new Pending(commitTimestamp, deltas));
+        }
+    }
+
+    /** Tells the listeners about every queued commit at or below the watermark, in order. */
+    void dispatch(long watermark) {
+        dispatching.lock();
+        try {
+            while (true) {
+                Pending p;
+                synchronized (queue) {
+                    p = queue.peekFirst();
+                    if (p == null || p.commitTimestamp > watermark) {
+                        return;
+                    }
+                    queue.removeFirst();
+                }
+                for (CommitListener l : listeners) {
+                    try {
+                        l.onCommit(p.commitTimestamp, p.deltas);
+                    } catch (RuntimeException | Error e) {
+                        if (e instanceof VirtualMachineError vme) {
+                            throw vme;
+                        }
+                        LOG.log(
+                                System.Logger.Level.WARNING,
+                                "commit listener " + l + " failed at " + p.commitTimestamp + "; the commit stands",
+                                e);
+                    }
+                }
+            }
+        } finally {
+            dispatching.unlock();
+        }
+    }
+}

@@ -1,0 +1,441 @@
+package io.github.deltalog;
+
+import io.github.deltalog.store.DeltaKey;
+import io.github.deltalog.store.LogStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.MVStore;
+
+/**
+ * An embedded, durable log of row-level changes: record inserts, updates and deletes of the tables it
+ * tracks, read what changed after a position in O(log n + k), count in O(log n).
+ *
+ * <p>Every committed transaction gets a commit timestamp (microseconds since the epoch) that is strictly
+ * greater than every earlier one for the life of the log; it is both a time and a position. Readers see whole
+ * transactions only, up to the watermark {@link #lastCommitted()}.
+ *
+ * <p>Thread-safe: many threads may record and read at once. A {@link DeltaTransaction} belongs to one thread.
+ * Every failure is a {@link DeltaLogException} (or an argument exception) that names what was at fault, and
+ * leaves the log unchanged.
+ */
+public final class DeltaLog implements AutoCloseable {
+    /** The longest table name accepted, in chars. */
+    public static final int MAX_TABLE_NAME = 256;
+
+    private final LogStore store;
+    private final CommitListeners listeners = new CommitListeners();
+
+    DeltaLog(LogStore store) {
+        this.store = store;
+    }
+
+    /**
+     * Opens (or creates) a file-backed log with default options.
+     *
+     * @param path the log file
+     * @return the open log
+     * @throws DeltaLogException subclasses as for {@link DeltaLogBuilder#open()}
+     */
+    public static DeltaLog open(Path path) {
+        return builder().path(path).open();
+    }
+
+    /**
+     * Creates an empty log that lives in memory only.
+     *
+     * @return the open log
+     */
+    public static DeltaLog inMemory() {
+        return builder().inMemory().open();
+    }
+
+    /**
+     * Returns a builder for a log with non-default options.
+     *
+     * @return a new builder
+     */
+    public static DeltaLogBuilder builder() {
+        return new DeltaLogBuilder();
+    }
+
+    /**
+     * Keeps the log's maps inside an MVStore the application already uses, under a namespace, so that one
+     * {@code store.commit()} persists base rows and their deltas together. There is no journal: a commit of
+     * the log is in memory until the application commits the store. Closing the log leaves the store open.
+     *
+     * @param store the application's store
+     * @param namespace the prefix of the log's map names, not blank
+     * @return the attached log
+     */
+    public static DeltaLog attach(MVStore store, String namespace) {
+        Objects.requireNonNull(store, "store");
+        checkTableName(namespace);
+        return new DeltaLog(LogStore.attach(store, namespace, Clock.systemUTC()));
+    }
+
+    // ---- tables ----
+
+    /**
+     * Starts recording a table. Idempotent. Durable when it returns.
+     *
+     * @param table the table name: not blank, at most 256 chars
+     * @throws IllegalArgumentException if the name is blank or too long
+     * @throws ReadOnlyLogException if the log is read-only
+     */
+    public void track(String table) {
+        checkTableName(table);
+        store.setTracked(table, true);
+    }
+
+    /**
+     * Stops recording a table. Its existing deltas stay readable until purged. Idempotent.
+     *
+     * @param table the table name
+     * @throws ReadOnlyLogException if the log is read-only
+     */
+    public void untrack(String table) {
+        checkTableName(table);
+        store.setTracked(table, false);
+    }
+
+    /**
+     * Tells whether a table is tracked.
+     *
+     * @param table the table name
+     * @return true if changes of it can be recorded
+     */
+    public boolean isTracked(String table) {
+        checkOpen();
+        return table != null && store.isTracked(table);
+    }
+
+    /**
+     * Returns the tracked tables.
+     *
+     * @return their names, sorted
+     */
+    public List<String> trackedTables() {
+        checkOpen();
+        return Collections.unmodifiableList(store.trackedTables());
+    }
+
+    // ---- writing ----
+
+    /**
+     * Begins a transaction.
+     *
+     * @return a new transaction, owned by the calling thread
+     * @throws ReadOnlyLogException if the log is read-only
+     */
+    public DeltaTransaction begin() {
+        store.checkWritable("begin a transaction");
+        return new DeltaTransaction(this);
+    }
+
+    /**
+     * Records an insert as a transaction of its own.
+     *
+     * @param table a tracked table
+     * @param rowId the row
+     * @param after the new row image
+     * @return the commit timestamp
+     * @throws UntrackedTableException if the table is not tracked
+     */
+    public long recordInsert(String table, long rowId, Tuple after) {
+        try (DeltaTransaction tx = begin()) {
+            return tx.insert(table, rowId, after).commit();
+        }
+    }
+
+    /**
+     * Records an update as a transaction of its own (an update with equal images records nothing and returns
+     * the current watermark).
+     *
+     * @param table a tracked table
+     * @param rowId the row
+     * @param before the image before
+     * @param after the image after
+     * @return the commit timestamp
+     * @throws UntrackedTableException if the table is not tracked
+     */
+    public long recordUpdate(String table, long rowId, Tuple before, Tuple after) {
+        try (DeltaTransaction tx = begin()) {
+            return tx.update(table, rowId, before, after).commit();
+        }
+    }
+
+    /**
+     * Records a delete as a transaction of its own.
+     *
+     * @param table a tracked table
+     * @param rowId the row
+     * @param before the removed row image
+     * @return the commit timestamp
+     * @throws UntrackedTableException if the table is not tracked
+     */
+    public long recordDelete(String table, long rowId, Tuple before) {
+        try (DeltaTransaction tx = begin()) {
+            return tx.delete(table, rowId, before).commit();
+        }
+    }
+
+    /**
+     * Subscribes a listener to every later commit.
+     *
+     * @param listener the listener
+     * @return the handle that unsubscribes it
+     */
+    public Subscription subscribe(CommitListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        checkOpen();
+        return listeners.add(listener);
+    }
+
+    // ---- reading ----
+
+    /**
+     * Opens a cursor over a table's deltas committed after a position, up to the current watermark.
+     * O(log n) to open, O(1) per delta.
+     *
+     * @param table a table the log knows (tracked now or before)
+     * @param after exclusive lower bound: a commit timestamp already seen, or 0 for all
+     * @return a lazy cursor in (commitTimestamp, rowId) order; close it after use
+     * @throws UntrackedTableException if the log never knew the table
+     * @throws DeltasPurgedException if {@code after} is below {@link #oldestRetained()}
+     */
+    public DeltaCursor changesAfter(String table, long after) {
+        return changesAfter(table, after, Long.MAX_VALUE);
+    }
+
+    /**
+     * Opens a cursor over a table's deltas with {@code after < commitTimestamp <= upTo} (and at most the
+     * current watermark).
+     *
+     * @param table a table the log knows
+     * @param after exclusive lower bound
+     * @param upTo inclusive upper bound
+     * @return a lazy cursor; close it after use
+     * @throws UntrackedTableException if the log never knew the table
+     * @throws DeltasPurgedException if {@code after} is below {@link #oldestRetained()}
+     */
+    public DeltaCursor changesAfter(String table, long after, long upTo) {
+        int id = knownTableId(table);
+        long limit = Math.min(upTo, store.watermark());
+        checkRetained(table, after);
+        Cursor<DeltaKey, byte[]> c = store.range(id, after, limit);
+        return new DeltaCursor(store, table, c, limit);
+    }
+
+    /**
+     * Reads several tables' deltas after a position, all at one watermark, into one change set.
+     *
+     * @param tables tables the log knows
+     * @param after exclusive lower bound
+     * @return the deltas, ordered by commit timestamp, table, row; its {@link ChangeSet#watermark()} is the
+     *     position to read on from
+     * @throws UntrackedTableException if the log never knew one of the tables
+     * @throws DeltasPurgedException if {@code after} is below {@link #oldestRetained()}
+     */
+    public ChangeSet changesAfter(Collection<String> tables, long after) {
+        Objects.requireNonNull(tables, "tables");
+        long watermark = store.watermark();
+        List<Delta> all = new ArrayList<>();
+        for (String table : new LinkedHashSet<>(tables)) {
+            try (DeltaCursor c = changesAfter(table, after, watermark)) {
+                for (Delta d : c) {
+                    all.add(d);
+                }
+            }
+        }
+        all.sort(ChangeSet.ORDER);
+        return new ChangeSet(all, watermark);
+    }
+
+    /**
+     * Opens a cursor over a table's deltas committed at or after an instant (inclusive, microsecond
+     * precision).
+     *
+     * @param table a table the log knows
+     * @param since the earliest commit time to include
+     * @return a lazy cursor; close it after use
+     */
+    public DeltaCursor changesSince(String table, Instant since) {
+        Objects.requireNonNull(since, "since");
+        long micros = Math.multiplyExact(since.getEpochSecond(), 1_000_000L) + since.getNano() / 1_000;
+        return changesAfter(table, micros == Long.MIN_VALUE ? micros : micros - 1);
+    }
+
+    /**
+     * Counts a table's deltas after a position without decoding them. O(log n).
+     *
+     * @param table a table the log knows
+     * @param after exclusive lower bound
+     * @return the number of deltas up to the watermark
+     */
+    public long count(String table, long after) {
+        return count(table, after, Long.MAX_VALUE);
+    }
+
+    /**
+     * Counts a table's deltas with {@code after < commitTimestamp <= upTo}. O(log n), from two ranks in the
+     * counted B-tree.
+     *
+     * @param table a table the log knows
+     * @param after exclusive lower bound
+     * @param upTo inclusive upper bound
+     * @return the number of deltas
+     */
+    public long count(String table, long after, long upTo) {
+        int id = knownTableId(table);
+        checkRetained(table, after);
+        return store.count(id, after, Math.min(upTo, store.watermark()));
+    }
+
+    /**
+     * Counts every retained delta of every table. O(t log n) for t tables.
+     *
+     * @return the number of deltas up to the watermark
+     */
+    public long countAll() {
+        checkOpen();
+        long watermark = store.watermark();
+        long total = 0;
+        for (int id : store.tableIds()) {
+            total += store.count(id, Long.MIN_VALUE, watermark);
+        }
+        return total;
+    }
+
+    /** Returns the watermark: the highest commit timestamp whose transaction is fully visible (0 if none). */
+    public long lastCommitted() {
+        checkOpen();
+        return store.watermark();
+    }
+
+    /**
+     * Returns the low-water mark: reads that start below it throw {@link DeltasPurgedException}. 0 until a
+     * purge.
+     */
+    public long oldestRetained() {
+        checkOpen();
+        return store.lowWater();
+    }
+
+    /**
+     * Returns the log's current figures.
+     *
+     * @return a snapshot of file size, counts and positions
+     */
+    public LogStats stats() {
+        return new LogStats(
+                store.label(),
+                store.fileSize(),
+                trackedTables().size(),
+                countAll(),
+                store.watermark(),
+                store.lowWater(),
+                store.durability());
+    }
+
+    /**
+     * Writes everything committed so far into the store file and empties the journal, now rather than at the
+     * next background checkpoint. Commits are durable without it; it only shortens recovery.
+     */
+    public void checkpoint() {
+        store.checkpoint();
+    }
+
+    /** Tells whether the log was closed. */
+    public boolean isClosed() {
+        return store.isClosed();
+    }
+
+    /**
+     * Checkpoints and closes the log; later calls on it, its transactions and cursors throw
+     * {@link LogClosedException}. Idempotent.
+     */
+    @Override
+    public void close() {
+        store.close();
+    }
+
+    // ---- for transactions ----
+
+    int trackedTableId(String table) {
+        checkTableName(table);
+        int id = store.tableId(table);
+        if (id < 0) {
+            throw new UntrackedTableException("table '" + table + "' is not tracked: call track(\"" + table
+                    + "\") before recording changes into it");
+        }
+        store.checkTracked(id);
+        return id;
+    }
+
+    long commit(int[] tableIds, long[] rowIds, byte[][] values, String[] tables, DeltaOp[] ops) {
+        long ts = store.commit(tableIds, rowIds, values, tableIds.length, assigned -> {
+            if (!listeners.isEmpty()) {
+                List<Delta> deltas = new ArrayList<>(ops.length);
+                for (int i = 0; i < ops.length; i++) {
+                    deltas.add(new Delta(tables[i], rowIds[i], assigned, ops[i]));
+                }
+                listeners.enqueue(assigned, Collections.unmodifiableList(deltas));
+            }
+        });
+        if (!listeners.isEmpty()) {
+            listeners.dispatch(store.watermark());
+        }
+        return ts;
+    }
+
+    void checkOpen() {
+        if (store.isClosed()) {
+            throw new LogClosedException("log " + store.label() + " is closed");
+        }
+    }
+
+    private int knownTableId(String table) {
+        checkTableName(table);
+        checkOpen();
+        int id = store.tableId(table);
+        if (id < 0) {
+            throw new UntrackedTableException("table '" + table + "' is not known to log " + store.label());
+        }
+        return id;
+    }
+
+    private void checkRetained(String table, long after) {
+        long low = store.lowWater();
+        if (after < low) {
+            throw new DeltasPurgedException("changes of table '" + table + "' after " + after
+                    + " were purged: the oldest retained position is " + low);
+        }
+    }
+
+    private static void checkTableName(String table) {
+        Objects.requireNonNull(table, "table");
+        if (table.length() > MAX_TABLE_NAME) {
+            throw new IllegalArgumentException("table name of " + table.length() + " chars exceeds " + MAX_TABLE_NAME
+                    + ": '" + table.substring(0, 40) + "...'");
+        }
+        for (int i = 0; i < table.length(); i++) {
+            if (!Character.isWhitespace(table.charAt(i))) {
+                return;
+            }
+        }
+        throw new IllegalArgumentException("table name must not be blank: '" + table + "'");
+    }
+
+    @Override
+    public String toString() {
+        return "DeltaLog(" + store.label() + ")";
+    }
+}

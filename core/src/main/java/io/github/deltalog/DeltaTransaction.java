@@ -1,0 +1,171 @@
+package io.github.deltalog;
+
+import io.github.deltalog.merge.ChainRule;
+import io.github.deltalog.store.DeltaCodec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A set of changes committed atomically under one commit timestamp. Changes of one row inside a transaction
+ * collapse to their net effect as they are recorded (the merge rules), so the transaction holds at most one
+ * delta per row. Each change is validated and encoded when it is recorded: a bad change throws there and
+ * leaves the transaction as it was. Closing without {@link #commit()} rolls back. Belongs to one thread.
+ */
+public final class DeltaTransaction implements AutoCloseable {
+    private record RowKey(int tableId, long rowId) implements Comparable<RowKey> {
+        @Override
+        public int compareTo(RowKey o) {
+            int c = Integer.compare(tableId, o.tableId);
+            return c != 0 ? c : Long.compare(rowId, o.rowId);
+        }
+    }
+
+    private record Pending(String table, DeltaOp op, byte[] encoded) {}
+
+    private final DeltaLog log;
+    private final Map<RowKey, Pending> changes = new HashMap<>();
+    private boolean finished;
+
+    DeltaTransaction(DeltaLog log) {
+        this.log = log;
+    }
+
+    /**
+     * Records that a row was inserted.
+     *
+     * @param table a tracked table
+     * @param rowId the row
+     * @param after the new row image
+     * @return this transaction
+     * @throws UntrackedTableException if the table is not tracked
+     * @throws MergeConflictException if the row was already inserted or updated in this transaction
+     * @throws DeltaTooLargeException if the encoded change exceeds 16 MiB
+     */
+    public DeltaTransaction insert(String table, long rowId, Tuple after) {
+        return record(table, rowId, new DeltaOp.Insert(after));
+    }
+
+    /**
+     * Records that a row was updated.
+     *
+     * @param table a tracked table
+     * @param rowId the row
+     * @param before the row image before the change
+     * @param after the row image after the change
+     * @return this transaction
+     * @throws UntrackedTableException if the table is not tracked
+     * @throws MergeConflictException if the row was deleted earlier in this transaction
+     * @throws DeltaTooLargeException if the encoded change exceeds 16 MiB
+     */
+    public DeltaTransaction update(String table, long rowId, Tuple before, Tuple after) {
+        return record(table, rowId, new DeltaOp.Update(before, after));
+    }
+
+    /**
+     * Records that a row was deleted.
+     *
+     * @param table a tracked table
+     * @param rowId the row
+     * @param before the removed row image
+     * @return this transaction
+     * @throws UntrackedTableException if the table is not tracked
+     * @throws MergeConflictException if the row was deleted earlier in this transaction
+     * @throws DeltaTooLargeException if the encoded change exceeds 16 MiB
+     */
+    public DeltaTransaction delete(String table, long rowId, Tuple before) {
+        return record(table, rowId, new DeltaOp.Delete(before));
+    }
+
+    /**
+     * Records any change.
+     *
+     * @param table a tracked table
+     * @param rowId the row
+     * @param op the change
+     * @return this transaction
+     */
+    public DeltaTransaction record(String table, long rowId, DeltaOp op) {
+        checkActive();
+        int tableId = log.trackedTableId(table);
+        RowKey key = new RowKey(tableId, rowId);
+        Pending earlier = changes.get(key);
+        DeltaOp net = op;
+        if (earlier != null) {
+            if (ChainRule.conflicts(earlier.op, op)) {
+                throw new MergeConflictException(table, rowId, earlier.op, op);
+            }
+            net = ChainRule.combine(earlier.op, op);
+        }
+        if (ChainRule.isNoOp(net)) {
+            changes.remove(key);
+        } else {
+            changes.put(key, new Pending(table, net, DeltaCodec.encode(table, rowId, net)));
+        }
+        return this;
+    }
+
+    /** Returns how many rows this transaction changes (after collapsing). */
+    public int size() {
+        return changes.size();
+    }
+
+    /**
+     * Commits the transaction atomically: readers see all of its changes or none. An empty transaction writes
+     * nothing and returns the current watermark.
+     *
+     * @return the commit timestamp
+     * @throws UntrackedTableException if a table was untracked meanwhile; nothing is written
+     * @throws IllegalStateException if the transaction was already committed or rolled back
+     * @throws LogClosedException if the log is closed
+     */
+    public long commit() {
+        checkActive();
+        if (changes.isEmpty()) {
+            finished = true;
+            return log.lastCommitted();
+        }
+        List<RowKey> keys = new ArrayList<>(changes.keySet());
+        Collections.sort(keys);
+        int n = keys.size();
+        int[] tableIds = new int[n];
+        long[] rowIds = new long[n];
+        byte[][] values = new byte[n][];
+        String[] tables = new String[n];
+        DeltaOp[] ops = new DeltaOp[n];
+        for (int i = 0; i < n; i++) {
+            RowKey k = keys.get(i);
+            Pending p = changes.get(k);
+            tableIds[i] = k.tableId;
+            rowIds[i] = k.rowId;
+            values[i] = p.encoded;
+            tables[i] = p.table;
+            ops[i] = p.op;
+        }
+        long ts = log.commit(tableIds, rowIds, values, tables, ops);
+        finished = true;
+        changes.clear();
+        return ts;
+    }
+
+    /** Discards the transaction's changes. Idempotent; a no-op after commit. */
+    public void rollback() {
+        finished = true;
+        changes.clear();
+    }
+
+    /** Rolls back unless committed. */
+    @Override
+    public void close() {
+        rollback();
+    }
+
+    private void checkActive() {
+        if (finished) {
+            throw new IllegalStateException("transaction already committed or rolled back");
+        }
+        log.checkOpen();
+    }
+}

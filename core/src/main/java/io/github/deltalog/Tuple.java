@@ -1,0 +1,181 @@
+package io.github.deltalog;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * An immutable row image: an ordered list of values of the supported types.
+ *
+ * <p>Supported value types are {@code null}, {@link Boolean}, {@link Byte}, {@link Short}, {@link Integer},
+ * {@link Long}, {@link Float}, {@link Double}, {@link String}, {@code byte[]}, {@link BigDecimal},
+ * {@link BigInteger}, {@link UUID}, {@link Instant}, {@link LocalDate}, {@link LocalTime} and
+ * {@link LocalDateTime}. Tuples compare by content; {@code byte[]} values compare by their bytes, and
+ * {@code byte[]} values are copied on the way in and on the way out, so a tuple can never be changed.
+ */
+public final class Tuple {
+    // Not Set.of: core keeps to the API level of Android 8 (see README, Platforms).
+    private static final Set<Class<?>> SUPPORTED = new HashSet<>(Arrays.asList(
+            Boolean.class,
+            Byte.class,
+            Short.class,
+            Integer.class,
+            Long.class,
+            Float.class,
+            Double.class,
+            String.class,
+            byte[].class,
+            BigDecimal.class,
+            BigInteger.class,
+            UUID.class,
+            Instant.class,
+            LocalDate.class,
+            LocalTime.class,
+            LocalDateTime.class));
+
+    private static final Tuple EMPTY = new Tuple(new Object[0]);
+
+    private final Object[] values;
+    private int hash;
+
+    private Tuple(Object[] values) {
+        this.values = values;
+    }
+
+    /**
+     * Creates a tuple of the given values, in order. O(n) in the number of values.
+     *
+     * @param values the column values; {@code null} elements are allowed
+     * @return the tuple
+     * @throws IllegalArgumentException if a value has an unsupported type; the message names the type and
+     *     the position
+     * @throws NullPointerException if {@code values} itself is null
+     */
+    public static Tuple of(Object... values) {
+        Objects.requireNonNull(values, "values");
+        if (values.length == 0) {
+            return EMPTY;
+        }
+        Object[] copy = new Object[values.length];
+        for (int i = 0; i < values.length; i++) {
+            copy[i] = checked(values[i], i);
+        }
+        return new Tuple(copy);
+    }
+
+    /**
+     * Creates a tuple from a list of values, in order.
+     *
+     * @param values the column values; {@code null} elements are allowed
+     * @return the tuple
+     * @throws IllegalArgumentException if a value has an unsupported type
+     */
+    public static Tuple of(List<?> values) {
+        return of(values.toArray());
+    }
+
+    private static Object checked(Object value, int position) {
+        if (value == null) {
+            return null;
+        }
+        if (!SUPPORTED.contains(value.getClass())) {
+            throw new IllegalArgumentException("unsupported value type "
+                    + value.getClass().getName()
+                    + " at position " + position + " (supported: null, Boolean, Byte, Short, Integer, Long, Float,"
+                    + " Double, String, byte[], BigDecimal, BigInteger, UUID, Instant, LocalDate, LocalTime,"
+                    + " LocalDateTime)");
+        }
+        return value instanceof byte[] bytes ? bytes.clone() : value;
+    }
+
+    /**
+     * Tells whether a class is one of the supported value types.
+     *
+     * @param type the class to check
+     * @return true if values of exactly this class can be stored
+     */
+    public static boolean isSupportedType(Class<?> type) {
+        return SUPPORTED.contains(type);
+    }
+
+    /** Returns the number of values. O(1). */
+    public int size() {
+        return values.length;
+    }
+
+    /**
+     * Returns the value at a position; a {@code byte[]} value is returned as a copy.
+     *
+     * @param index the position, from 0
+     * @return the value, possibly null
+     * @throws IndexOutOfBoundsException if the position is outside the tuple
+     */
+    public Object get(int index) {
+        if (index < 0 || index >= values.length) {
+            throw new IndexOutOfBoundsException("index " + index + " outside a tuple of size " + values.length);
+        }
+        Object v = values[index];
+        return v instanceof byte[] bytes ? bytes.clone() : v;
+    }
+
+    /**
+     * Returns the values as an unmodifiable list ({@code byte[]} values copied). O(n).
+     *
+     * @return the values in order
+     */
+    public List<Object> values() {
+        List<Object> list = new ArrayList<>(values.length);
+        for (int i = 0; i < values.length; i++) {
+            list.add(get(i));
+        }
+        return Collections.unmodifiableList(list);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof Tuple other && Arrays.deepEquals(values, other.values));
+    }
+
+    @Override
+    public int hashCode() {
+        int h = hash;
+        if (h == 0) {
+            h = Arrays.deepHashCode(values);
+            hash = h;
+        }
+        return h;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            Object v = values[i];
+            if (v instanceof byte[] bytes) {
+                sb.append("0x");
+                for (byte b : bytes) {
+                    sb.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+                }
+            } else if (v instanceof String s) {
+                sb.append('\'').append(s).append('\'');
+            } else {
+                sb.append(v);
+            }
+        }
+        return sb.append(')').toString();
+    }
+}

@@ -1,0 +1,158 @@
+package io.github.deltalog.store;
+
+import com.esotericsoftware.kryo.kryo5.Kryo;
+import com.esotericsoftware.kryo.kryo5.KryoException;
+import com.esotericsoftware.kryo.kryo5.io.Input;
+import com.esotericsoftware.kryo.kryo5.io.Output;
+import io.github.deltalog.CorruptLogException;
+import io.github.deltalog.DeltaOp;
+import io.github.deltalog.DeltaTooLargeException;
+import java.util.zip.Checksum;
+
+/**
+ * Encodes a {@link DeltaOp} once into the bytes that go both to the journal and to the map, and decodes them
+ * back with every check the reader owes its caller.
+ *
+ * <p>Layout of a stored value: 4 bytes CRC-32C (big-endian) over the key fields and the rest of the value,
+ * 1 byte format version, then the Kryo encoding of the operation (class id, then its tuples). The checksum is
+ * filled in by {@link #seal} once the commit timestamp is known.
+ */
+public final class DeltaCodec {
+    /** The version byte of values written by this code. */
+    public static final byte VALUE_VERSION = 1;
+    /** The largest encoded delta accepted, in bytes (16 MiB). */
+    public static final int MAX_VALUE_BYTES = 16 * 1024 * 1024;
+
+    private static final int HEADER = 5;
+    private static final ThreadLocal<Worker> WORKERS = ThreadLocal.withInitial(Worker::new);
+
+    private DeltaCodec() {}
+
+    /** A Kryo instance and its buffers; Kryo is not thread-safe, so each thread has one. */
+    private static final class Worker {
+        final Kryo kryo = KryoRegistry.newKryo();
+        final Output output = new Output(256, MAX_VALUE_BYTES);
+        final Input input = new Input();
+        final byte[] keyBytes = new byte[20];
+    }
+
+    /**
+     * Encodes an operation, leaving the checksum unset. O(size of the images).
+     *
+     * @param table the table, for the error message
+     * @param rowId the row, for the error message
+     * @param op the operation
+     * @return the value bytes, to be {@linkplain #seal sealed} at commit
+     * @throws DeltaTooLargeException if the encoding exceeds {@link #MAX_VALUE_BYTES}
+     */
+    public static byte[] encode(String table, long rowId, DeltaOp op) {
+        Worker w = WORKERS.get();
+        Output out = w.output;
+        out.reset();
+        try {
+            out.writeInt(0);
+            out.writeByte(VALUE_VERSION);
+            w.kryo.writeClassAndObject(out, op);
+            return out.toBytes();
+        } catch (KryoException e) {
+            if (out.position() + 64 >= MAX_VALUE_BYTES
+                    || String.valueOf(e.getMessage()).contains("overflow")) {
+                throw new DeltaTooLargeException("delta of row " + rowId + " in table '" + table
+                        + "' exceeds the limit of " + MAX_VALUE_BYTES + " bytes encoded");
+            }
+            throw e;
+        } finally {
+            if (out.getBuffer().length > 64 * 1024) {
+                WORKERS.remove(); // do not keep a huge buffer alive per thread
+            }
+        }
+    }
+
+    /**
+     * Writes the checksum of a value under its key into its first four bytes.
+     *
+     * @param key the key the value is stored under
+     * @param value bytes made by {@link #encode}
+     */
+    public static void seal(DeltaKey key, byte[] value) {
+        int crc = checksum(key, value);
+        value[0] = (byte) (crc >>> 24);
+        value[1] = (byte) (crc >>> 16);
+        value[2] = (byte) (crc >>> 8);
+        value[3] = (byte) crc;
+    }
+
+    /**
+     * Checks and decodes a stored value.
+     *
+     * @param key the key it was stored under
+     * @param value the stored bytes
+     * @param where the table and file, for error messages
+     * @return the operation
+     * @throws CorruptLogException if the checksum, version or structure is wrong; the message names the table,
+     *     row, timestamp and file
+     */
+    public static DeltaOp decode(DeltaKey key, byte[] value, String where) {
+        if (value == null || value.length < HEADER) {
+            throw corrupt(key, where, "value too short", null);
+        }
+        int stored =
+                ((value[0] & 0xFF) << 24) | ((value[1] & 0xFF) << 16) | ((value[2] & 0xFF) << 8) | (value[3] & 0xFF);
+        if (stored != checksum(key, value)) {
+            throw corrupt(key, where, "checksum mismatch", null);
+        }
+        if (value[4] != VALUE_VERSION) {
+            throw corrupt(key, where, "unknown value version " + value[4], null);
+        }
+        Worker w = WORKERS.get();
+        Input in = w.input;
+        in.setBuffer(value, HEADER, value.length - HEADER);
+        try {
+            Object op = w.kryo.readClassAndObject(in);
+            if (!(op instanceof DeltaOp)) {
+                throw corrupt(key, where, "value is not a delta operation", null);
+            }
+            if (in.position() != value.length) {
+                throw corrupt(key, where, (value.length - in.position()) + " trailing bytes", null);
+            }
+            return (DeltaOp) op;
+        } catch (RuntimeException e) {
+            if (e instanceof CorruptLogException c) {
+                throw c;
+            }
+            throw corrupt(key, where, "undecodable value: " + e.getMessage(), e);
+        } finally {
+            in.setBuffer(w.keyBytes); // drop the reference to the value
+        }
+    }
+
+    private static int checksum(DeltaKey key, byte[] value) {
+        byte[] k = WORKERS.get().keyBytes;
+        putInt(k, 0, key.tableId());
+        putLong(k, 4, key.commitTimestamp());
+        putLong(k, 12, key.rowId());
+        Checksum c = Crc32c.threadLocal();
+        c.update(k, 0, k.length);
+        c.update(value, 4, value.length - 4);
+        return (int) c.getValue();
+    }
+
+    private static CorruptLogException corrupt(DeltaKey key, String where, String what, Throwable cause) {
+        return new CorruptLogException(
+                "corrupt delta of row " + key.rowId() + " at timestamp " + key.commitTimestamp() + " in " + where + ": "
+                        + what,
+                cause);
+    }
+
+    private static void putInt(byte[] b, int off, int v) {
+        b[off] = (byte) (v >>> 24);
+        b[off + 1] = (byte) (v >>> 16);
+        b[off + 2] = (byte) (v >>> 8);
+        b[off + 3] = (byte) v;
+    }
+
+    private static void putLong(byte[] b, int off, long v) {
+        putInt(b, off, (int) (v >>> 32));
+        putInt(b, off + 4, (int) v);
+    }
+}

@@ -1,0 +1,500 @@
+package io.github.deltalog.store;
+
+import io.github.deltalog.DeltaLogException;
+import io.github.deltalog.Durability;
+import io.github.deltalog.LogClosedException;
+import io.github.deltalog.ReadOnlyLogException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+
+/**
+ * The storage engine behind a {@code DeltaLog}: the MVStore maps, the commit path (timestamp, journal, map,
+ * watermark), recovery and checkpoints. Thread-safe; commits are serialised by one lock, reads are lock-free
+ * on MVStore snapshots.
+ */
+public final class LogStore implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(LogStore.class.getName());
+
+    private final MVStore store;
+    private final boolean ownsStore;
+    private final MVMap<DeltaKey, byte[]> deltas;
+    private final LogMeta meta;
+    private final Catalog catalog;
+    private final Journal journal;
+    private final Durability durability;
+    private final boolean readOnly;
+    private final String label;
+    private final java.nio.file.Path registered;
+    private final long checkpointBytes;
+    private final HybridClock clock;
+    private final ReentrantLock commitLock = new ReentrantLock();
+    private final Object checkpointMonitor = new Object();
+    private final JournalFiles.RecordBuilder record = new JournalFiles.RecordBuilder();
+    private final ScheduledExecutorService background;
+    private final AtomicBoolean checkpointQueued = new AtomicBoolean();
+
+    private volatile long watermark;
+    private volatile boolean closed;
+    /** The last timestamp whose deltas are in the map (may be above the watermark while SYNC waits). */
+    private long lastAppended;
+
+    private long checkpointed;
+    private boolean oldJournalPending;
+
+    private LogStore(Opened o, StoreOptions options) {
+        this.store = o.store();
+        this.ownsStore = o.owns();
+        this.label = o.label();
+        this.registered = o.registered();
+        this.readOnly = options.readOnly() || store.isReadOnly();
+        this.durability = options.durability();
+        this.checkpointBytes = options.checkpointBytes();
+        String prefix = o.namespace() == null ? "" : o.namespace() + ".";
+        this.deltas = store.openMap(
+                prefix + "deltas",
+                new MVMap.Builder<DeltaKey, byte[]>()
+                        .keyType(DeltaKeyType.INSTANCE)
+                        .valueType(org.h2.mvstore.type.ByteArrayDataType.INSTANCE));
+        this.meta = new LogMeta(store.openMap(prefix + "meta"), label, deltas.isEmpty());
+        this.catalog = new Catalog(store.openMap(prefix + "catalog"));
+        long last = recover(o);
+        this.watermark = last;
+        this.lastAppended = last;
+        this.checkpointed = last;
+        this.clock = new HybridClock(options.clock(), last);
+        if (o.journalPath() != null && !readOnly) {
+            checkpointNow(); // the replayed journal is now in the store; start from an empty one
+            this.journal = new Journal(o.journalPath(), o.journalKey(), durability);
+            this.background = startBackground(options);
+        } else {
+            this.journal = null;
+            this.background = null;
+        }
+    }
+
+    /**
+     * Opens (or creates) a file-backed or in-memory store and recovers it.
+     *
+     * @throws DeltaLogException subclasses for a locked, corrupt, encrypted or unknown-format file
+     */
+    public static LogStore open(StoreOptions options) {
+        Opened o = StoreOpener.open(options);
+        try {
+            return new LogStore(o, options);
+        } catch (RuntimeException e) {
+            o.abandon();
+            throw StoreOpener.translate(e, o.label());
+        }
+    }
+
+    /**
+     * Keeps the log's maps inside an application's MVStore, under a namespace. No journal: the application's
+     * {@code store.commit()} is the commit.
+     */
+    public static LogStore attach(MVStore store, String namespace, Clock clock) {
+        Opened o = new Opened(store, false, "store namespace '" + namespace + "'", null, null, null, namespace);
+        StoreOptions options = new StoreOptions(
+                null, null, false, Durability.COMMIT, clock, 16, store.isReadOnly(), 0, 0, Long.MAX_VALUE);
+        return new LogStore(o, options);
+    }
+
+    private long recover(Opened o) {
+        long last = Math.max(meta.checkpoint(), meta.lastCommitted());
+        if (o.journalPath() != null) {
+            JournalFiles.Visitor replay = (ts, keys, values) -> {
+                for (int i = 0; i < keys.length; i++) {
+                    deltas.put(keys[i], values[i]);
+                }
+            };
+            last = JournalFiles.replay(Journal.oldPath(o.journalPath()), o.journalKey(), last, replay);
+            last = JournalFiles.replay(o.journalPath(), o.journalKey(), last, replay);
+        }
+        // Remove what no journal record vouches for: deltas a store version caught mid-transaction.
+        for (int id : catalog.allIds()) {
+            removeAbove(id, last);
+        }
+        return last;
+    }
+
+    private void removeAbove(int tableId, long ts) {
+        if (ts == Long.MAX_VALUE) {
+            return;
+        }
+        List<DeltaKey> doomed = new ArrayList<>();
+        Cursor<DeltaKey, byte[]> c =
+                deltas.cursor(DeltaKey.first(tableId, ts + 1), DeltaKey.last(tableId, Long.MAX_VALUE), false);
+        while (c.hasNext()) {
+            doomed.add(c.next());
+        }
+        for (DeltaKey k : doomed) {
+            deltas.remove(k);
+        }
+        if (!doomed.isEmpty()) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "{0}: removed {1} deltas of table id {2} above {3} that no" + " journal record vouches for",
+                    label,
+                    doomed.size(),
+                    tableId,
+                    ts);
+        }
+    }
+
+    private ScheduledExecutorService startBackground(StoreOptions options) {
+        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "deltalog-checkpoint " + label);
+            t.setDaemon(true);
+            return t;
+        });
+        ex.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        if (durability == Durability.ASYNC) {
+            ex.scheduleWithFixedDelay(
+                    () -> guarded(journal::flush),
+                    options.journalFlushMillis(),
+                    options.journalFlushMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+        ex.scheduleWithFixedDelay(
+                () -> guarded(this::checkpoint),
+                options.checkpointMillis(),
+                options.checkpointMillis(),
+                TimeUnit.MILLISECONDS);
+        return ex;
+    }
+
+    private void guarded(Runnable task) {
+        try {
+            if (!closed) {
+                task.run();
+            }
+        } catch (RuntimeException e) {
+            if (!closed) {
+                LOG.log(System.Logger.Level.WARNING, label + ": background journal task failed; retrying", e);
+            }
+        }
+    }
+
+    // ---- catalog ----
+
+    /** Returns the id of a table ever known to the log, or -1. */
+    public int tableId(String table) {
+        return catalog.id(table);
+    }
+
+    /** Returns the name of a table id, or null if unknown. */
+    public String tableName(int tableId) {
+        return catalog.name(tableId);
+    }
+
+    /** Tells whether a table is tracked. */
+    public boolean isTracked(String table) {
+        return catalog.isTracked(table);
+    }
+
+    /** Returns the tracked tables, sorted by name. */
+    public List<String> trackedTables() {
+        return catalog.trackedTables();
+    }
+
+    /**
+     * Tracks or untracks a table and makes the change durable before returning (a checkpoint), so that journal
+     * replay always finds the tables its records name.
+     */
+    public void setTracked(String table, boolean on) {
+        checkWritable("change tracked tables");
+        commitLock.lock();
+        try {
+            checkOpen();
+            if (!catalog.setTracked(table, on)) {
+                return;
+            }
+            if (journal == null) {
+                return; // in memory, or attached: the application's commit persists it
+            }
+        } finally {
+            commitLock.unlock();
+        }
+        checkpoint();
+    }
+
+    /** Throws unless the table with this id is tracked. */
+    public void checkTracked(int tableId) {
+        catalog.checkTracked(tableId);
+    }
+
+    // ---- commit ----
+
+    /**
+     * Commits one transaction: assigns its timestamp, seals and journals its values, puts them into the map and
+     * publishes the new watermark. The keys are (tableIds[i], ts, rowIds[i]); they must be distinct.
+     *
+     * @param tableIds table of each delta
+     * @param rowIds row of each delta
+     * @param values encoded values from {@link DeltaCodec#encode}, sealed here
+     * @param count how many deltas of the arrays to commit
+     * @param onAssigned called under the commit lock with the timestamp, in commit order
+     * @return the commit timestamp
+     * @throws io.github.deltalog.UntrackedTableException if a table is no longer tracked; nothing is written
+     */
+    public long commit(int[] tableIds, long[] rowIds, byte[][] values, int count, LongConsumer onAssigned) {
+        checkWritable("commit");
+        long ts;
+        long seq = 0;
+        commitLock.lock();
+        try {
+            checkOpen();
+            for (int i = 0; i < count; i++) {
+                catalog.checkTracked(tableIds[i]);
+            }
+            ts = clock.next();
+            DeltaKey[] keys = new DeltaKey[count];
+            for (int i = 0; i < count; i++) {
+                keys[i] = new DeltaKey(tableIds[i], ts, rowIds[i]);
+                DeltaCodec.seal(keys[i], values[i]);
+            }
+            if (journal != null) {
+                record.startTransaction(ts, count);
+                for (int i = 0; i < count; i++) {
+                    record.addDelta(keys[i], values[i]);
+                }
+                seq = journal.append(record.finish(), 0, record.length());
+                record.trim();
+            }
+            putAll(keys, values, count);
+            if (journal == null && !ownsStore) {
+                meta.setLastCommitted(ts);
+            }
+            lastAppended = ts;
+            if (durability != Durability.SYNC || journal == null) {
+                watermark = ts;
+            }
+            onAssigned.accept(ts);
+        } finally {
+            commitLock.unlock();
+        }
+        if (journal != null) {
+            if (durability == Durability.SYNC) {
+                journal.syncTo(seq);
+                publish(ts);
+            }
+            if (journal.bytesSinceRotation() > checkpointBytes && checkpointQueued.compareAndSet(false, true)) {
+                background.execute(() -> {
+                    checkpointQueued.set(false);
+                    guarded(this::checkpoint);
+                });
+            }
+        }
+        return ts;
+    }
+
+    private void putAll(DeltaKey[] keys, byte[][] values, int count) {
+        int done = 0;
+        try {
+            for (; done < count; done++) {
+                deltas.put(keys[done], values[done]);
+            }
+        } catch (RuntimeException e) {
+            for (int i = 0; i < done; i++) {
+                deltas.remove(keys[i]);
+            }
+            throw new DeltaLogException("cannot store a transaction in " + label + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void publish(long ts) {
+        synchronized (checkpointMonitor) {
+            if (ts > watermark) {
+                watermark = ts;
+            }
+        }
+    }
+
+    // ---- checkpoint ----
+
+    /**
+     * Makes everything committed so far part of the store file and empties the journal. Runs in the
+     * background every checkpoint interval; callable any time.
+     */
+    public void checkpoint() {
+        if (journal == null) {
+            return;
+        }
+        synchronized (checkpointMonitor) {
+            long upTo;
+            commitLock.lock();
+            try {
+                checkOpen();
+                if (lastAppended == checkpointed && !oldJournalPending && !store.hasUnsavedChanges()) {
+                    return;
+                }
+                if (!oldJournalPending) {
+                    journal.rotate();
+                    oldJournalPending = true;
+                }
+                upTo = lastAppended;
+                meta.setCheckpoint(upTo);
+            } finally {
+                commitLock.unlock();
+            }
+            commitStore();
+            checkpointed = upTo;
+            journal.deleteOld();
+            oldJournalPending = false;
+        }
+    }
+
+    /** The checkpoint made at open, before the journal is (re)created: nothing runs concurrently yet. */
+    private void checkpointNow() {
+        meta.setCheckpoint(lastAppended);
+        commitStore();
+    }
+
+    private void commitStore() {
+        store.commit();
+        store.sync();
+    }
+
+    // ---- reads ----
+
+    /** Returns the highest commit timestamp whose transaction is fully visible. */
+    public long watermark() {
+        return watermark;
+    }
+
+    /**
+     * Opens a cursor over one table's deltas with {@code after < ts <= upTo}, on a snapshot of the map.
+     * O(log n) to position, O(1) per step.
+     */
+    public Cursor<DeltaKey, byte[]> range(int tableId, long after, long upTo) {
+        checkOpen();
+        long from = after == Long.MAX_VALUE ? Long.MAX_VALUE : after + 1;
+        if (upTo < from) {
+            // An empty range: a cursor from past the table's keys.
+            return deltas.cursor(
+                    DeltaKey.last(tableId, Long.MAX_VALUE), DeltaKey.first(tableId, Long.MIN_VALUE), false);
+        }
+        return deltas.cursor(DeltaKey.first(tableId, from), DeltaKey.last(tableId, upTo), false);
+    }
+
+    /** Counts one table's deltas with {@code after < ts <= upTo} from two ranks of the counted B-tree. O(log n). */
+    public long count(int tableId, long after, long upTo) {
+        checkOpen();
+        if (upTo <= after) {
+            return 0;
+        }
+        return rankAtOrBelow(DeltaKey.last(tableId, upTo)) - rankAtOrBelow(DeltaKey.last(tableId, after));
+    }
+
+    private long rankAtOrBelow(DeltaKey key) {
+        long index = deltas.getKeyIndex(key);
+        return index >= 0 ? index + 1 : -(index + 1);
+    }
+
+    /** Returns the low-water mark: positions below it were purged. */
+    public long lowWater() {
+        return meta.lowWater();
+    }
+
+    /** Returns the ids of every table the log knows. */
+    public List<Integer> tableIds() {
+        return catalog.allIds();
+    }
+
+    /** Returns the store's file size in bytes, or 0 in memory. */
+    public long fileSize() {
+        return store.getFileStore() == null ? 0 : store.getFileStore().size();
+    }
+
+    /** Returns a description of the log's file for messages. */
+    public String label() {
+        return label;
+    }
+
+    /** Tells whether the log refuses changes. */
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    /** Returns the durability level. */
+    public Durability durability() {
+        return durability;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new LogClosedException("log " + label + " is closed");
+        }
+    }
+
+    /** Throws {@link LogClosedException} if closed, {@link ReadOnlyLogException} if read-only. */
+    public void checkWritable(String what) {
+        checkOpen();
+        if (readOnly) {
+            throw new ReadOnlyLogException("cannot " + what + ": log " + label + " is open read-only");
+        }
+    }
+
+    /** Tells whether the store was closed. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Checkpoints, stops the background thread, closes the store (unless attached) and deletes the journal.
+     * Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (checkpointMonitor) {
+            commitLock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+            } finally {
+                commitLock.unlock();
+            }
+        }
+        if (background != null) {
+            background.shutdownNow();
+            awaitQuietly(background);
+        }
+        try {
+            if (ownsStore) {
+                if (!readOnly) {
+                    meta.setCheckpoint(lastAppended);
+                    commitStore();
+                }
+                store.close();
+            }
+            if (journal != null) {
+                journal.closeAndDelete();
+            }
+        } catch (RuntimeException e) {
+            throw new DeltaLogException("cannot close log " + label + ": " + e.getMessage(), e);
+        } finally {
+            if (registered != null) {
+                OpenFiles.release(registered);
+            }
+        }
+    }
+
+    private static void awaitQuietly(ScheduledExecutorService ex) {
+        try {
+            ex.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.github.deltalog.store;
+
+import io.github.deltalog.CorruptLogException;
+import io.github.deltalog.DeltaLogException;
+import io.github.deltalog.EncryptionKeyException;
+import io.github.deltalog.FileLockedException;
+import io.github.deltalog.UnsupportedFormatException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
+import org.h2.store.fs.encrypt.FilePathEncrypt;
+
+/**
+ * Opens the MVStore of a log with the settings the log needs (no automatic store commits, so that no stored
+ * version holds half a transaction) and turns MVStore's failures into the log's typed exceptions.
+ */
+final class StoreOpener {
+    private static final byte[] ENCRYPTED_MAGIC = "H2encrypt".getBytes(StandardCharsets.US_ASCII);
+
+    private StoreOpener() {}
+
+    static Opened open(StoreOptions o) {
+        if (o.path() == null) {
+            MVStore store = new MVStore.Builder().autoCommitDisabled().open();
+            return new Opened(store, true, "in-memory log", null, null, null, null);
+        }
+        Path path = o.path();
+        String label = path.toString();
+        Path registered = OpenFiles.acquire(path);
+        try {
+            boolean exists = Files.exists(path) && Files.size(path) > 0;
+            if (!exists && o.readOnly()) {
+                throw new DeltaLogException("cannot open " + label + " read-only: no such log file");
+            }
+            Path parent = path.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                throw new DeltaLogException("cannot create " + label + ": folder " + parent + " does not exist");
+            }
+            if (exists) {
+                checkEncryption(path, o.encryptionKey() != null);
+            }
+            MVStore.Builder b = new MVStore.Builder()
+                    .fileName(path.toString())
+                    .autoCommitDisabled()
+                    .autoCommitBufferSize(0)
+                    .cacheSize(o.cacheSizeMb());
+            if (o.encryptionKey() != null) {
+                b.encryptionKey(o.encryptionKey().clone()); // MVStore wipes the array it is given
+            }
+            if (o.compress()) {
+                b.compress();
+            }
+            if (o.readOnly()) {
+                b.readOnly();
+            }
+            MVStore store;
+            try {
+                store = b.open();
+            } catch (RuntimeException e) {
+                throw translate(e, label, o.encryptionKey() != null);
+            }
+            Path journal = path.resolveSibling(path.getFileName() + ".journal");
+            byte[] journalKey = o.encryptionKey() == null
+                    ? null
+                    : FilePathEncrypt.getPasswordBytes(o.encryptionKey().clone());
+            return new Opened(store, true, label, registered, journal, journalKey, null);
+        } catch (IOException e) {
+            OpenFiles.release(registered);
+            throw new DeltaLogException("cannot open " + label + ": " + e, e);
+        } catch (RuntimeException e) {
+            OpenFiles.release(registered);
+            throw e;
+        }
+    }
+
+    private static void checkEncryption(Path path, boolean haveKey) throws IOException {
+        ByteBuffer head = ByteBuffer.allocate(ENCRYPTED_MAGIC.length);
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            while (head.hasRemaining() && channel.read(head) >= 0) {
+                // read the first bytes, or what the file has
+            }
+        }
+        boolean encrypted = !head.hasRemaining() && Arrays.equals(head.array(), ENCRYPTED_MAGIC);
+        if (encrypted && !haveKey) {
+            throw new EncryptionKeyException("log file " + path + " is encrypted: open it with an encryption key");
+        }
+        if (!encrypted && haveKey) {
+            throw new EncryptionKeyException("log file " + path + " is not encrypted, but an encryption key was given");
+        }
+    }
+
+    /** Maps a failure while opening to the log's exception family; keeps typed exceptions as they are. */
+    static DeltaLogException translate(RuntimeException e, String label) {
+        return translate(e, label, false);
+    }
+
+    private static DeltaLogException translate(RuntimeException e, String label, boolean encrypted) {
+        if (e instanceof DeltaLogException d) {
+            return d;
+        }
+        if (e instanceof MVStoreException m) {
+            switch (m.getErrorCode()) {
+                case DataUtils.ERROR_FILE_LOCKED:
+                    return new FileLockedException("log file " + label + " is locked by another process", e);
+                case DataUtils.ERROR_UNSUPPORTED_FORMAT:
+                    return new UnsupportedFormatException(
+                            "log file " + label + " has an unsupported store format: " + e.getMessage(), e);
+                default:
+                    if (encrypted) {
+                        return new EncryptionKeyException(
+                                "cannot open " + label + ": wrong encryption key, or the file is corrupt", e);
+                    }
+                    return new CorruptLogException("log file " + label + " is corrupt: " + e.getMessage(), e);
+            }
+        }
+        return new CorruptLogException("cannot open log file " + label + ": " + e, e);
+    }
+}
