@@ -13,7 +13,7 @@ import java.util.Set;
  */
 public final class ChangeSet implements Iterable<Delta> {
     /** The order of a change set: commit timestamp, then table name, then row id. */
-    static final Comparator<Delta> ORDER = Comparator.comparingLong(Delta::commitTimestamp)
+    public static final Comparator<Delta> COMMIT_ORDER = Comparator.comparingLong(Delta::commitTimestamp)
             .thenComparing(Delta::table)
             .thenComparingLong(Delta::rowId);
 

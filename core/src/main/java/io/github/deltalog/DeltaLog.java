@@ -1,5 +1,7 @@
 package io.github.deltalog;
 
+import io.github.deltalog.merge.DeltaMerger;
+import io.github.deltalog.merge.MergePolicy;
 import io.github.deltalog.store.DeltaKey;
 import io.github.deltalog.store.LogStore;
 import java.nio.file.Path;
@@ -255,8 +257,45 @@ public final class DeltaLog implements AutoCloseable {
                 }
             }
         }
-        all.sort(ChangeSet.ORDER);
+        all.sort(ChangeSet.COMMIT_ORDER);
         return new ChangeSet(all, watermark);
+    }
+
+    /**
+     * Reads several tables' deltas after a position at one watermark and collapses each row's chain into its
+     * net effect, with the strict policy. Streams the range: memory grows with distinct rows, not deltas.
+     *
+     * @param tables tables the log knows
+     * @param after exclusive lower bound
+     * @return at most one delta per (table, row), in commit-timestamp order, each with the latest timestamp of
+     *     its chain; the change set's watermark is the position to read on from
+     * @throws MergeConflictException if a row's chain is not valid
+     * @throws DeltasPurgedException if {@code after} is below {@link #oldestRetained()}
+     */
+    public ChangeSet mergedChangesAfter(Collection<String> tables, long after) {
+        return mergedChangesAfter(tables, after, MergePolicy.STRICT);
+    }
+
+    /**
+     * Like {@link #mergedChangesAfter(Collection, long)} with a chosen conflict policy.
+     *
+     * @param tables tables the log knows
+     * @param after exclusive lower bound
+     * @param policy what to do on a conflicting pair
+     * @return the merged change set
+     */
+    public ChangeSet mergedChangesAfter(Collection<String> tables, long after, MergePolicy policy) {
+        Objects.requireNonNull(tables, "tables");
+        long watermark = store.watermark();
+        DeltaMerger merger = new DeltaMerger(policy);
+        for (String table : new LinkedHashSet<>(tables)) {
+            try (DeltaCursor c = changesAfter(table, after, watermark)) {
+                for (Delta d : c) {
+                    merger.add(d);
+                }
+            }
+        }
+        return merger.result().toChangeSet(watermark);
     }
 
     /**
