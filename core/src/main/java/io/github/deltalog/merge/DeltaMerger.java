@@ -94,20 +94,20 @@ public final class DeltaMerger {
         DeltaOp later = d.op();
         int e = rows.find(t, d.rowId());
         if (e < 0) {
-            e = rows.add(t, d.rowId());
+            e = rows.add(t, d.rowId(), RowStates.NET_CHANGE);
             deltasIn++;
             start(e, later, d.commitTimestamp());
             return this;
         }
-        byte state = rows.state[e];
-        DeltaOp earlier = rows.op[e];
+        int state = rows.state(e);
+        DeltaOp earlier = rows.op(e);
         boolean conflict = state == RowStates.NET_CHANGE
                 ? ChainRule.conflicts(earlier, later)
                 : (later instanceof DeltaOp.Insert) == (state == RowStates.NET_NONE_PRESENT);
         if (conflict) {
             if (policy == MergePolicy.STRICT) {
                 throw new MergeConflictException(
-                        d.table(), d.rowId(), earlier, rows.timestamp[e], later, d.commitTimestamp());
+                        d.table(), d.rowId(), earlier, rows.timestamp(e), later, d.commitTimestamp());
             }
             deltasIn++;
             ignored++;
@@ -121,12 +121,11 @@ public final class DeltaMerger {
                 if (!removed) {
                     noOps++; // an update chain, or a delete and re-insert, that restored the row
                 }
-                rows.state[e] = removed ? RowStates.NET_NONE_ABSENT : RowStates.NET_NONE_PRESENT;
-                rows.op[e] = later;
+                rows.setState(e, removed ? RowStates.NET_NONE_ABSENT : RowStates.NET_NONE_PRESENT);
+                rows.set(e, later, d.commitTimestamp());
             } else {
-                rows.op[e] = net;
+                rows.set(e, net, d.commitTimestamp());
             }
-            rows.timestamp[e] = d.commitTimestamp();
         } else {
             start(e, later, d.commitTimestamp());
         }
@@ -134,13 +133,12 @@ public final class DeltaMerger {
     }
 
     private void start(int e, DeltaOp op, long ts) {
-        rows.op[e] = op;
-        rows.timestamp[e] = ts;
+        rows.set(e, op, ts);
         if (ChainRule.isNoOp(op)) {
             noOps++;
-            rows.state[e] = RowStates.NET_NONE_PRESENT;
+            rows.setState(e, RowStates.NET_NONE_PRESENT);
         } else {
-            rows.state[e] = RowStates.NET_CHANGE;
+            rows.setState(e, RowStates.NET_CHANGE);
         }
     }
 
@@ -173,19 +171,19 @@ public final class DeltaMerger {
         Arrays.sort(order, (a, b) -> tables.get(a).compareTo(tables.get(b)));
         long[][] rowsOfTable = new long[tables.size()][];
         int[] counts = new int[tables.size()];
-        for (int e = 0; e < rows.size(); e++) {
-            if (rows.state[e] == RowStates.NET_CHANGE) {
-                counts[rows.tableIndex[e]]++;
+        for (int e = 0; e < rows.capacity(); e++) {
+            if (rows.state(e) == RowStates.NET_CHANGE) {
+                counts[rows.tableIndex(e)]++;
             }
         }
         for (int t = 0; t < counts.length; t++) {
             rowsOfTable[t] = new long[counts[t]];
             counts[t] = 0;
         }
-        for (int e = 0; e < rows.size(); e++) {
-            if (rows.state[e] == RowStates.NET_CHANGE) {
-                int t = rows.tableIndex[e];
-                rowsOfTable[t][counts[t]++] = rows.rowId[e];
+        for (int e = 0; e < rows.capacity(); e++) {
+            if (rows.state(e) == RowStates.NET_CHANGE) {
+                int t = rows.tableIndex(e);
+                rowsOfTable[t][counts[t]++] = rows.rowId(e);
             }
         }
         List<Delta> out = new ArrayList<>();
@@ -195,7 +193,7 @@ public final class DeltaMerger {
             String name = tables.get(t);
             for (long id : ids) {
                 int e = rows.find(t, id);
-                out.add(new Delta(name, id, rows.timestamp[e], rows.op[e]));
+                out.add(new Delta(name, id, rows.timestamp(e), rows.op(e)));
             }
         }
         return new MergeResult(out, new MergeStats(deltasIn, out.size(), noOps, ignored));

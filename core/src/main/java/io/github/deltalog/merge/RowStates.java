@@ -1,85 +1,125 @@
 package io.github.deltalog.merge;
 
 import io.github.deltalog.DeltaOp;
-import java.util.Arrays;
 
 /**
- * The per-row state of a merge in parallel primitive arrays, found through an open-addressing hash table keyed
- * by (table index, row id): no boxed key, no entry object per row. Memory grows with the number of distinct
- * rows, never with the number of deltas.
+ * The per-row state of a merge, held in the slots of an open-addressing hash table keyed by (table index,
+ * row id): primitive arrays, no boxed key, no entry object per row. A slot's row id, timestamp and tag sit side
+ * by side in one {@code long[]} (three longs a slot), so a lookup and an update touch one cache line there and
+ * one in the operation array. Memory grows with the number of distinct rows, never with the number of deltas.
+ * A slot index stays valid until the next {@link #add}.
  */
 final class RowStates {
     /** The row's chain changes nothing so far, and the row does not exist at its end. */
-    static final byte NET_NONE_ABSENT = 1;
+    static final int NET_NONE_ABSENT = 1;
     /** The row's chain changes nothing so far, and the row exists at its end. */
-    static final byte NET_NONE_PRESENT = 2;
+    static final int NET_NONE_PRESENT = 2;
     /** The row's chain has a net change in {@link #op}. */
-    static final byte NET_CHANGE = 3;
+    static final int NET_CHANGE = 3;
 
-    private int[] slots = new int[64]; // entry index + 1; 0 = empty
+    private static final int STRIDE = 3;
+    private static final int ROW = 0;
+    private static final int TS = 1;
+    /** 0 for an empty slot, else {@code (tableIndex + 1) << 2 | state}. */
+    private static final int TAG = 2;
+
+    private long[] data = new long[64 * STRIDE];
+    /** The net change, or in the none states the last change (for conflict messages). */
+    private DeltaOp[] op = new DeltaOp[64];
+
     private int mask = 63;
     private int size;
 
-    int[] tableIndex = new int[32];
-    long[] rowId = new long[32];
-    DeltaOp[] op = new DeltaOp[32];
-    long[] timestamp = new long[32];
-    byte[] state = new byte[32];
-
+    /** Returns how many rows are held. */
     int size() {
         return size;
     }
 
-    /** Returns the entry of a row, or -1. Expected O(1). */
+    /** Returns how many slots there are; slots are numbered from 0. */
+    int capacity() {
+        return op.length;
+    }
+
+    /** Returns the slot of a row, or -1. Expected O(1). */
     int find(int table, long row) {
+        long tag = (long) (table + 1) << 2;
         for (int s = hash(table, row) & mask; ; s = (s + 1) & mask) {
-            int e = slots[s] - 1;
-            if (e < 0) {
+            int i = s * STRIDE;
+            long t = data[i + TAG];
+            if (t == 0) {
                 return -1;
             }
-            if (rowId[e] == row && tableIndex[e] == table) {
-                return e;
+            if (data[i + ROW] == row && (t & ~3L) == tag) {
+                return s;
             }
         }
     }
 
-    /** Adds a row that {@link #find} did not find; returns its entry. Amortised O(1). */
-    int add(int table, long row) {
-        if (size == rowId.length) {
-            grow();
-        }
-        int e = size++;
-        tableIndex[e] = table;
-        rowId[e] = row;
-        place(e);
-        if (size * 2 > slots.length) {
+    /** Adds a row that {@link #find} did not find, with a state; returns its slot. Amortised O(1). */
+    int add(int table, long row, int state) {
+        if ((size + 1) * 2 > op.length) {
             rehash();
         }
-        return e;
-    }
-
-    private void place(int e) {
-        int s = hash(tableIndex[e], rowId[e]) & mask;
-        while (slots[s] != 0) {
+        size++;
+        int s = hash(table, row) & mask;
+        while (data[s * STRIDE + TAG] != 0) {
             s = (s + 1) & mask;
         }
-        slots[s] = e + 1;
+        data[s * STRIDE + ROW] = row;
+        data[s * STRIDE + TAG] = ((long) (table + 1) << 2) | state;
+        return s;
     }
 
-    private void grow() {
-        int n = rowId.length * 2;
-        tableIndex = Arrays.copyOf(tableIndex, n);
-        rowId = Arrays.copyOf(rowId, n);
-        op = Arrays.copyOf(op, n);
-        timestamp = Arrays.copyOf(timestamp, n);
-        state = Arrays.copyOf(state, n);
+    /** Returns the state of a slot, or 0 for an empty one. */
+    int state(int slot) {
+        return (int) (data[slot * STRIDE + TAG] & 3);
+    }
+
+    void setState(int slot, int state) {
+        int i = slot * STRIDE + TAG;
+        data[i] = (data[i] & ~3L) | state;
+    }
+
+    int tableIndex(int slot) {
+        return (int) (data[slot * STRIDE + TAG] >>> 2) - 1;
+    }
+
+    long rowId(int slot) {
+        return data[slot * STRIDE + ROW];
+    }
+
+    long timestamp(int slot) {
+        return data[slot * STRIDE + TS];
+    }
+
+    DeltaOp op(int slot) {
+        return op[slot];
+    }
+
+    /** Sets a slot's operation and the latest timestamp of its chain. */
+    void set(int slot, DeltaOp change, long timestamp) {
+        op[slot] = change;
+        data[slot * STRIDE + TS] = timestamp;
     }
 
     private void rehash() {
-        slots = new int[slots.length * 2];
-        mask = slots.length - 1;
-        for (int e = 0; e < size; e++) {
-            place(e);
+        long[] oldData = data;
+        DeltaOp[] oldOp = op;
+        int n = oldOp.length * 2;
+        data = new long[n * STRIDE];
+        op = new DeltaOp[n];
+        mask = n - 1;
+        for (int i = 0; i < oldOp.length; i++) {
+            long tag = oldData[i * STRIDE + TAG];
+            if (tag != 0) {
+                long row = oldData[i * STRIDE + ROW];
+                int s = hash((int) (tag >>> 2) - 1, row) & mask;
+                while (data[s * STRIDE + TAG] != 0) {
+                    s = (s + 1) & mask;
+                }
+                System.arraycopy(oldData, i * STRIDE, data, s * STRIDE, STRIDE);
+                op[s] = oldOp[i];
+            }
         }
     }
 
