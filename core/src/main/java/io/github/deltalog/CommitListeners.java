@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * The subscribed commit listeners and the commits waiting to be told to them. Commits are queued under the
@@ -34,15 +35,23 @@ final class CommitListeners {
         }
     }
 
-    /** Tells the listeners about every queued commit at or below the watermark, in order. */
-    void dispatch(long watermark) {
+    /**
+     * Tells the listeners about every queued commit at or below the watermark, in order. The watermark is read
+     * afresh for each commit, so that a commit made by a listener is told in this same loop.
+     */
+    void dispatch(LongSupplier watermark) {
+        if (dispatching.isHeldByCurrentThread()) {
+            // A listener committed: its commit stays queued and the loop under way tells it after the current
+            // one, so that later listeners still see commits in order.
+            return;
+        }
         dispatching.lock();
         try {
             while (true) {
                 Pending p;
                 synchronized (queue) {
                     p = queue.peekFirst();
-                    if (p == null || p.commitTimestamp > watermark) {
+                    if (p == null || p.commitTimestamp > watermark.getAsLong()) {
                         return;
                     }
                     queue.removeFirst();

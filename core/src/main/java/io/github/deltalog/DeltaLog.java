@@ -308,7 +308,13 @@ public final class DeltaLog implements AutoCloseable {
      */
     public DeltaCursor changesSince(String table, Instant since) {
         Objects.requireNonNull(since, "since");
-        long micros = Math.multiplyExact(since.getEpochSecond(), 1_000_000L) + since.getNano() / 1_000;
+        long seconds = since.getEpochSecond();
+        // Saturate instants beyond the microsecond range of a long (Instant.MIN/MAX) instead of overflowing.
+        long micros = seconds < Long.MIN_VALUE / 1_000_000L + 1
+                ? Long.MIN_VALUE
+                : seconds > Long.MAX_VALUE / 1_000_000L - 1
+                        ? Long.MAX_VALUE
+                        : seconds * 1_000_000L + since.getNano() / 1_000;
         return changesAfter(table, micros == Long.MIN_VALUE ? micros : micros - 1);
     }
 
@@ -389,6 +395,7 @@ public final class DeltaLog implements AutoCloseable {
      * next background checkpoint. Commits are durable without it; it only shortens recovery.
      */
     public void checkpoint() {
+        checkOpen(); // in memory, attached or read-only the store has no journal and would not check
         store.checkpoint();
     }
 
@@ -426,11 +433,14 @@ public final class DeltaLog implements AutoCloseable {
                 for (int i = 0; i < ops.length; i++) {
                     deltas.add(new Delta(tables[i], rowIds[i], assigned, ops[i]));
                 }
+                // The transaction is sorted by internal table id; listeners get (table name, rowId) order, as
+                // CommitListener documents and as a ChangeSet of the same commit is ordered.
+                deltas.sort(ChangeSet.ORDER);
                 listeners.enqueue(assigned, Collections.unmodifiableList(deltas));
             }
         });
         if (!listeners.isEmpty()) {
-            listeners.dispatch(store.watermark());
+            listeners.dispatch(store::watermark);
         }
         return ts;
     }
@@ -453,7 +463,9 @@ public final class DeltaLog implements AutoCloseable {
 
     private void checkRetained(String table, long after) {
         long low = store.lowWater();
-        if (after < low) {
+        // low == 0: nothing was ever purged, and commit timestamps are > 0, so a position below 0 (the epoch,
+        // an instant before 1970, Long.MIN_VALUE) misses nothing and must not claim a purge.
+        if (low > 0 && after < low) {
             throw new DeltasPurgedException("changes of table '" + table + "' after " + after
                     + " were purged: the oldest retained position is " + low);
         }

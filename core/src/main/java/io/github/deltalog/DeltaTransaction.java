@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A set of changes committed atomically under one commit timestamp. Changes of one row inside a transaction
@@ -86,8 +87,11 @@ public final class DeltaTransaction implements AutoCloseable {
      * @param rowId the row
      * @param op the change
      * @return this transaction
+     * @throws NullPointerException if {@code op} is null
      */
     public DeltaTransaction record(String table, long rowId, DeltaOp op) {
+        // A null op would read as a no-op below and silently drop the row's earlier change in this transaction.
+        Objects.requireNonNull(op, "op");
         checkActive();
         int tableId = log.trackedTableId(table);
         RowKey key = new RowKey(tableId, rowId);

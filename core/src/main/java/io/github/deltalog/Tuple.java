@@ -58,8 +58,8 @@ public final class Tuple {
      *
      * @param values the column values; {@code null} elements are allowed
      * @return the tuple
-     * @throws IllegalArgumentException if a value has an unsupported type; the message names the type and
-     *     the position
+     * @throws IllegalArgumentException if a value has an unsupported type, or is a string with an unpaired
+     *     surrogate; the message names the type and the position
      * @throws NullPointerException if {@code values} itself is null
      */
     public static Tuple of(Object... values) {
@@ -96,7 +96,25 @@ public final class Tuple {
                     + " Double, String, byte[], BigDecimal, BigInteger, UUID, Instant, LocalDate, LocalTime,"
                     + " LocalDateTime)");
         }
+        if (value instanceof String s) {
+            checkWellFormed(s, position);
+        }
         return value instanceof byte[] bytes ? bytes.clone() : value;
+    }
+
+    /** Strings are stored as UTF-8, which cannot carry a lone surrogate (it would read back as '?'). */
+    private static void checkWellFormed(String s, int position) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw new IllegalArgumentException("string at position " + position
+                            + " has an unpaired surrogate at index " + i + "; it cannot be stored as UTF-8");
+                }
+            }
+        }
     }
 
     /**
