@@ -70,7 +70,7 @@ public final class DeltaCursor implements Iterable<Delta>, Iterator<Delta>, Auto
             throw new NoSuchElementException("no more deltas of table '" + table + "' up to " + upTo);
         }
         DeltaKey key = cursor.next();
-        DeltaOp op = DeltaCodec.decode(key, cursor.getValue(), "table '" + table + "' of " + store.label());
+        DeltaOp op = DeltaCodec.decode(key, cursor.getValue(), table, store.label());
         return new Delta(table, key.rowId(), key.commitTimestamp(), op);
     }
 

@@ -2,10 +2,15 @@ package io.github.deltalog;
 
 import io.github.deltalog.merge.DeltaMerger;
 import io.github.deltalog.merge.MergePolicy;
+import io.github.deltalog.retention.Compactor;
+import io.github.deltalog.retention.RetentionPlan;
+import io.github.deltalog.retention.RetentionPolicy;
 import io.github.deltalog.store.DeltaKey;
 import io.github.deltalog.store.LogStore;
+import io.github.deltalog.store.Micros;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,8 +40,17 @@ public final class DeltaLog implements AutoCloseable {
     private final LogStore store;
     private final CommitListeners listeners = new CommitListeners();
 
-    DeltaLog(LogStore store) {
+    private final RetentionPolicy retention;
+    private final Clock clock;
+    private final Compactor compactor;
+
+    DeltaLog(LogStore store, RetentionPolicy retention, Clock clock, Duration compactionInterval) {
         this.store = store;
+        this.retention = retention;
+        this.clock = clock;
+        this.compactor = compactionInterval == null || store.isReadOnly()
+                ? null
+                : new Compactor(store.label(), compactionInterval, this::purge);
     }
 
     /**
@@ -80,7 +94,11 @@ public final class DeltaLog implements AutoCloseable {
     public static DeltaLog attach(MVStore store, String namespace) {
         Objects.requireNonNull(store, "store");
         checkTableName(namespace);
-        return new DeltaLog(LogStore.attach(store, namespace, Clock.systemUTC()));
+        return new DeltaLog(
+                LogStore.attach(store, namespace, Clock.systemUTC()),
+                RetentionPolicy.untilConsumed(),
+                Clock.systemUTC(),
+                null);
     }
 
     // ---- tables ----
@@ -231,8 +249,10 @@ public final class DeltaLog implements AutoCloseable {
     public DeltaCursor changesAfter(String table, long after, long upTo) {
         int id = knownTableId(table);
         long limit = Math.min(upTo, store.watermark());
-        checkRetained(table, after);
         Cursor<DeltaKey, byte[]> c = store.range(id, after, limit);
+        // Checked after the snapshot is taken: a purge raises the mark before it removes anything, so a
+        // snapshot taken before the mark moved is complete.
+        checkRetained(table, after);
         return new DeltaCursor(store, table, c, limit);
     }
 
@@ -308,13 +328,7 @@ public final class DeltaLog implements AutoCloseable {
      */
     public DeltaCursor changesSince(String table, Instant since) {
         Objects.requireNonNull(since, "since");
-        long seconds = since.getEpochSecond();
-        // Saturate instants beyond the microsecond range of a long (Instant.MIN/MAX) instead of overflowing.
-        long micros = seconds < Long.MIN_VALUE / 1_000_000L + 1
-                ? Long.MIN_VALUE
-                : seconds > Long.MAX_VALUE / 1_000_000L - 1
-                        ? Long.MAX_VALUE
-                        : seconds * 1_000_000L + since.getNano() / 1_000;
+        long micros = Micros.of(since); // saturates Instant.MIN/MAX instead of overflowing
         return changesAfter(table, micros == Long.MIN_VALUE ? micros : micros - 1);
     }
 
@@ -340,8 +354,9 @@ public final class DeltaLog implements AutoCloseable {
      */
     public long count(String table, long after, long upTo) {
         int id = knownTableId(table);
-        checkRetained(table, after);
-        return store.count(id, after, Math.min(upTo, store.watermark()));
+        long n = store.count(id, after, Math.min(upTo, store.watermark()));
+        checkRetained(table, after); // after counting, as for a cursor
+        return n;
     }
 
     /**
@@ -410,7 +425,153 @@ public final class DeltaLog implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (compactor != null) {
+            compactor.close();
+        }
         store.close();
+    }
+
+    // ---- retention ----
+
+    /**
+     * Returns the consumer of a name, creating it at the current watermark if it does not exist.
+     *
+     * @param name the consumer's name, not blank
+     * @return its handle
+     * @throws ReadOnlyLogException if it does not exist and the log is read-only
+     */
+    public Consumer consumer(String name) {
+        checkTableName(name);
+        checkOpen();
+        store.createConsumer(name, store.watermark());
+        return new Consumer(this, name);
+    }
+
+    /**
+     * Returns the consumer of a name, creating it at a given position if it does not exist (an existing
+     * consumer keeps its position).
+     *
+     * @param name the consumer's name, not blank
+     * @param position where a new consumer starts: it has read everything up to here
+     * @return its handle
+     * @throws IllegalArgumentException if the position is beyond the watermark
+     * @throws DeltasPurgedException if the position is older than what is retained
+     */
+    public Consumer consumer(String name, long position) {
+        checkTableName(name);
+        checkOpen();
+        if (store.consumerPosition(name) == null) {
+            if (position > store.watermark()) {
+                throw new IllegalArgumentException("consumer '" + name + "' cannot start at " + position
+                        + ", beyond the last commit " + store.watermark());
+            }
+            if (isBehindLowWater(position)) {
+                throw new DeltasPurgedException("consumer '" + name + "' cannot start at " + position
+                        + ": deltas after it were purged (oldest retained " + store.lowWater() + ")");
+            }
+            store.createConsumer(name, position);
+        }
+        return new Consumer(this, name);
+    }
+
+    /**
+     * Returns the names of the registered consumers, sorted.
+     *
+     * @return the names
+     */
+    public List<String> consumers() {
+        return Collections.unmodifiableList(store.consumerNames());
+    }
+
+    /**
+     * Removes a consumer: retention no longer waits for it. Its handles stop working.
+     *
+     * @param name the consumer
+     * @return true if it existed
+     */
+    public boolean dropConsumer(String name) {
+        checkTableName(name);
+        return store.dropConsumer(name);
+    }
+
+    /**
+     * Purges every delta committed before a timestamp, whatever the consumers (which become stale if they had
+     * not read that far), and reclaims the space. Raises {@link #oldestRetained()} to {@code ts}. O(k log n)
+     * for k removed, in bounded batches that do not hold up readers or writers.
+     *
+     * @param ts the oldest commit timestamp to keep; capped at the watermark + 1
+     * @return how many deltas were removed
+     * @throws ReadOnlyLogException if the log is read-only
+     */
+    public long purgeBefore(long ts) {
+        long removed = store.purgeBefore(ts);
+        if (removed > 0) {
+            store.reclaimSpace();
+        }
+        return removed;
+    }
+
+    /**
+     * Applies the retention policy now: purges what every live consumer has read, and whatever a hard cap
+     * forces (consumers left behind become stale).
+     *
+     * @return how many deltas were removed
+     * @throws ReadOnlyLogException if the log is read-only
+     */
+    public long purge() {
+        store.checkWritable("purge");
+        long watermark = store.watermark();
+        List<Long> live = new ArrayList<>();
+        for (long p : store.consumerPositions().values()) {
+            if (!isBehindLowWater(p)) {
+                live.add(p);
+            }
+        }
+        long cut = RetentionPlan.cut(
+                retention,
+                live,
+                Micros.of(clock.instant()),
+                store.lowWater(),
+                watermark,
+                from -> countFrom(from, watermark));
+        return cut == Long.MIN_VALUE ? 0 : purgeBefore(cut);
+    }
+
+    private long countFrom(long from, long watermark) {
+        long total = 0;
+        for (int id : store.tableIds()) {
+            total += store.count(id, from == Long.MIN_VALUE ? from : from - 1, watermark);
+        }
+        return total;
+    }
+
+    /** Returns the retention policy that {@link #purge()} and the compactor apply. */
+    public RetentionPolicy retention() {
+        return retention;
+    }
+
+    long consumerPosition(String name) {
+        checkOpen();
+        Long p = store.consumerPosition(name);
+        if (p == null) {
+            throw new IllegalStateException("consumer '" + name + "' does not exist (dropped?)");
+        }
+        return p;
+    }
+
+    void setConsumerPosition(String name, long position) {
+        if (!store.moveConsumer(name, position)) {
+            throw new IllegalStateException("consumer '" + name + "' does not exist (dropped?)");
+        }
+    }
+
+    /**
+     * Tells whether reading after a position would miss purged deltas. The mark is 0 until a purge; commit
+     * timestamps are positive, so before any purge no position (not even one before the epoch) misses any.
+     */
+    boolean isBehindLowWater(long position) {
+        long low = store.lowWater();
+        return low > 0 && position < low - 1;
     }
 
     // ---- for transactions ----
@@ -435,7 +596,7 @@ public final class DeltaLog implements AutoCloseable {
                 }
                 // The transaction is sorted by internal table id; listeners get (table name, rowId) order, as
                 // CommitListener documents and as a ChangeSet of the same commit is ordered.
-                deltas.sort(ChangeSet.ORDER);
+                deltas.sort(ChangeSet.COMMIT_ORDER);
                 listeners.enqueue(assigned, Collections.unmodifiableList(deltas));
             }
         });
@@ -462,12 +623,10 @@ public final class DeltaLog implements AutoCloseable {
     }
 
     private void checkRetained(String table, long after) {
-        long low = store.lowWater();
-        // low == 0: nothing was ever purged, and commit timestamps are > 0, so a position below 0 (the epoch,
-        // an instant before 1970, Long.MIN_VALUE) misses nothing and must not claim a purge.
-        if (low > 0 && after < low) {
+        if (isBehindLowWater(after)) {
             throw new DeltasPurgedException("changes of table '" + table + "' after " + after
-                    + " were purged: the oldest retained position is " + low);
+                    + " were purged: deltas before " + store.lowWater() + " are gone, read after "
+                    + (store.lowWater() - 1) + " or later");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.deltalog;
 
+import io.github.deltalog.retention.RetentionPolicy;
 import io.github.deltalog.store.LogStore;
 import io.github.deltalog.store.StoreOptions;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ public final class DeltaLogBuilder {
     private Duration journalFlushInterval = Duration.ofMillis(20);
     private Duration checkpointInterval = Duration.ofSeconds(1);
     private long checkpointBytes = 64L << 20;
+    private RetentionPolicy retention = RetentionPolicy.untilConsumed();
+    private Duration compactionInterval;
 
     DeltaLogBuilder() {}
 
@@ -160,6 +163,30 @@ public final class DeltaLogBuilder {
         return this;
     }
 
+    /**
+     * Which deltas {@link DeltaLog#purge()} and the background compactor may forget. Default:
+     * {@link RetentionPolicy#untilConsumed()}.
+     *
+     * @param policy the policy
+     * @return this builder
+     */
+    public DeltaLogBuilder retention(RetentionPolicy policy) {
+        this.retention = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    /**
+     * Starts a daemon thread that applies the retention policy and reclaims disk space every interval;
+     * {@link DeltaLog#close()} stops it. Default: off.
+     *
+     * @param interval at least 1 ms
+     * @return this builder
+     */
+    public DeltaLogBuilder compactionInterval(Duration interval) {
+        this.compactionInterval = positive(interval, "compaction interval");
+        return this;
+    }
+
     private static Duration positive(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.toMillis() < 1) {
@@ -200,6 +227,6 @@ public final class DeltaLogBuilder {
                 journalFlushInterval.toMillis(),
                 checkpointInterval.toMillis(),
                 checkpointBytes);
-        return new DeltaLog(LogStore.open(options));
+        return new DeltaLog(LogStore.open(options), retention, clock, compactionInterval);
     }
 }

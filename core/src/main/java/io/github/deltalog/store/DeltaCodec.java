@@ -87,22 +87,23 @@ public final class DeltaCodec {
      *
      * @param key the key it was stored under
      * @param value the stored bytes
-     * @param where the table and file, for error messages
+     * @param table the table, for error messages
+     * @param file the log file, for error messages
      * @return the operation
      * @throws CorruptLogException if the checksum, version or structure is wrong; the message names the table,
      *     row, timestamp and file
      */
-    public static DeltaOp decode(DeltaKey key, byte[] value, String where) {
+    public static DeltaOp decode(DeltaKey key, byte[] value, String table, String file) {
         if (value == null || value.length < HEADER) {
-            throw corrupt(key, where, "value too short", null);
+            throw corrupt(key, table, file, "value too short", null);
         }
         int stored =
                 ((value[0] & 0xFF) << 24) | ((value[1] & 0xFF) << 16) | ((value[2] & 0xFF) << 8) | (value[3] & 0xFF);
         if (stored != checksum(key, value)) {
-            throw corrupt(key, where, "checksum mismatch", null);
+            throw corrupt(key, table, file, "checksum mismatch", null);
         }
         if (value[4] != VALUE_VERSION) {
-            throw corrupt(key, where, "unknown value version " + value[4], null);
+            throw corrupt(key, table, file, "unknown value version " + value[4], null);
         }
         Worker w = WORKERS.get();
         Input in = w.input;
@@ -110,17 +111,17 @@ public final class DeltaCodec {
         try {
             Object op = w.kryo.readClassAndObject(in);
             if (!(op instanceof DeltaOp)) {
-                throw corrupt(key, where, "value is not a delta operation", null);
+                throw corrupt(key, table, file, "value is not a delta operation", null);
             }
             if (in.position() != value.length) {
-                throw corrupt(key, where, (value.length - in.position()) + " trailing bytes", null);
+                throw corrupt(key, table, file, (value.length - in.position()) + " trailing bytes", null);
             }
             return (DeltaOp) op;
         } catch (RuntimeException e) {
             if (e instanceof CorruptLogException c) {
                 throw c;
             }
-            throw corrupt(key, where, "undecodable value: " + e.getMessage(), e);
+            throw corrupt(key, table, file, "undecodable value: " + e.getMessage(), e);
         } finally {
             in.setBuffer(w.keyBytes); // drop the reference to the value
         }
@@ -137,10 +138,10 @@ public final class DeltaCodec {
         return (int) c.getValue();
     }
 
-    private static CorruptLogException corrupt(DeltaKey key, String where, String what, Throwable cause) {
+    private static CorruptLogException corrupt(DeltaKey key, String table, String file, String what, Throwable cause) {
         return new CorruptLogException(
-                "corrupt delta of row " + key.rowId() + " at timestamp " + key.commitTimestamp() + " in " + where + ": "
-                        + what,
+                "corrupt delta of row " + key.rowId() + " at timestamp " + key.commitTimestamp() + " in table '" + table
+                        + "' of " + file + ": " + what,
                 cause);
     }
 

@@ -14,18 +14,27 @@ import org.h2.store.fs.encrypt.FileEncrypt;
  *
  * <p>A record is {@code int bodyLength, int crc32c(body), body}; a transaction body is {@code byte type (1),
  * long commitTimestamp, varint count} and per delta {@code varint tableId, long rowId, varint valueLength,
- * value}. Values are the sealed bytes that also go to the map.
+ * value}. Values are the sealed bytes that also go to the map. A consumer body is {@code byte type (2), long
+ * position, varint nameLength, UTF-8 name}; consumer records are replayed in file order whatever their place
+ * relative to the checkpoint, so the last one of a name wins.
  */
 final class JournalFiles {
     static final byte TRANSACTION = 1;
+    static final byte CONSUMER = 2;
+    /** The position a consumer record carries when the consumer was dropped. */
+    static final long DROPPED = Long.MIN_VALUE;
+
     static final int HEADER = 8;
 
     private JournalFiles() {}
 
-    /** Receives the transactions that recovery replays, oldest first. */
+    /** Receives the records that recovery replays, oldest first. */
     interface Visitor {
-        /** One valid transaction record. */
+        /** One valid transaction record above the checkpoint. */
         void transaction(long commitTimestamp, DeltaKey[] keys, byte[][] values);
+
+        /** One consumer position change; {@link #DROPPED} for a dropped consumer. */
+        void consumer(String name, long position);
     }
 
     /** Wraps a journal channel in h2's XTS file encryption when the log is encrypted. */
@@ -43,6 +52,17 @@ final class JournalFiles {
             putByte(TRANSACTION);
             putLong(commitTimestamp);
             putVarInt(count);
+        }
+
+        void consumer(String name, long position) {
+            byte[] utf8 = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            length = HEADER;
+            putByte(CONSUMER);
+            putLong(position);
+            putVarInt(utf8.length);
+            ensure(utf8.length);
+            System.arraycopy(utf8, 0, buf, length, utf8.length);
+            length += utf8.length;
         }
 
         void addDelta(DeltaKey key, byte[] value) {
@@ -150,7 +170,17 @@ final class JournalFiles {
     private static long parse(byte[] body, long last, Visitor visitor) {
         Reader r = new Reader(body);
         try {
-            if (r.getByte() != TRANSACTION) {
+            byte type = r.getByte();
+            if (type == CONSUMER) {
+                long position = r.getLong();
+                byte[] name = r.getBytes(r.getVarInt());
+                if (r.pos != body.length) {
+                    return Long.MIN_VALUE;
+                }
+                visitor.consumer(new String(name, java.nio.charset.StandardCharsets.UTF_8), position);
+                return last;
+            }
+            if (type != TRANSACTION) {
                 return Long.MIN_VALUE;
             }
             long ts = r.getLong();

@@ -53,6 +53,10 @@ final class LogMeta {
         return get(LOW_WATER);
     }
 
+    void setLowWater(long ts) {
+        map.put(LOW_WATER, ts);
+    }
+
     private long get(String key) {
         Long v = map.get(key);
         return v == null ? 0 : v;

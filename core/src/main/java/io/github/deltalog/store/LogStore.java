@@ -24,12 +24,15 @@ import org.h2.mvstore.MVStore;
  */
 public final class LogStore implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LogStore.class.getName());
+    /** Chunks filled below this percentage are rewritten when space is reclaimed. */
+    private static final int RECLAIM_FILL_RATE = 50;
 
     private final MVStore store;
     private final boolean ownsStore;
     private final MVMap<DeltaKey, byte[]> deltas;
     private final LogMeta meta;
     private final Catalog catalog;
+    private final MVMap<String, Long> consumers;
     private final Journal journal;
     private final Durability durability;
     private final boolean readOnly;
@@ -39,11 +42,13 @@ public final class LogStore implements AutoCloseable {
     private final HybridClock clock;
     private final ReentrantLock commitLock = new ReentrantLock();
     private final Object checkpointMonitor = new Object();
+    private final Object purgeMonitor = new Object();
     private final JournalFiles.RecordBuilder record = new JournalFiles.RecordBuilder();
     private final ScheduledExecutorService background;
     private final AtomicBoolean checkpointQueued = new AtomicBoolean();
 
     private volatile long watermark;
+    private volatile long lowWater;
     private volatile boolean closed;
     /** The last timestamp whose deltas are in the map (may be above the watermark while SYNC waits). */
     private long lastAppended;
@@ -67,6 +72,8 @@ public final class LogStore implements AutoCloseable {
                         .valueType(org.h2.mvstore.type.ByteArrayDataType.INSTANCE));
         this.meta = new LogMeta(store.openMap(prefix + "meta"), label, deltas.isEmpty());
         this.catalog = new Catalog(store.openMap(prefix + "catalog"));
+        this.consumers = store.openMap(prefix + "consumers");
+        this.lowWater = meta.lowWater();
         long last = recover(o);
         this.watermark = last;
         this.lastAppended = last;
@@ -111,9 +118,21 @@ public final class LogStore implements AutoCloseable {
     private long recover(Opened o) {
         long last = Math.max(meta.checkpoint(), meta.lastCommitted());
         if (o.journalPath() != null) {
-            JournalFiles.Visitor replay = (ts, keys, values) -> {
-                for (int i = 0; i < keys.length; i++) {
-                    deltas.put(keys[i], values[i]);
+            JournalFiles.Visitor replay = new JournalFiles.Visitor() {
+                @Override
+                public void transaction(long commitTimestamp, DeltaKey[] keys, byte[][] values) {
+                    for (int i = 0; i < keys.length; i++) {
+                        deltas.put(keys[i], values[i]);
+                    }
+                }
+
+                @Override
+                public void consumer(String name, long position) {
+                    if (position == JournalFiles.DROPPED) {
+                        consumers.remove(name);
+                    } else {
+                        consumers.put(name, position);
+                    }
                 }
             };
             last = JournalFiles.replay(Journal.oldPath(o.journalPath()), o.journalKey(), last, replay);
@@ -319,6 +338,144 @@ public final class LogStore implements AutoCloseable {
         }
     }
 
+    // ---- consumers ----
+
+    /** Returns a consumer's position, or null if there is no such consumer. */
+    public Long consumerPosition(String name) {
+        checkOpen();
+        return consumers.get(name);
+    }
+
+    /** Returns the names of all consumers, sorted. */
+    public List<String> consumerNames() {
+        checkOpen();
+        return new ArrayList<>(consumers.keySet());
+    }
+
+    /** Returns every consumer's position by name. */
+    public java.util.Map<String, Long> consumerPositions() {
+        checkOpen();
+        return new java.util.TreeMap<>(consumers);
+    }
+
+    /**
+     * Creates a consumer at a position unless it exists. Journaled like a commit.
+     *
+     * @return true if it was created
+     */
+    public boolean createConsumer(String name, long position) {
+        return changeConsumer(name, position, ConsumerChange.CREATE);
+    }
+
+    /**
+     * Moves an existing consumer. Journaled like a commit.
+     *
+     * @return false if there is no such consumer
+     */
+    public boolean moveConsumer(String name, long position) {
+        return changeConsumer(name, position, ConsumerChange.MOVE);
+    }
+
+    /**
+     * Drops a consumer. Journaled like a commit.
+     *
+     * @return false if there was no such consumer
+     */
+    public boolean dropConsumer(String name) {
+        return changeConsumer(name, JournalFiles.DROPPED, ConsumerChange.DROP);
+    }
+
+    private enum ConsumerChange {
+        CREATE,
+        MOVE,
+        DROP
+    }
+
+    private boolean changeConsumer(String name, long position, ConsumerChange change) {
+        checkWritable("change consumer '" + name + "'");
+        long seq = 0;
+        commitLock.lock();
+        try {
+            checkOpen();
+            boolean exists = consumers.containsKey(name);
+            if (exists == (change == ConsumerChange.CREATE)) {
+                return false;
+            }
+            if (journal != null) {
+                record.consumer(name, position);
+                seq = journal.append(record.finish(), 0, record.length());
+            }
+            if (change == ConsumerChange.DROP) {
+                consumers.remove(name);
+            } else {
+                consumers.put(name, position);
+            }
+        } finally {
+            commitLock.unlock();
+        }
+        if (journal != null && durability == Durability.SYNC) {
+            journal.syncTo(seq);
+        }
+        return true;
+    }
+
+    // ---- purge ----
+
+    /**
+     * Returns the low-water mark: every delta below it was purged; 0 if nothing ever was. A read after
+     * position p is complete if {@code p >= lowWater - 1}.
+     */
+    public long lowWater() {
+        return lowWater;
+    }
+
+    /**
+     * Removes every delta with a commit timestamp below {@code cut} (at most up to the watermark), raising the
+     * low-water mark first so that no reader gets an incomplete answer, then checkpoints so that recovery
+     * never brings purged deltas back.
+     *
+     * @return how many deltas were removed
+     */
+    public long purgeBefore(long cut) {
+        checkWritable("purge");
+        synchronized (purgeMonitor) {
+            long newLow;
+            commitLock.lock();
+            try {
+                checkOpen();
+                newLow = Math.min(cut, watermark == Long.MAX_VALUE ? Long.MAX_VALUE : watermark + 1);
+                if (newLow <= lowWater) {
+                    return 0;
+                }
+                lowWater = newLow;
+                meta.setLowWater(newLow);
+            } finally {
+                commitLock.unlock();
+            }
+            long removed = 0;
+            for (int id : catalog.allIds()) {
+                removed += Purger.removeBefore(deltas, id, newLow);
+            }
+            checkpoint();
+            return removed;
+        }
+    }
+
+    /**
+     * Rewrites sparsely filled chunks of the store file so that the space purges freed is reused and the file
+     * stops growing. Runs after purges; a no-op in memory.
+     */
+    public void reclaimSpace() {
+        if (journal == null || closed) {
+            return;
+        }
+        synchronized (checkpointMonitor) {
+            checkOpen();
+            store.compact(RECLAIM_FILL_RATE, 16 << 20);
+        }
+        checkpoint();
+    }
+
     // ---- checkpoint ----
 
     /**
@@ -398,11 +555,6 @@ public final class LogStore implements AutoCloseable {
     private long rankAtOrBelow(DeltaKey key) {
         long index = deltas.getKeyIndex(key);
         return index >= 0 ? index + 1 : -(index + 1);
-    }
-
-    /** Returns the low-water mark: positions below it were purged. */
-    public long lowWater() {
-        return meta.lowWater();
     }
 
     /** Returns the ids of every table the log knows. */

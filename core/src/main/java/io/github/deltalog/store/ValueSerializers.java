@@ -148,7 +148,7 @@ final class ValueSerializers {
     static final Serializer<BigInteger> BIG_INTEGER = new ValueSerializer<>() {
         @Override
         public void write(Kryo kryo, Output out, BigInteger v) {
-            writeBytes(out, v.toByteArray());
+            writeBigInteger(out, v);
         }
 
         @Override
@@ -161,7 +161,7 @@ final class ValueSerializers {
         @Override
         public void write(Kryo kryo, Output out, BigDecimal v) {
             out.writeVarInt(v.scale(), false);
-            writeBytes(out, v.unscaledValue().toByteArray());
+            writeBigInteger(out, v.unscaledValue());
         }
 
         @Override
@@ -244,12 +244,25 @@ final class ValueSerializers {
         return in.readBytes(readLength(in));
     }
 
-    private static BigInteger readBigInteger(Input in) {
-        byte[] magnitude = readBytes(in);
-        if (magnitude.length == 0) {
-            throw new KryoException("empty big integer");
+    /**
+     * Writes a big integer: one that fits a long as a 0 marker and a zig-zag varlong (the common case, and
+     * cheap to read), any other as its two's-complement bytes with their length.
+     */
+    private static void writeBigInteger(Output out, BigInteger v) {
+        if (v.bitLength() < 64) {
+            out.writeVarInt(0, true);
+            out.writeVarLong(v.longValue(), false);
+        } else {
+            writeBytes(out, v.toByteArray());
         }
-        return new BigInteger(magnitude);
+    }
+
+    private static BigInteger readBigInteger(Input in) {
+        int length = readLength(in);
+        if (length == 0) {
+            return BigInteger.valueOf(in.readVarLong(false));
+        }
+        return new BigInteger(in.readBytes(length));
     }
 
     /** Reads a length and checks it against what the input holds, before anything is allocated for it. */
