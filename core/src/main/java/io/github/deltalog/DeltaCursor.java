@@ -3,9 +3,9 @@ package io.github.deltalog;
 import io.github.deltalog.store.DeltaCodec;
 import io.github.deltalog.store.DeltaKey;
 import io.github.deltalog.store.LogStore;
+import io.github.deltalog.store.RangeCursor;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import org.h2.mvstore.Cursor;
 
 /**
  * A lazy, ascending (commitTimestamp, rowId) walk over one table's deltas, fixed at the watermark of the
@@ -15,12 +15,12 @@ import org.h2.mvstore.Cursor;
 public final class DeltaCursor implements Iterable<Delta>, Iterator<Delta>, AutoCloseable {
     private final LogStore store;
     private final String table;
-    private final Cursor<DeltaKey, byte[]> cursor;
+    private final RangeCursor cursor;
     private final long upTo;
     private boolean iterated;
     private boolean closed;
 
-    DeltaCursor(LogStore store, String table, Cursor<DeltaKey, byte[]> cursor, long upTo) {
+    DeltaCursor(LogStore store, String table, RangeCursor cursor, long upTo) {
         this.store = store;
         this.table = table;
         this.cursor = cursor;
@@ -70,7 +70,7 @@ public final class DeltaCursor implements Iterable<Delta>, Iterator<Delta>, Auto
             throw new NoSuchElementException("no more deltas of table '" + table + "' up to " + upTo);
         }
         DeltaKey key = cursor.next();
-        DeltaOp op = DeltaCodec.decode(key, cursor.getValue(), table, store.label());
+        DeltaOp op = DeltaCodec.decode(key, cursor.value(), table, store.label());
         return new Delta(table, key.rowId(), key.commitTimestamp(), op);
     }
 
@@ -84,5 +84,6 @@ public final class DeltaCursor implements Iterable<Delta>, Iterator<Delta>, Auto
     @Override
     public void close() {
         closed = true;
+        cursor.close();
     }
 }

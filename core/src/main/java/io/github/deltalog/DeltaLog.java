@@ -5,9 +5,9 @@ import io.github.deltalog.merge.MergePolicy;
 import io.github.deltalog.retention.Compactor;
 import io.github.deltalog.retention.RetentionPlan;
 import io.github.deltalog.retention.RetentionPolicy;
-import io.github.deltalog.store.DeltaKey;
 import io.github.deltalog.store.LogStore;
 import io.github.deltalog.store.Micros;
+import io.github.deltalog.store.RangeCursor;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +18,6 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVStore;
 
 /**
@@ -249,7 +248,7 @@ public final class DeltaLog implements AutoCloseable {
     public DeltaCursor changesAfter(String table, long after, long upTo) {
         int id = knownTableId(table);
         long limit = Math.min(upTo, store.watermark());
-        Cursor<DeltaKey, byte[]> c = store.range(id, after, limit);
+        RangeCursor c = store.range(id, after, limit);
         // Checked after the snapshot is taken: a purge raises the mark before it removes anything, so a
         // snapshot taken before the mark moved is complete.
         checkRetained(table, after);
@@ -381,8 +380,9 @@ public final class DeltaLog implements AutoCloseable {
     }
 
     /**
-     * Returns the low-water mark: reads that start below it throw {@link DeltasPurgedException}. 0 until a
-     * purge.
+     * Returns the low-water mark: the newest commit timestamp whose deltas were purged (0 until a purge).
+     * Reads after a position below it throw {@link DeltasPurgedException}; reading after it or later is
+     * complete.
      */
     public long oldestRetained() {
         checkOpen();
@@ -496,7 +496,7 @@ public final class DeltaLog implements AutoCloseable {
 
     /**
      * Purges every delta committed before a timestamp, whatever the consumers (which become stale if they had
-     * not read that far), and reclaims the space. Raises {@link #oldestRetained()} to {@code ts}. O(k log n)
+     * not read that far), and reclaims the space. Raises {@link #oldestRetained()} to the newest timestamp removed. O(k log n)
      * for k removed, in bounded batches that do not hold up readers or writers.
      *
      * @param ts the oldest commit timestamp to keep; capped at the watermark + 1
@@ -571,7 +571,7 @@ public final class DeltaLog implements AutoCloseable {
      */
     boolean isBehindLowWater(long position) {
         long low = store.lowWater();
-        return low > 0 && position < low - 1;
+        return low > 0 && position < low;
     }
 
     // ---- for transactions ----
@@ -625,8 +625,8 @@ public final class DeltaLog implements AutoCloseable {
     private void checkRetained(String table, long after) {
         if (isBehindLowWater(after)) {
             throw new DeltasPurgedException("changes of table '" + table + "' after " + after
-                    + " were purged: deltas before " + store.lowWater() + " are gone, read after "
-                    + (store.lowWater() - 1) + " or later");
+                    + " were purged: deltas up to " + store.lowWater() + " are gone; read after "
+                    + store.lowWater() + " or later");
         }
     }
 

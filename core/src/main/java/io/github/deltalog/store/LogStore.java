@@ -46,6 +46,7 @@ public final class LogStore implements AutoCloseable {
     private final JournalFiles.RecordBuilder record = new JournalFiles.RecordBuilder();
     private final ScheduledExecutorService background;
     private final AtomicBoolean checkpointQueued = new AtomicBoolean();
+    private final java.util.Set<RangeCursor> openCursors = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private volatile long watermark;
     private volatile long lowWater;
@@ -422,28 +423,37 @@ public final class LogStore implements AutoCloseable {
     // ---- purge ----
 
     /**
-     * Returns the low-water mark: every delta below it was purged; 0 if nothing ever was. A read after
-     * position p is complete if {@code p >= lowWater - 1}.
+     * Returns the low-water mark: the newest commit timestamp that was purged (every delta at or below it is
+     * gone), 0 if nothing ever was. A read after position p is complete if {@code p >= lowWater}.
      */
     public long lowWater() {
         return lowWater;
     }
 
     /**
-     * Removes every delta with a commit timestamp below {@code cut} (at most up to the watermark), raising the
-     * low-water mark first so that no reader gets an incomplete answer, then checkpoints so that recovery
-     * never brings purged deltas back.
+     * Removes every delta with a commit timestamp below {@code cut} (at most up to the watermark). The low-water
+     * mark is raised first, to the newest timestamp being removed, so that no reader gets an incomplete answer;
+     * then the deltas go in batches, then a checkpoint makes sure recovery never brings them back.
      *
      * @return how many deltas were removed
      */
     public long purgeBefore(long cut) {
         checkWritable("purge");
         synchronized (purgeMonitor) {
-            long newLow;
+            long newLow = Long.MIN_VALUE;
             commitLock.lock();
             try {
                 checkOpen();
-                newLow = Math.min(cut, watermark == Long.MAX_VALUE ? Long.MAX_VALUE : watermark + 1);
+                long effective = Math.min(cut, watermark == Long.MAX_VALUE ? Long.MAX_VALUE : watermark + 1);
+                if (effective == Long.MIN_VALUE) {
+                    return 0;
+                }
+                for (int id : catalog.allIds()) {
+                    DeltaKey newest = deltas.floorKey(DeltaKey.last(id, effective - 1));
+                    if (newest != null && newest.tableId() == id) {
+                        newLow = Math.max(newLow, newest.commitTimestamp());
+                    }
+                }
                 if (newLow <= lowWater) {
                     return 0;
                 }
@@ -454,7 +464,7 @@ public final class LogStore implements AutoCloseable {
             }
             long removed = 0;
             for (int id : catalog.allIds()) {
-                removed += Purger.removeBefore(deltas, id, newLow);
+                removed += Purger.removeBefore(deltas, id, newLow + 1);
             }
             checkpoint();
             return removed;
@@ -529,18 +539,18 @@ public final class LogStore implements AutoCloseable {
     }
 
     /**
-     * Opens a cursor over one table's deltas with {@code after < ts <= upTo}, on a snapshot of the map.
-     * O(log n) to position, O(1) per step.
+     * Opens a cursor over one table's deltas with {@code after < ts <= upTo}, on a snapshot of the map that
+     * stays readable until the cursor is closed or exhausted. O(log n) to position, O(1) per step.
      */
-    public Cursor<DeltaKey, byte[]> range(int tableId, long after, long upTo) {
+    public RangeCursor range(int tableId, long after, long upTo) {
         checkOpen();
+        MVStore.TxCounter usage = store.registerVersionUsage();
         long from = after == Long.MAX_VALUE ? Long.MAX_VALUE : after + 1;
-        if (upTo < from) {
-            // An empty range: a cursor from past the table's keys.
-            return deltas.cursor(
-                    DeltaKey.last(tableId, Long.MAX_VALUE), DeltaKey.first(tableId, Long.MIN_VALUE), false);
-        }
-        return deltas.cursor(DeltaKey.first(tableId, from), DeltaKey.last(tableId, upTo), false);
+        Cursor<DeltaKey, byte[]> c = upTo < from
+                // An empty range: from past the table's keys to before them.
+                ? deltas.cursor(DeltaKey.last(tableId, Long.MAX_VALUE), DeltaKey.first(tableId, Long.MIN_VALUE), false)
+                : deltas.cursor(DeltaKey.first(tableId, from), DeltaKey.last(tableId, upTo), false);
+        return new RangeCursor(store, usage, c, openCursors);
     }
 
     /** Counts one table's deltas with {@code after < ts <= upTo} from two ranks of the counted B-tree. O(log n). */
@@ -621,6 +631,9 @@ public final class LogStore implements AutoCloseable {
         if (background != null) {
             background.shutdownNow();
             awaitQuietly(background);
+        }
+        for (RangeCursor c : openCursors.toArray(new RangeCursor[0])) {
+            c.close(); // the store may not close while a version is still registered as in use
         }
         try {
             if (ownsStore) {

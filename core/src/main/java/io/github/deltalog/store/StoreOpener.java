@@ -67,6 +67,9 @@ final class StoreOpener {
             } catch (RuntimeException e) {
                 throw translate(e, label, o.encryptionKey() != null);
             }
+            // Every store commit of the log is followed by an fsync, and cursors hold their version in use, so
+            // chunks that purges emptied can be reused at once instead of after MVStore's default 45 s.
+            store.setRetentionTime(0);
             Path journal = path.resolveSibling(path.getFileName() + ".journal");
             byte[] journalKey = o.encryptionKey() == null
                     ? null
