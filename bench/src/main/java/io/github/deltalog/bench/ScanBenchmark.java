@@ -1,0 +1,139 @@
+package io.github.deltalog.bench;
+
+import io.github.deltalog.Delta;
+import io.github.deltalog.DeltaCursor;
+import io.github.deltalog.DeltaLog;
+import io.github.deltalog.store.DeltaCodec;
+import io.github.deltalog.store.DeltaKey;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Scan + decode throughput: one operation reads and decodes the last {@code range} deltas of one table of a
+ * pre-filled log of {@code logSize} deltas; the secondary result {@code deltas} is the figure in deltas per
+ * second (DESIGN §9, scan target).
+ *
+ * <ul>
+ *   <li>{@code DELTALOG}: {@code log.changesAfter(table, after)}, every {@link Delta} into a Blackhole.
+ *   <li>{@code MVSTORE_CURSOR_DECODE}: the floor. A raw MVStore cursor over the same map of the same file,
+ *       and {@link DeltaCodec#decode} (checksum + Kryo) of each value into a Blackhole.
+ * </ul>
+ *
+ * <p>The log is built once per size in the benchmark folder (see {@link BenchFiles}) and reused by later runs;
+ * both implementations open that file read-only.
+ *
+ * <p>Run: {@code java -jar bench/target/benchmarks.jar ScanBenchmark -rf json -rff bench/scan.json}
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx4g"})
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+public class ScanBenchmark {
+    private static final String WHERE = "table '" + BenchFiles.TABLE + "' of the pre-filled log";
+
+    /** The implementations under test. */
+    public enum Impl {
+        DELTALOG,
+        MVSTORE_CURSOR_DECODE
+    }
+
+    /** Deltas read per operation: the last {@code range} of the log. */
+    @Param({"1000", "10000", "100000"})
+    public int range;
+
+    /** Deltas in the pre-filled log. */
+    @Param("1000000")
+    public int logSize;
+
+    /** The implementation. */
+    @Param
+    public Impl impl;
+
+    private DeltaLog log;
+    private MVStore store;
+    private MVMap<DeltaKey, byte[]> map;
+    private int tableId;
+    private long after;
+
+    /** Builds (once) or finds the pre-filled log and opens it read-only. */
+    @Setup(Level.Trial)
+    public void setUp() {
+        Path file = BenchFiles.prefilledLog(logSize);
+        store = BenchFiles.openRaw(file);
+        map = BenchFiles.deltasMap(store);
+        tableId = map.firstKey().tableId();
+        after = BenchFiles.afterLast(map, range);
+        if (impl == Impl.DELTALOG) {
+            store.close();
+            store = null;
+            log = DeltaLog.builder().path(file).readOnly(true).open();
+            long count = log.count(BenchFiles.TABLE, after);
+            if (count != range) {
+                throw new IllegalStateException(
+                        "the range after " + after + " holds " + count + " deltas, not " + range);
+            }
+        }
+    }
+
+    /** Closes the file. */
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        if (log != null) {
+            log.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    /**
+     * Reads and decodes one range.
+     *
+     * @param counter counts the deltas
+     * @param bh receives every decoded delta
+     * @return the number of deltas read
+     */
+    @Benchmark
+    public long scan(DeltaCounter counter, Blackhole bh) {
+        long n = 0;
+        if (impl == Impl.DELTALOG) {
+            try (DeltaCursor cursor = log.changesAfter(BenchFiles.TABLE, after)) {
+                for (Delta d : cursor) {
+                    bh.consume(d);
+                    n++;
+                }
+            }
+        } else {
+            Cursor<DeltaKey, byte[]> c =
+                    map.cursor(DeltaKey.first(tableId, after + 1), DeltaKey.last(tableId, Long.MAX_VALUE), false);
+            while (c.hasNext()) {
+                DeltaKey key = c.next();
+                bh.consume(DeltaCodec.decode(key, c.getValue(), WHERE));
+                n++;
+            }
+        }
+        counter.deltas += n;
+        return n;
+    }
+}
