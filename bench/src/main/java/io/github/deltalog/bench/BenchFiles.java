@@ -30,7 +30,7 @@ final class BenchFiles {
     static final int PREFILL_TX_SIZE = 100;
 
     private static final long PREFILL_SEED = 42;
-    private static final String PREFILL_VERSION = "v1";
+    private static final String PREFILL_VERSION = "v2";
 
     private BenchFiles() {}
 
