@@ -269,7 +269,13 @@ public final class DeltaLog implements AutoCloseable {
      */
     public DeltaCursor changesSince(String table, Instant since) {
         Objects.requireNonNull(since, "since");
-        long micros = Math.multiplyExact(since.getEpochSecond(), 1_000_000L) + since.getNano() / 1_000;
+        long micros;
+        try {
+            micros = Math.addExact(Math.multiplyExact(since.getEpochSecond(), 1_000_000L), since.getNano() / 1_000);
+        } catch (ArithmeticException e) {
+            // Saturate: Instant.MIN/MAX are legitimate "since ever" and "nothing" bounds, not an overflow error.
+            micros = since.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
         return changesAfter(table, micros == Long.MIN_VALUE ? micros : micros - 1);
     }
 
@@ -414,7 +420,9 @@ public final class DeltaLog implements AutoCloseable {
 
     private void checkRetained(String table, long after) {
         long low = store.lowWater();
-        if (after < low) {
+        // 0 means nothing was ever purged (timestamps start at 1): then no position, negative ones included,
+        // can miss a delta (changesSince(Instant.EPOCH) used to throw here).
+        if (low > 0 && after < low) {
             throw new DeltasPurgedException("changes of table '" + table + "' after " + after
                     + " were purged: the oldest retained position is " + low);
         }
