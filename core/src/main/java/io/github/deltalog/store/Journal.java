@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.h2.store.fs.encrypt.FileEncrypt;
 
 /**
  * The append-only commit journal beside a log file ({@code <file>.journal}): one record per transaction,
@@ -114,10 +115,26 @@ final class Journal implements AutoCloseable {
     private void writeFully(byte[] bytes, int offset, int length) {
         long start = filePosition;
         try {
-            ByteBuffer buf = ByteBuffer.wrap(bytes, offset, length);
             long pos = start;
-            while (buf.hasRemaining()) {
-                pos += channel.write(buf, pos);
+            int done = 0;
+            while (done < length) {
+                int piece = length - done;
+                int inBlock = (int) (pos % FileEncrypt.BLOCK_SIZE);
+                if (encryptionKey != null && inBlock != 0) {
+                    // h2's FileEncrypt throws EOFException on a write that starts inside a 4 KiB block and runs
+                    // past its end (it reads the whole span back first): end this piece at the block boundary.
+                    piece = Math.min(piece, FileEncrypt.BLOCK_SIZE - inBlock);
+                }
+                ByteBuffer buf = ByteBuffer.wrap(bytes, offset + done, piece);
+                while (buf.hasRemaining()) {
+                    pos += channel.write(buf, pos);
+                }
+                done += piece;
+                if (encryptionKey != null && pos % FileEncrypt.BLOCK_SIZE == 0) {
+                    // A write ending on a boundary leaves FileEncrypt's old size padding behind, so a reopened
+                    // journal would look shorter (a lost record): cut it off.
+                    channel.truncate(pos);
+                }
             }
             filePosition = pos;
         } catch (IOException e) {

@@ -16,6 +16,7 @@ import java.util.function.LongConsumer;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.RootReference;
 
 /**
  * The storage engine behind a {@code DeltaLog}: the MVStore maps, the commit path (timestamp, journal, map,
@@ -559,7 +560,24 @@ public final class LogStore implements AutoCloseable {
         if (upTo <= after) {
             return 0;
         }
-        return rankAtOrBelow(DeltaKey.last(tableId, upTo)) - rankAtOrBelow(DeltaKey.last(tableId, after));
+        DeltaKey high = DeltaKey.last(tableId, upTo);
+        DeltaKey low = DeltaKey.last(tableId, after);
+        // Both ranks must come from one version of the map: a commit into a lower table id between the two
+        // shifts the second rank, and the count came out wrong (even negative) under concurrent writers. Every
+        // change of the map makes a new root, so retry while it moves; if writers keep it moving, stop them.
+        for (int attempt = 0; attempt < 8; attempt++) {
+            RootReference<DeltaKey, byte[]> root = deltas.getRoot();
+            long n = rankAtOrBelow(high) - rankAtOrBelow(low);
+            if (deltas.getRoot() == root) {
+                return n;
+            }
+        }
+        commitLock.lock();
+        try {
+            return rankAtOrBelow(high) - rankAtOrBelow(low);
+        } finally {
+            commitLock.unlock();
+        }
     }
 
     private long rankAtOrBelow(DeltaKey key) {
@@ -629,7 +647,10 @@ public final class LogStore implements AutoCloseable {
             }
         }
         if (background != null) {
-            background.shutdownNow();
+            // Not shutdownNow(): interrupting a journal flush mid-write closes the FileChannel (it is
+            // interruptible), and close() then failed writing the journal. Pending runs are dropped by the
+            // executor's policy; a running one is waited for below.
+            background.shutdown();
             awaitQuietly(background);
         }
         for (RangeCursor c : openCursors.toArray(new RangeCursor[0])) {
