@@ -33,8 +33,8 @@ final class JournalFiles {
         /** One valid transaction record above the checkpoint. */
         void transaction(long commitTimestamp, DeltaKey[] keys, byte[][] values);
 
-        /** One consumer position change; {@link #DROPPED} for a dropped consumer. */
-        void consumer(String name, long position);
+        /** One consumer position change; {@link #DROPPED} for a dropped consumer. Ignored unless overridden. */
+        default void consumer(String name, long position) {}
     }
 
     /** Wraps a journal channel in h2's XTS file encryption when the log is encrypted. */
