@@ -124,18 +124,40 @@ final class JournalFiles {
     }
 
     /**
+     * What {@link #replay} found in one file.
+     *
+     * @param last the highest commit timestamp handed over, or {@code after} if none
+     * @param highestRead the highest timestamp of any valid record, also of those at or below {@code after};
+     *     {@link Long#MIN_VALUE} if the file holds no valid record
+     * @param clean whether every byte of the file was a valid record (a missing file is clean)
+     */
+    record Replayed(long last, long highestRead, boolean clean) {}
+
+    /**
      * Reads a journal file and hands every valid transaction record above {@code after} to the visitor, in file
      * order. Stops at the first torn or corrupt record, or at a timestamp that does not increase: what follows
      * it was never acknowledged as a prefix of the log.
      *
-     * @return the highest commit timestamp handed over, or {@code after} if none
+     * @return what was replayed, and whether the file ended cleanly
      * @throws CorruptLogException if the file cannot be read at all
      */
-    static long replay(Path file, byte[] encryptionKey, long after, Visitor visitor) {
+    static Replayed replay(Path file, byte[] encryptionKey, long after, Visitor visitor) {
         if (!Files.exists(file)) {
-            return after;
+            return new Replayed(after, Long.MIN_VALUE, true);
+        }
+        try {
+            // An encrypted journal gets its header with its first record, so a shorter file holds no record;
+            // FileEncrypt would try to write the header into this read-only channel and fail the open.
+            // (Guarded by JournalRecoveryTest.encryptedLogKilledWithAnEmptyJournalReopens.)
+            if (encryptionKey != null && Files.size(file) < FileEncrypt.BLOCK_SIZE) {
+                return new Replayed(after, Long.MIN_VALUE, true);
+            }
+        } catch (IOException e) {
+            throw new CorruptLogException("cannot read journal " + file + ": " + e.getMessage(), e);
         }
         long last = after;
+        long highestRead = Long.MIN_VALUE;
+        boolean clean;
         try (FileChannel channel = wrap(file, FileChannel.open(file, StandardOpenOption.READ), encryptionKey)) {
             long size = channel.size();
             long pos = 0;
@@ -158,12 +180,14 @@ final class JournalFiles {
                     break;
                 }
                 last = Math.max(last, ts);
+                highestRead = Math.max(highestRead, ts);
                 pos += HEADER + bodyLength;
             }
+            clean = pos == size;
         } catch (IOException | RuntimeException e) {
             throw new CorruptLogException("cannot read journal " + file + ": " + e.getMessage(), e);
         }
-        return last;
+        return new Replayed(last, highestRead, clean);
     }
 
     /** Parses one checksummed body; returns its timestamp, or {@link Long#MIN_VALUE} if it is malformed. */

@@ -84,6 +84,9 @@ public final class LogStore implements AutoCloseable {
         if (o.journalPath() != null && !readOnly) {
             checkpointNow(); // the replayed journal is now in the store; start from an empty one
             this.journal = new Journal(o.journalPath(), o.journalKey(), durability);
+            // The checkpoint above also covers a rotated journal a crash left behind: drop it now, so that no
+            // stale .journal.old outlives this session (guarded by JournalRecoveryTest).
+            journal.deleteOld();
             this.background = startBackground(options);
         } else {
             this.journal = null;
@@ -137,8 +140,24 @@ public final class LogStore implements AutoCloseable {
                     }
                 }
             };
-            last = JournalFiles.replay(Journal.oldPath(o.journalPath()), o.journalKey(), last, replay);
-            last = JournalFiles.replay(o.journalPath(), o.journalKey(), last, replay);
+            long checkpoint = last;
+            JournalFiles.Replayed old =
+                    JournalFiles.replay(Journal.oldPath(o.journalPath()), o.journalKey(), last, replay);
+            last = old.last();
+            // A rotated journal that ends in damage ends the prefix there, unless a finished checkpoint covers
+            // it: replaying the newer journal after the damage would leave a gap. (Guarded by
+            // JournalRecoveryTest.corruptRotatedJournalStopsReplayBeforeTheNewJournal.)
+            boolean covered = old.highestRead() != Long.MIN_VALUE && old.highestRead() <= checkpoint;
+            if (old.clean() || covered) {
+                last = JournalFiles.replay(o.journalPath(), o.journalKey(), last, replay)
+                        .last();
+            } else {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "{0}: rotated journal is damaged after timestamp {1}; later journal records are not replayed",
+                        label,
+                        last);
+            }
         }
         // Remove what no journal record vouches for: deltas a store version caught mid-transaction.
         for (int id : catalog.allIds()) {
