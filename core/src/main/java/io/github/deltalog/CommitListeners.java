@@ -5,13 +5,15 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The subscribed commit listeners and the commits waiting to be told to them. Commits are queued under the
  * commit lock (so the queue is in commit order) and handed out once visible, one dispatcher at a time.
  */
 final class CommitListeners {
-    private static final System.Logger LOG = System.getLogger(CommitListeners.class.getName());
+    private static final Logger LOG = Logger.getLogger(CommitListeners.class.getName());
 
     private record Pending(long commitTimestamp, List<Delta> deltas) {}
 
@@ -64,7 +66,7 @@ final class CommitListeners {
                             throw vme;
                         }
                         LOG.log(
-                                System.Logger.Level.WARNING,
+                                Level.WARNING,
                                 "commit listener " + l + " failed at " + p.commitTimestamp + "; the commit stands",
                                 e);
                     }

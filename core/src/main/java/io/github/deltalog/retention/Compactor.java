@@ -3,13 +3,15 @@ package io.github.deltalog.retention;
 import java.time.Duration;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The background thread that applies a log's retention policy every interval. A failing round is logged and
  * retried at the next one; {@link #close()} stops the thread and waits for a round under way.
  */
 public final class Compactor implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Compactor.class.getName());
+    private static final Logger LOG = Logger.getLogger(Compactor.class.getName());
 
     private final ScheduledThreadPoolExecutor executor;
 
@@ -33,7 +35,7 @@ public final class Compactor implements AutoCloseable {
                     try {
                         round.run();
                     } catch (RuntimeException e) {
-                        LOG.log(System.Logger.Level.WARNING, "compaction of " + name + " failed; retrying", e);
+                        LOG.log(Level.WARNING, "compaction of " + name + " failed; retrying", e);
                     }
                 },
                 millis,

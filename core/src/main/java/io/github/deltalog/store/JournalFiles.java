@@ -2,6 +2,7 @@ package io.github.deltalog.store;
 
 import io.github.deltalog.CorruptLogException;
 import java.io.IOException;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -163,7 +164,7 @@ final class JournalFiles {
             long pos = 0;
             ByteBuffer header = ByteBuffer.allocate(HEADER);
             while (pos + HEADER <= size) {
-                header.clear();
+                ((Buffer) header).clear(); // Buffer.clear(): ByteBuffer.clear() is Java 9+, not Android 26
                 readFully(channel, header, pos);
                 int bodyLength = header.getInt(0);
                 int crc = header.getInt(4);

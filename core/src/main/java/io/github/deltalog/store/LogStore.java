@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -24,7 +26,7 @@ import org.h2.mvstore.RootReference;
  * on MVStore snapshots.
  */
 public final class LogStore implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(LogStore.class.getName());
+    private static final Logger LOG = Logger.getLogger(LogStore.class.getName());
     /** Chunks filled below this percentage are rewritten when space is reclaimed. */
     private static final int RECLAIM_FILL_RATE = 50;
 
@@ -181,12 +183,9 @@ public final class LogStore implements AutoCloseable {
         }
         if (!doomed.isEmpty()) {
             LOG.log(
-                    System.Logger.Level.WARNING,
-                    "{0}: removed {1} deltas of table id {2} above {3} that no" + " journal record vouches for",
-                    label,
-                    doomed.size(),
-                    tableId,
-                    ts);
+                    Level.WARNING,
+                    "{0}: removed {1} deltas of table id {2} above {3} that no journal record vouches for",
+                    new Object[] {label, doomed.size(), tableId, ts});
         }
     }
 
@@ -219,7 +218,7 @@ public final class LogStore implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             if (!closed) {
-                LOG.log(System.Logger.Level.WARNING, label + ": background journal task failed; retrying", e);
+                LOG.log(Level.WARNING, label + ": background journal task failed; retrying", e);
             }
         }
     }
