@@ -155,10 +155,9 @@ public final class LogStore implements AutoCloseable {
                         .last();
             } else {
                 LOG.log(
-                        System.Logger.Level.WARNING,
+                        Level.WARNING,
                         "{0}: rotated journal is damaged after timestamp {1}; later journal records are not replayed",
-                        label,
-                        last);
+                        new Object[] {label, last});
             }
         }
         // Remove what no journal record vouches for: deltas a store version caught mid-transaction.
