@@ -34,4 +34,49 @@ class CloseTest {
             }
         }
     }
+
+    /**
+     * Regression: a commit that finished while close() stopped the background thread tried to queue a
+     * checkpoint on the stopped executor and threw RejectedExecutionException. Committers racing a close get
+     * either their timestamp or LogClosedException, and every commit that returned is there after reopening.
+     */
+    @Test
+    void commitsRacingACloseEitherLandOrSayTheLogIsClosed() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            Path file = dir.resolve("race-" + round + ".deltas");
+            java.util.concurrent.ConcurrentLinkedQueue<Long> landed =
+                    new java.util.concurrent.ConcurrentLinkedQueue<>();
+            java.util.concurrent.ConcurrentLinkedQueue<Throwable> wrong =
+                    new java.util.concurrent.ConcurrentLinkedQueue<>();
+            DeltaLog log = DeltaLog.builder().path(file).checkpointBytes(1).open();
+            log.track("t");
+            Thread[] writers = new Thread[3];
+            for (int w = 0; w < writers.length; w++) {
+                long base = w * 1_000_000L;
+                writers[w] = new Thread(() -> {
+                    for (long i = 0; i < 100_000; i++) {
+                        try {
+                            log.recordInsert("t", base + i, Tuple.of(i));
+                            landed.add(base + i);
+                        } catch (LogClosedException expected) {
+                            return;
+                        } catch (Throwable t) {
+                            wrong.add(t);
+                            return;
+                        }
+                    }
+                });
+                writers[w].start();
+            }
+            Thread.sleep(20);
+            log.close();
+            for (Thread t : writers) {
+                t.join(30_000);
+            }
+            assertEquals(java.util.List.of(), new java.util.ArrayList<>(wrong), "round " + round);
+            try (DeltaLog reopened = DeltaLog.open(file)) {
+                assertEquals(landed.size(), reopened.count("t", 0L), "every commit that returned is there");
+            }
+        }
+    }
 }
