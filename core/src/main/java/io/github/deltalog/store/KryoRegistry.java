@@ -1,6 +1,10 @@
 package io.github.deltalog.store;
 
 import com.esotericsoftware.kryo.kryo5.Kryo;
+import com.esotericsoftware.kryo.kryo5.KryoException;
+import com.esotericsoftware.kryo.kryo5.Registration;
+import com.esotericsoftware.kryo.kryo5.io.Input;
+import com.esotericsoftware.kryo.kryo5.util.DefaultClassResolver;
 import io.github.deltalog.DeltaOp;
 import io.github.deltalog.Tuple;
 import java.math.BigDecimal;
@@ -44,11 +48,24 @@ final class KryoRegistry {
     private KryoRegistry() {}
 
     /**
+     * Kryo's class resolver without class names: the format names classes by registered id only. Kryo's own
+     * resolver reads a class name (tag {@code NAME}) before it checks registration: it allocates the name's
+     * claimed length (a value claiming 2^31 chars was an OutOfMemoryError) and looks the class up with
+     * {@code Class.forName}. Here the tag is refused before anything is read (found by HostileValueBytesTest).
+     */
+    private static final class NoNamesClassResolver extends DefaultClassResolver {
+        @Override
+        protected Registration readName(Input input) {
+            throw new KryoException("a class name in a stored value: the format names classes by registered id only");
+        }
+    }
+
+    /**
      * Creates a Kryo instance that knows exactly the persisted classes: registration required, references off,
      * no reflection-based serializer anywhere.
      */
     static Kryo newKryo() {
-        Kryo kryo = new Kryo();
+        Kryo kryo = new Kryo(new NoNamesClassResolver(), null);
         kryo.setRegistrationRequired(true);
         kryo.setReferences(false);
         kryo.setMaxDepth(4);

@@ -73,7 +73,7 @@ public final class LogStore implements AutoCloseable {
                 prefix + "deltas",
                 new MVMap.Builder<DeltaKey, byte[]>()
                         .keyType(DeltaKeyType.INSTANCE)
-                        .valueType(org.h2.mvstore.type.ByteArrayDataType.INSTANCE));
+                        .valueType(ValueBytesType.INSTANCE));
         this.meta = new LogMeta(store.openMap(prefix + "meta"), label, deltas.isEmpty());
         this.catalog = new Catalog(store.openMap(prefix + "catalog"));
         this.consumers = store.openMap(prefix + "consumers");
@@ -105,7 +105,7 @@ public final class LogStore implements AutoCloseable {
         Opened o = StoreOpener.open(options);
         try {
             return new LogStore(o, options);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             o.abandon();
             throw StoreOpener.translate(e, o.label());
         }
@@ -367,19 +367,31 @@ public final class LogStore implements AutoCloseable {
     /** Returns a consumer's position, or null if there is no such consumer. */
     public Long consumerPosition(String name) {
         checkOpen();
-        return consumers.get(name);
+        try {
+            return consumers.get(name);
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            throw StoreFailures.rethrow(e, label, closed);
+        }
     }
 
     /** Returns the names of all consumers, sorted. */
     public List<String> consumerNames() {
         checkOpen();
-        return new ArrayList<>(consumers.keySet());
+        try {
+            return new ArrayList<>(consumers.keySet());
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            throw StoreFailures.rethrow(e, label, closed);
+        }
     }
 
     /** Returns every consumer's position by name. */
     public java.util.Map<String, Long> consumerPositions() {
         checkOpen();
-        return new java.util.TreeMap<>(consumers);
+        try {
+            return new java.util.TreeMap<>(consumers);
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            throw StoreFailures.rethrow(e, label, closed);
+        }
     }
 
     /**
@@ -421,7 +433,12 @@ public final class LogStore implements AutoCloseable {
         commitLock.lock();
         try {
             checkOpen();
-            boolean exists = consumers.containsKey(name);
+            boolean exists;
+            try {
+                exists = consumers.containsKey(name);
+            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+                throw StoreFailures.rethrow(e, label, closed);
+            }
             if (exists == (change == ConsumerChange.CREATE)) {
                 return false;
             }
@@ -461,36 +478,40 @@ public final class LogStore implements AutoCloseable {
      * @return how many deltas were removed
      */
     public long purgeBefore(long cut) {
-        checkWritable("purge");
-        synchronized (purgeMonitor) {
-            long newLow = Long.MIN_VALUE;
-            commitLock.lock();
-            try {
-                checkOpen();
-                long effective = Math.min(cut, watermark == Long.MAX_VALUE ? Long.MAX_VALUE : watermark + 1);
-                if (effective == Long.MIN_VALUE) {
-                    return 0;
-                }
-                for (int id : catalog.allIds()) {
-                    DeltaKey newest = deltas.floorKey(DeltaKey.last(id, effective - 1));
-                    if (newest != null && newest.tableId() == id) {
-                        newLow = Math.max(newLow, newest.commitTimestamp());
+        try {
+            checkWritable("purge");
+            synchronized (purgeMonitor) {
+                long newLow = Long.MIN_VALUE;
+                commitLock.lock();
+                try {
+                    checkOpen();
+                    long effective = Math.min(cut, watermark == Long.MAX_VALUE ? Long.MAX_VALUE : watermark + 1);
+                    if (effective == Long.MIN_VALUE) {
+                        return 0;
                     }
+                    for (int id : catalog.allIds()) {
+                        DeltaKey newest = deltas.floorKey(DeltaKey.last(id, effective - 1));
+                        if (newest != null && newest.tableId() == id) {
+                            newLow = Math.max(newLow, newest.commitTimestamp());
+                        }
+                    }
+                    if (newLow <= lowWater) {
+                        return 0;
+                    }
+                    lowWater = newLow;
+                    meta.setLowWater(newLow);
+                } finally {
+                    commitLock.unlock();
                 }
-                if (newLow <= lowWater) {
-                    return 0;
+                long removed = 0;
+                for (int id : catalog.allIds()) {
+                    removed += Purger.removeBefore(deltas, id, newLow + 1);
                 }
-                lowWater = newLow;
-                meta.setLowWater(newLow);
-            } finally {
-                commitLock.unlock();
+                checkpoint();
+                return removed;
             }
-            long removed = 0;
-            for (int id : catalog.allIds()) {
-                removed += Purger.removeBefore(deltas, id, newLow + 1);
-            }
-            checkpoint();
-            return removed;
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            throw StoreFailures.rethrow(e, label, closed);
         }
     }
 
@@ -499,14 +520,18 @@ public final class LogStore implements AutoCloseable {
      * stops growing. Runs after purges; a no-op in memory.
      */
     public void reclaimSpace() {
-        if (journal == null || closed) {
-            return;
+        try {
+            if (journal == null || closed) {
+                return;
+            }
+            synchronized (checkpointMonitor) {
+                checkOpen();
+                store.compact(RECLAIM_FILL_RATE, 16 << 20);
+            }
+            checkpoint();
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            throw StoreFailures.rethrow(e, label, closed);
         }
-        synchronized (checkpointMonitor) {
-            checkOpen();
-            store.compact(RECLAIM_FILL_RATE, 16 << 20);
-        }
-        checkpoint();
     }
 
     // ---- checkpoint ----
@@ -516,30 +541,34 @@ public final class LogStore implements AutoCloseable {
      * background every checkpoint interval; callable any time.
      */
     public void checkpoint() {
-        if (journal == null) {
-            return;
-        }
-        synchronized (checkpointMonitor) {
-            long upTo;
-            commitLock.lock();
-            try {
-                checkOpen();
-                if (lastAppended == checkpointed && !oldJournalPending && !store.hasUnsavedChanges()) {
-                    return;
-                }
-                if (!oldJournalPending) {
-                    journal.rotate();
-                    oldJournalPending = true;
-                }
-                upTo = lastAppended;
-                meta.setCheckpoint(upTo);
-            } finally {
-                commitLock.unlock();
+        try {
+            if (journal == null) {
+                return;
             }
-            commitStore();
-            checkpointed = upTo;
-            journal.deleteOld();
-            oldJournalPending = false;
+            synchronized (checkpointMonitor) {
+                long upTo;
+                commitLock.lock();
+                try {
+                    checkOpen();
+                    if (lastAppended == checkpointed && !oldJournalPending && !store.hasUnsavedChanges()) {
+                        return;
+                    }
+                    if (!oldJournalPending) {
+                        journal.rotate();
+                        oldJournalPending = true;
+                    }
+                    upTo = lastAppended;
+                    meta.setCheckpoint(upTo);
+                } finally {
+                    commitLock.unlock();
+                }
+                commitStore();
+                checkpointed = upTo;
+                journal.deleteOld();
+                oldJournalPending = false;
+            }
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            throw StoreFailures.rethrow(e, label, closed);
         }
     }
 
@@ -550,8 +579,12 @@ public final class LogStore implements AutoCloseable {
     }
 
     private void commitStore() {
-        store.commit();
-        store.sync();
+        try {
+            store.commit();
+            store.sync();
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            throw StoreFailures.rethrow(e, label, closed);
+        }
     }
 
     // ---- reads ----
@@ -569,11 +602,18 @@ public final class LogStore implements AutoCloseable {
         checkOpen();
         MVStore.TxCounter usage = store.registerVersionUsage();
         long from = after == Long.MAX_VALUE ? Long.MAX_VALUE : after + 1;
-        Cursor<DeltaKey, byte[]> c = upTo < from
-                // An empty range: from past the table's keys to before them.
-                ? deltas.cursor(DeltaKey.last(tableId, Long.MAX_VALUE), DeltaKey.first(tableId, Long.MIN_VALUE), false)
-                : deltas.cursor(DeltaKey.first(tableId, from), DeltaKey.last(tableId, upTo), false);
-        return new RangeCursor(store, usage, c, openCursors);
+        Cursor<DeltaKey, byte[]> c;
+        try {
+            c = upTo < from
+                    // An empty range: from past the table's keys to before them.
+                    ? deltas.cursor(
+                            DeltaKey.last(tableId, Long.MAX_VALUE), DeltaKey.first(tableId, Long.MIN_VALUE), false)
+                    : deltas.cursor(DeltaKey.first(tableId, from), DeltaKey.last(tableId, upTo), false);
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            store.deregisterVersionUsage(usage);
+            throw StoreFailures.rethrow(e, label, closed);
+        }
+        return new RangeCursor(store, usage, c, openCursors, this);
     }
 
     /** Counts one table's deltas with {@code after < ts <= upTo} from two ranks of the counted B-tree. O(log n). */
@@ -603,7 +643,12 @@ public final class LogStore implements AutoCloseable {
     }
 
     private long rankAtOrBelow(DeltaKey key) {
-        long index = deltas.getKeyIndex(key);
+        long index;
+        try {
+            index = deltas.getKeyIndex(key);
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            throw StoreFailures.rethrow(e, label, closed);
+        }
         return index >= 0 ? index + 1 : -(index + 1);
     }
 

@@ -12,20 +12,36 @@ public final class RangeCursor implements AutoCloseable {
     private final Cursor<DeltaKey, byte[]> cursor;
     private final MVStore store;
     private final java.util.Set<RangeCursor> open;
+    private final LogStore owner;
     private MVStore.TxCounter usage;
 
     RangeCursor(
-            MVStore store, MVStore.TxCounter usage, Cursor<DeltaKey, byte[]> cursor, java.util.Set<RangeCursor> open) {
+            MVStore store,
+            MVStore.TxCounter usage,
+            Cursor<DeltaKey, byte[]> cursor,
+            java.util.Set<RangeCursor> open,
+            LogStore owner) {
         this.store = store;
         this.usage = usage;
         this.cursor = cursor;
         this.open = open;
+        this.owner = owner;
         open.add(this);
     }
 
-    /** Tells whether another entry follows; releases the snapshot at the end. */
+    /**
+     * Tells whether another entry follows; releases the snapshot at the end.
+     *
+     * @throws io.github.deltalog.CorruptLogException if the next page of the file is damaged
+     */
     public boolean hasNext() {
-        boolean more = cursor.hasNext();
+        boolean more;
+        try {
+            more = cursor.hasNext(); // reads the next leaf page from the file, where damage shows
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            close();
+            throw StoreFailures.rethrow(e, owner.label(), owner.isClosed());
+        }
         if (!more) {
             close();
         }
@@ -34,7 +50,14 @@ public final class RangeCursor implements AutoCloseable {
 
     /** Returns the next key; {@link #value()} then gives its value. */
     public DeltaKey next() {
-        return cursor.next();
+        try {
+            return cursor.next();
+        } catch (java.util.NoSuchElementException e) {
+            throw e;
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            close();
+            throw StoreFailures.rethrow(e, owner.label(), owner.isClosed());
+        }
     }
 
     /** Returns the value of the key last returned by {@link #next()}. */

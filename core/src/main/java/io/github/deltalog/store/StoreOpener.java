@@ -16,6 +16,7 @@ import java.util.Arrays;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
+import org.h2.store.fs.encrypt.FileEncrypt;
 import org.h2.store.fs.encrypt.FilePathEncrypt;
 
 /**
@@ -46,6 +47,12 @@ final class StoreOpener {
             }
             if (exists) {
                 checkEncryption(path, o.encryptionKey() != null);
+                if (o.readOnly() && o.encryptionKey() != null && Files.size(path) <= FileEncrypt.BLOCK_SIZE) {
+                    // Only the encryption header: MVStore would take it for a new store and write a store header,
+                    // which fails read-only after it locked the file, and that lock was never released, so every
+                    // later open in this process failed as "locked" (found by HostileFileTest).
+                    throw new CorruptLogException("log file " + label + " holds no data, only its encryption header");
+                }
             }
             MVStore.Builder b = new MVStore.Builder()
                     .fileName(path.toString())
@@ -64,7 +71,7 @@ final class StoreOpener {
             MVStore store;
             try {
                 store = b.open();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
                 throw translate(e, label, o.encryptionKey() != null);
             }
             // Every store commit of the log is followed by an fsync, and cursors hold their version in use, so
@@ -101,11 +108,11 @@ final class StoreOpener {
     }
 
     /** Maps a failure while opening to the log's exception family; keeps typed exceptions as they are. */
-    static DeltaLogException translate(RuntimeException e, String label) {
+    static DeltaLogException translate(Throwable e, String label) {
         return translate(e, label, false);
     }
 
-    private static DeltaLogException translate(RuntimeException e, String label, boolean encrypted) {
+    private static DeltaLogException translate(Throwable e, String label, boolean encrypted) {
         if (e instanceof DeltaLogException d) {
             return d;
         }
@@ -124,6 +131,6 @@ final class StoreOpener {
                     return new CorruptLogException("log file " + label + " is corrupt: " + e.getMessage(), e);
             }
         }
-        return new CorruptLogException("cannot open log file " + label + ": " + e, e);
+        return StoreFailures.translate(e, label, false);
     }
 }
