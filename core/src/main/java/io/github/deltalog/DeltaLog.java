@@ -636,6 +636,12 @@ public final class DeltaLog implements AutoCloseable {
             throw new IllegalArgumentException("table name of " + table.length() + " chars exceeds " + MAX_TABLE_NAME
                     + ": '" + table.substring(0, 40) + "...'");
         }
+        int lone = Tuple.unpairedSurrogate(table);
+        if (lone >= 0) {
+            // Names are journaled and stored as UTF-8, which would turn a lone surrogate into '?'.
+            throw new IllegalArgumentException(
+                    "name has an unpaired surrogate at index " + lone + ": it cannot be" + " stored as UTF-8");
+        }
         for (int i = 0; i < table.length(); i++) {
             if (!Character.isWhitespace(table.charAt(i))) {
                 return;

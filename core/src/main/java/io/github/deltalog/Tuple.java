@@ -104,17 +104,26 @@ public final class Tuple {
 
     /** Strings are stored as UTF-8, which cannot carry a lone surrogate (it would read back as '?'). */
     private static void checkWellFormed(String s, int position) {
+        int at = unpairedSurrogate(s);
+        if (at >= 0) {
+            throw new IllegalArgumentException("string at position " + position + " has an unpaired surrogate at index "
+                    + at + "; it cannot be stored as UTF-8");
+        }
+    }
+
+    /** Returns the index of the first unpaired surrogate of a string, or -1 if it is well-formed UTF-16. */
+    static int unpairedSurrogate(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (Character.isSurrogate(c)) {
                 if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                     i++;
                 } else {
-                    throw new IllegalArgumentException("string at position " + position
-                            + " has an unpaired surrogate at index " + i + "; it cannot be stored as UTF-8");
+                    return i;
                 }
             }
         }
+        return -1;
     }
 
     /**

@@ -513,4 +513,17 @@ class ErrorContractTest {
         }
         assertEquals("only", new UntrackedTableException("only").getMessage());
     }
+
+    @Test
+    void namesWithAnUnpairedSurrogateAreRefusedNotSilentlyChanged() {
+        try (DeltaLog log = DeltaLog.inMemory()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> log.track("orders\uD800"));
+            assertTrue(e.getMessage().contains("surrogate") && e.getMessage().contains("6"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> log.consumer("view\uDC00x"));
+            assertEquals(java.util.List.of(), log.trackedTables());
+            assertEquals(java.util.List.of(), log.consumers());
+            log.track("pair\uD83D\uDE00");
+            assertTrue(log.isTracked("pair\uD83D\uDE00"), "a surrogate pair is fine");
+        }
+    }
 }
