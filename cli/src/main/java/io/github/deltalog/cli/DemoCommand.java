@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
+            "Shows deltalog at work: an incremental view checked against a full recomputation.",
             "Runs a shop's orders workload (inserts, updates, deletes; a few big customers place most orders) on a"
                     + " log file,",
             "keeps a revenue-per-customer view (count, sum, avg, min, max of non-cancelled orders) incrementally"

@@ -18,13 +18,12 @@ import picocli.CommandLine.Option;
         name = "dump",
         mixinStandardHelpOptions = true,
         description = {
-            "Writes deltas as JSON Lines, one Debezium-style envelope per line:",
-            "  {\"op\":\"c|u|d\",\"before\":[...]|null,\"after\":[...]|null,",
-            "   \"source\":{\"table\":...,\"rowId\":...,\"commitTimestamp\":...},\"ts_us\":...}",
-            "in commit order. Values are typed so they read back exactly: null, true/false and strings as"
-                    + " they are,",
-            "other types as one-key objects such as {\"long\":5}, {\"decimal\":\"9.50\"}, {\"instant\":\"...\"}.",
-            "Opens the file read-only. Example: deltalog dump app.deltas | jq -c 'select(.op == \"d\")'"
+            "Writes deltas as JSON Lines in Debezium's envelope.",
+            "One object per line, in commit order: op (c, u or d), before and after (the row images as arrays, or"
+                    + " null), source (table, rowId, commitTimestamp) and ts_us. Values are typed so that they read"
+                    + " back exactly: null, booleans and strings as they are, other types as one-key objects such as"
+                    + " {\"long\":5} or {\"decimal\":\"9.50\"}. Opens the file read-only.",
+            "Example: deltalog dump app.deltas | jq -c 'select(.op == \"d\")'"
         })
 final class DumpCommand extends FileCommand {
     @Option(

@@ -57,7 +57,7 @@ final class LogFiles {
         } catch (UnsupportedFormatException e) {
             throw cannotOpen(file, "unsupported format: " + Errors.oneLine(e.getMessage()), e);
         } catch (CorruptLogException e) {
-            throw cannotOpen(file, "file is corrupt or not a deltalog file: " + Errors.oneLine(e.getMessage()), e);
+            throw cannotOpen(file, "not a deltalog file, or corrupt (" + detail(e.getMessage(), file) + ")", e);
         } catch (DeltaLogException e) {
             throw cannotOpen(file, Errors.oneLine(e.getMessage()), e);
         } finally {
@@ -65,6 +65,21 @@ final class LogFiles {
                 Arrays.fill(key, '\0'); // the builder keeps its own copy
             }
         }
+    }
+
+    /** The cause of a failure to open, without the file name and store version the message repeats. */
+    private static String detail(String message, Path file) {
+        String line = Errors.oneLine(message);
+        int cut = line.indexOf(" is corrupt: ");
+        if (cut >= 0) {
+            line = line.substring(cut + " is corrupt: ".length());
+        }
+        int version = line.lastIndexOf(" [");
+        if (version >= 0 && line.endsWith("]")) {
+            line = line.substring(0, version);
+        }
+        String named = ": " + file;
+        return line.endsWith(named) ? line.substring(0, line.length() - named.length()) : line;
     }
 
     private static CliException cannotOpen(Path file, String why, Throwable cause) {

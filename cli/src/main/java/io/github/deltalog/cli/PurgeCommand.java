@@ -9,10 +9,10 @@ import picocli.CommandLine.Option;
         name = "purge",
         mixinStandardHelpOptions = true,
         description = {
-            "Removes old deltas and reclaims their space. With --before, removes every delta committed before that",
-            "timestamp (consumers that had not read that far become stale). Without it, applies the retention"
-                    + " policy:",
-            "removes what every registered consumer has read (nothing if the log has no consumer)."
+            "Removes old deltas and reclaims their space.",
+            "With --before, removes every delta committed before that timestamp (consumers that had not read that"
+                    + " far become stale). Without it, applies the retention policy: removes what every registered"
+                    + " consumer has read (nothing if the log has no consumer)."
         })
 final class PurgeCommand extends FileCommand {
     @Option(

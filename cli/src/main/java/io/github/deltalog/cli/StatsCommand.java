@@ -14,9 +14,9 @@ import picocli.CommandLine.Command;
         name = "stats",
         mixinStandardHelpOptions = true,
         description = {
-            "Shows what a log holds: its tables and their delta counts, the time range of the retained deltas,",
-            "the consumers and how far behind each is, the low-water mark and the file size. Opens the file"
-                    + " read-only."
+            "Shows what a log holds.",
+            "Its tables and their delta counts, the time range of the retained deltas, the consumers and how far"
+                    + " behind each is, the low-water mark and the file size. Opens the file read-only."
         })
 final class StatsCommand extends FileCommand {
 
@@ -53,7 +53,7 @@ final class StatsCommand extends FileCommand {
             List<String> consumers = log.consumers();
             out.printf("consumers       %d%n", consumers.size());
             for (String name : consumers) {
-                Consumer c = log.consumer(name);
+                Consumer c = log.consumer(name, log.lastCommitted()); // exists: opens it without a write
                 String behind = c.isStale() ? "STALE: deltas it had not read were purged" : behind(log, tables, c);
                 out.printf("  %-14s at %s, %s%n", name, Timestamps.format(c.position()), behind);
             }
