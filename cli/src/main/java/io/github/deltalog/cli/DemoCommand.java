@@ -82,6 +82,7 @@ final class DemoCommand implements Callable<Integer> {
                 .build();
     }
 
+    /** Runs the demo; returns 0 if every check matched, 1 otherwise. */
     @Override
     public Integer call() {
         checkOptions();

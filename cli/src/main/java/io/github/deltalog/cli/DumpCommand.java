@@ -45,6 +45,7 @@ final class DumpCommand extends FileCommand {
             description = "collapse each row's changes into their net effect: at most one delta per row")
     boolean merged;
 
+    /** Writes the selected deltas to standard output, one JSON object per line. */
     @Override
     public Integer call() {
         try (DeltaLog log = open(true)) {

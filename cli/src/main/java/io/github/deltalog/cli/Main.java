@@ -99,6 +99,7 @@ public final class Main implements Callable<Integer> {
 
     /** The version, from the jar's manifest. */
     static final class Version implements CommandLine.IVersionProvider {
+        /** Returns the version line. */
         @Override
         public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();

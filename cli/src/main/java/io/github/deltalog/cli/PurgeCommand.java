@@ -22,6 +22,7 @@ final class PurgeCommand extends FileCommand {
             description = "the oldest commit timestamp to keep: microseconds since the epoch or an ISO-8601 instant")
     Long before;
 
+    /** Purges and reports how many deltas went and how many are left. */
     @Override
     public Integer call() {
         try (DeltaLog log = open(false)) {

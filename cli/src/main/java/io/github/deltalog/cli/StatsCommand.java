@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         })
 final class StatsCommand extends FileCommand {
 
+    /** Prints the log's figures. */
     @Override
     public Integer call() {
         try (DeltaLog log = open(true)) {

@@ -10,6 +10,7 @@ import picocli.CommandLine;
  */
 final class Timestamps implements CommandLine.ITypeConverter<Long> {
 
+    /** Converts an option's text; throws a picocli conversion error that says what is accepted. */
     @Override
     public Long convert(String text) {
         return parse(text);

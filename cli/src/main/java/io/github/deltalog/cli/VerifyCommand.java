@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         })
 final class VerifyCommand extends FileCommand {
 
+    /** Walks and checks every delta; returns 1 if any is corrupt. */
     @Override
     public Integer call() {
         long corrupt = 0;
