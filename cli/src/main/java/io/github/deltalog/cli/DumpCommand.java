@@ -45,6 +45,8 @@ final class DumpCommand extends FileCommand {
             description = "collapse each row's changes into their net effect: at most one delta per row")
     boolean merged;
 
+    private long written;
+
     /** Writes the selected deltas to standard output, one JSON object per line. */
     @Override
     public Integer call() {
@@ -64,16 +66,20 @@ final class DumpCommand extends FileCommand {
         return Main.EXIT_OK;
     }
 
-    private static void write(PrintWriter out, StringBuilder line, Delta d) {
+    private void write(PrintWriter out, StringBuilder line, Delta d) {
         line.setLength(0);
         DeltaJson.appendTo(line, d);
         line.append('\n');
         out.append(line);
+        // A PrintWriter swallows write errors; checkError() flushes, so look every 1024 lines: stop at a closed
+        // pipe (deltalog dump ... | head) or a full disk instead of reading on.
+        if (++written % 1024 == 0 && out.checkError()) {
+            throw new CliException(Main.EXIT_ERROR, "cannot write the output (closed pipe or full disk)");
+        }
     }
 
     /** Streams the tables' deltas, all at one watermark, merged into commit order. O(log t) per delta. */
-    private static void inCommitOrder(
-            DeltaLog log, List<String> names, long from, PrintWriter out, StringBuilder line) {
+    private void inCommitOrder(DeltaLog log, List<String> names, long from, PrintWriter out, StringBuilder line) {
         long watermark = log.lastCommitted();
         List<DeltaCursor> cursors = new ArrayList<>();
         PriorityQueue<Head> heads = new PriorityQueue<>();

@@ -170,7 +170,8 @@ class DeltaJsonTest {
     @Test
     void readerAcceptsWhitespaceEscapesAndUnknownKeys() {
         String json = " {\n \"source\" : {\"table\":\"\\u006frders\",\"rowId\":3,\"commitTimestamp\":4,\"db\":\"x\"},"
-                + "\"after\":[ {\"int\":1} , \"\\ud83d\\ude00\\/\" ],\"before\":null,\"op\":\"c\",\"transaction\":null}\t";
+                + "\"after\":[ {\"int\":1} , \"\\ud83d\\ude00\\/\" ],\"before\":null,\"op\":\"c\","
+                + "\"transaction\":null}\t";
         Delta d = DeltaJson.fromJson(json);
         assertEquals(new Delta("orders", 3, 4, new DeltaOp.Insert(Tuple.of(1, "\ud83d\ude00/"))), d);
     }
