@@ -1,0 +1,38 @@
+package io.github.deltalog.cli;
+
+import java.util.Locale;
+
+/** Numbers for people: sizes, durations, counts. */
+final class Format {
+    private Format() {}
+
+    /** A byte count with its unit, then exact: {@code 14.2 MB (14,876,123 bytes)}. */
+    static String bytes(long n) {
+        String exact = String.format(Locale.ROOT, "%,d bytes", n);
+        if (n < 1024) {
+            return exact;
+        }
+        double kb = n / 1024.0;
+        String unit = kb < 1024
+                ? String.format(Locale.ROOT, "%.1f KB", kb)
+                : String.format(Locale.ROOT, "%.1f MB", kb / 1024);
+        return unit + " (" + exact + ")";
+    }
+
+    /** A duration in nanoseconds as milliseconds or seconds, to about three digits. */
+    static String duration(long nanos) {
+        double ms = nanos / 1e6;
+        if (ms < 10) {
+            return String.format(Locale.ROOT, "%.2f ms", ms);
+        }
+        if (ms < 10_000) {
+            return String.format(Locale.ROOT, "%,.0f ms", ms);
+        }
+        return String.format(Locale.ROOT, "%.1f s", ms / 1000);
+    }
+
+    /** A count with thousands separators. */
+    static String count(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+}

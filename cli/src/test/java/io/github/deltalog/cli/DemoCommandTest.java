@@ -1,0 +1,60 @@
+package io.github.deltalog.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.deltalog.DeltaLog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo at small sizes: every check matches, the summary says so, and a second run replaces the first. */
+class DemoCommandTest {
+    @TempDir
+    Path dir;
+
+    private Cli.Result demo(Path file, String... more) {
+        String[] args = new String[6 + more.length];
+        String[] base = {"demo", "--file", file.toString(), "--rows", "300", "--changes"};
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(more, 0, args, base.length, more.length);
+        return Cli.run(args);
+    }
+
+    @Test
+    void tinyDemoMatchesEveryTimeAndPrintsASummary() {
+        Path file = dir.resolve("demo.deltas");
+        Cli.Result r = demo(file, "3000", "--refresh-every", "250", "--customers", "20", "--seed", "7");
+        assertEquals(0, r.exitCode(), r::toString);
+        String out = r.out();
+        assertTrue(out.startsWith("deltalog demo: 300 orders, then 3,000 changes"), out);
+        assertTrue(out.contains("deltas recorded     3,300 "), out);
+        assertTrue(out.contains("deltas after merge  "), out);
+        assertTrue(out.contains("applied in 12 refreshes"), out);
+        assertTrue(out.contains("incremental         "), out);
+        assertTrue(out.contains("full recompute      "), out);
+        assertTrue(out.contains("full / incremental = "), out);
+        assertTrue(out.contains("checks              13 of 13 matched"), out);
+        assertTrue(out.contains("result              OK"), out);
+        assertTrue(out.contains("log file            " + file), out);
+        assertTrue(r.err().contains("changes: ") && r.err().contains("100%"), r::toString);
+
+        try (DeltaLog log = DeltaLog.builder().path(file).readOnly(true).open()) {
+            assertEquals(3300, log.countAll());
+            assertEquals(1, log.consumers().size());
+        }
+        assertTrue(Files.exists(dir.resolve("demo.deltas.revenue.view")));
+
+        Cli.Result again = demo(file, "1000", "--refresh-every", "1000");
+        assertEquals(0, again.exitCode(), again::toString);
+        assertTrue(again.out().contains("deltas recorded     1,300 "), again::toString);
+    }
+
+    @Test
+    void demoWithoutChangesStillChecksAfterReopening() {
+        Cli.Result r = demo(dir.resolve("empty.deltas"), "0");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("checks              1 of 1 matched"), r::toString);
+    }
+}

@@ -1,0 +1,148 @@
+package io.github.deltalog.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.deltalog.ChangeSet;
+import io.github.deltalog.Delta;
+import io.github.deltalog.DeltaLog;
+import io.github.deltalog.json.DeltaJson;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** stats, dump and purge on a small log written by the test. */
+class FileCommandsTest {
+    @TempDir
+    Path dir;
+
+    private Path file;
+    private long[] ts;
+
+    @BeforeEach
+    void writeLog() {
+        file = dir.resolve("app.deltas");
+        ts = SampleLog.write(file);
+    }
+
+    private static List<Delta> parse(Cli.Result r) {
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals("", r.err(), r::toString);
+        List<Delta> deltas = new ArrayList<>();
+        for (String line : r.lines()) {
+            deltas.add(DeltaJson.fromJson(line));
+        }
+        return deltas;
+    }
+
+    private List<Delta> logDeltas(List<String> tables, long after, boolean merged) {
+        try (DeltaLog log = DeltaLog.builder().path(file).readOnly(true).open()) {
+            ChangeSet cs = merged ? log.mergedChangesAfter(tables, after) : log.changesAfter(tables, after);
+            return cs.deltas();
+        }
+    }
+
+    private static final List<String> BOTH = Arrays.asList(SampleLog.CUSTOMERS, SampleLog.ORDERS);
+
+    @Test
+    void dumpReadsBackAsTheLogsDeltasInCommitOrder() {
+        List<Delta> dumped = parse(Cli.run("dump", file.toString()));
+        List<Delta> expected = logDeltas(BOTH, Long.MIN_VALUE, false);
+        assertEquals(13, expected.size());
+        assertEquals(expected, dumped);
+        String first = Cli.run("dump", file.toString()).lines()[0];
+        assertTrue(first.startsWith("{\"op\":\"c\",\"before\":null,\"after\":["), first);
+        assertTrue(
+                first.contains("\"source\":{\"table\":\"customers\",\"rowId\":1,\"commitTimestamp\":" + ts[0]), first);
+    }
+
+    @Test
+    void dumpFiltersByTableAndPosition() {
+        List<String> orders = Collections.singletonList(SampleLog.ORDERS);
+        assertEquals(
+                logDeltas(orders, Long.MIN_VALUE, false),
+                parse(Cli.run("dump", file.toString(), "--table", SampleLog.ORDERS)));
+        assertEquals(logDeltas(BOTH, ts[1], false), parse(Cli.run("dump", file.toString(), "--after", "" + ts[1])));
+        assertEquals(
+                4,
+                parse(Cli.run("dump", file.toString(), "--after", "" + ts[1])).size());
+        assertEquals(
+                0,
+                parse(Cli.run("dump", file.toString(), "--after", "" + ts[3])).size());
+        assertEquals(
+                logDeltas(BOTH, Long.MIN_VALUE, false),
+                parse(Cli.run("dump", file.toString(), "--after", "1970-01-01T00:00:00Z")));
+        Cli.Result unknown = Cli.run("dump", file.toString(), "--table", "nope");
+        assertEquals(2, unknown.exitCode(), unknown::toString);
+        assertTrue(unknown.err().startsWith("deltalog: ") && unknown.err().contains("nope"), unknown::toString);
+    }
+
+    @Test
+    void mergedDumpEqualsMergedChanges() {
+        List<Delta> merged = parse(Cli.run("dump", file.toString(), "--merged"));
+        assertEquals(logDeltas(BOTH, Long.MIN_VALUE, true), merged);
+        assertEquals(6, merged.size()); // orders 1, 3, 4, 5 (2 and 6 came and went); customers 1, 2
+        assertEquals(
+                logDeltas(BOTH, ts[0], true),
+                parse(Cli.run("dump", file.toString(), "--merged", "--after", "" + ts[0])));
+    }
+
+    @Test
+    void statsShowsTablesCountsRangeAndConsumers() {
+        Cli.Result r = Cli.run("stats", file.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        String out = r.out();
+        assertTrue(out.contains("tables          2"), out);
+        assertTrue(out.contains("customers     3 deltas, first at " + ts[0]), out);
+        assertTrue(out.contains("orders        10 deltas, first at " + ts[0]), out);
+        assertTrue(out.contains("deltas          13"), out);
+        assertTrue(
+                out.contains("time range      " + Timestamps.format(ts[0]) + " .. " + Timestamps.format(ts[3])), out);
+        assertTrue(out.contains("low-water mark  0 (nothing purged)"), out);
+        assertTrue(out.contains("consumers       1"), out);
+        assertTrue(out.contains("sync           at " + Timestamps.format(ts[0]) + ", 7 deltas behind"), out);
+        assertTrue(out.contains("size            "), out);
+    }
+
+    @Test
+    void purgeBeforeRemovesOlderDeltas() {
+        Cli.Result r = Cli.run("purge", file.toString(), "--before", "" + ts[2]);
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().startsWith("purged 9 deltas from "), r::toString);
+        try (DeltaLog log = DeltaLog.builder().path(file).readOnly(true).open()) {
+            assertEquals(4, log.countAll());
+            assertEquals(ts[1], log.oldestRetained());
+        }
+        assertEquals(logDeltas(BOTH, ts[1], false), parse(Cli.run("dump", file.toString())));
+        assertTrue(Cli.run("stats", file.toString()).out().contains("STALE"));
+    }
+
+    @Test
+    void purgeWithoutBeforeAppliesTheRetentionPolicy() {
+        Cli.Result r = Cli.run("purge", file.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().startsWith("purged 6 deltas from "), r::toString); // what consumer 'sync' has read
+        try (DeltaLog log = DeltaLog.builder().path(file).readOnly(true).open()) {
+            assertEquals(7, log.countAll());
+        }
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"demo", "stats", "dump", "purge", "verify"}) {
+            Cli.Result r = Cli.run(command, "--help");
+            assertEquals(0, r.exitCode(), r::toString);
+            assertTrue(r.out().startsWith("Usage: deltalog " + command), r::toString);
+        }
+        Cli.Result top = Cli.run("--help");
+        assertEquals(0, top.exitCode(), top::toString);
+        for (String command : new String[] {"demo", "stats", "dump", "purge", "verify"}) {
+            assertTrue(top.out().contains("  " + command + " "), top::toString);
+        }
+    }
+}
