@@ -72,10 +72,18 @@ public final class IncrementalView {
                 v.rebuild(log.consumer(consumerName)); // the consumer was dropped and the history purged
                 return v;
             }
-            if (c.position() < v.position) {
-                c.advanceTo(v.position); // the last refresh saved its state but died before advancing
-            } else if (c.position() > v.position || c.isStale()) {
+            if (c.isStale()) {
                 v.rebuild(c);
+            } else if (c.position() < v.position) {
+                c.advanceTo(v.position); // the last refresh saved its state but died before advancing
+            } else if (c.position() > v.position) {
+                // Refreshes that found no change of the table advance the consumer without saving the state;
+                // the state is still right if the table has no delta in between, else it is rebuilt.
+                if (log.count(view.table(), v.position, c.position()) == 0) {
+                    v.position = c.position();
+                } else {
+                    v.rebuild(c);
+                }
             }
         } else {
             v.rebuild(log.consumer(consumerName));
@@ -99,12 +107,17 @@ public final class IncrementalView {
         return new Refresh(net.size(), position, false);
     }
 
-    /** The first half of a refresh, up to the saved state; the consumer is not advanced. */
+    /**
+     * The first half of a refresh, up to the saved state; the consumer is not advanced. A refresh that found no
+     * change of the table saves nothing (the state file and fsync are the cost of a refresh).
+     */
     ChangeSet applyAndSave(Consumer c) {
         ChangeSet net = c.mergedChanges(Collections.singletonList(view.table()));
         view.applyAll(net);
         position = net.watermark();
-        ViewStateFile.save(stateFile, view, position);
+        if (!net.isEmpty()) {
+            ViewStateFile.save(stateFile, view, position);
+        }
         return net;
     }
 

@@ -201,4 +201,34 @@ class IncrementalViewTest {
             assertEquals(recomputed(), view.view().groups());
         }
     }
+
+    @Test
+    void refreshesWithoutChangesOfTheTableSaveNothingAndReopenRight() throws Exception {
+        Path state = dir.resolve("quiet.view");
+        Path file = dir.resolve("quiet.deltas");
+        Random rnd = new Random(5);
+        try (DeltaLog log = DeltaLog.open(file)) {
+            log.track(ORDERS);
+            log.track("other");
+            IncrementalView view = IncrementalView.open(
+                    log, "revenue", revenuePerCustomer(), state, () -> new ArrayList<>(base.values()));
+            randomTransaction(log, rnd);
+            view.refresh();
+            java.nio.file.attribute.FileTime saved = java.nio.file.Files.getLastModifiedTime(state);
+            long savedSize = java.nio.file.Files.size(state);
+            log.recordInsert("other", 1, Tuple.of(1)); // a change the view does not follow
+            IncrementalView.Refresh r = view.refresh();
+            assertEquals(0, r.mergedDeltas());
+            assertEquals(log.lastCommitted(), log.consumer("revenue").position());
+            assertEquals(saved, java.nio.file.Files.getLastModifiedTime(state), "nothing saved");
+            assertEquals(savedSize, java.nio.file.Files.size(state));
+        }
+        try (DeltaLog log = DeltaLog.open(file)) {
+            IncrementalView view = IncrementalView.open(log, "revenue", revenuePerCustomer(), state, () -> {
+                throw new AssertionError("no rebuild needed: the table did not change after the saved state");
+            });
+            assertEquals(log.lastCommitted(), view.position());
+            assertEquals(recomputed(), view.view().groups());
+        }
+    }
 }
