@@ -60,8 +60,12 @@ final class Targets {
         long peak = ResultsReport.peakHeapMb(mergeMemory);
         lines.add(new Line(
                 "merge: 10 M deltas over 1 M rows inside a 512 MB heap",
-                peak < 0 ? "MergeMemoryCheck not run" : "completed with -Xmx512m, peak heap used " + peak + " MB",
-                peak < 0 ? ABSENT : peak <= 512 ? MET : MISSED));
+                mergeMemory == null
+                        ? "MergeMemoryCheck not run"
+                        : peak < 0
+                                ? "did not complete: " + mergeMemory
+                                : "completed with -Xmx512m, peak heap " + peak + " MB",
+                mergeMemory == null ? ABSENT : peak >= 0 && peak <= 512 ? MET : MISSED));
         lines.add(new Line("purge ≥ 1 M deltas/s", "no purge benchmark in this suite", ABSENT));
         return lines;
     }
