@@ -19,7 +19,11 @@ JMH_ARGS=('io\.github\.deltalog\.bench\.(Record|Scan|Count|Merge)Benchmark'
     -p txSize=1,100,10000
     -p logSize=1000000 -p range=1000,10000,100000,1000000
     -p deltas=100000,1000000,10000000 -p rowsPercent=1,10,100
-    -rf json -rff "$JSON" "$@")
+    -rf json -rff "$JSON")
+if [[ -n "${DELTALOG_BENCH_DIR:-}" ]]; then
+    JMH_ARGS+=(-jvmArgsPrepend "-Ddeltalog.bench.dir=$DELTALOG_BENCH_DIR")
+fi
+JMH_ARGS+=("$@")
 COMMAND="java -jar $JAR ${JMH_ARGS[*]}"
 
 UPTIME_BEFORE="$(uptime)"
