@@ -34,7 +34,8 @@ MERGE_MEMORY="$(java -Xmx512m -cp "$JAR" io.github.deltalog.bench.MergeMemoryChe
 echo "$MERGE_MEMORY"
 
 {
-    echo "command=${COMMAND//\\/\\\\} (via bench/run-all.sh); java -Xmx512m -cp $JAR io.github.deltalog.bench.MergeMemoryCheck"
+    echo "command=${COMMAND//\\/\\\\} (via bench/run-all.sh);" \
+        "java -Xmx512m -cp $JAR io.github.deltalog.bench.MergeMemoryCheck"
     echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "commit=$(git rev-parse --short HEAD)"
     echo "uptimeBefore=${UPTIME_BEFORE# }"
