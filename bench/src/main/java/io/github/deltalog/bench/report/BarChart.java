@@ -63,7 +63,12 @@ final class BarChart {
         if (maxExp == minExp) {
             maxExp++;
         }
-        int groupWidth = series.size() * BAR + GAP;
+        Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+        FontMetrics metrics = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB)
+                .createGraphics()
+                .getFontMetrics(font);
+        int widestLabel = groups.stream().mapToInt(metrics::stringWidth).max().orElse(0);
+        int groupWidth = Math.max(series.size() * BAR + GAP, widestLabel + 12);
         int width = LEFT + groups.size() * groupWidth + GAP + LEGEND;
         int height = TOP + PLOT_HEIGHT + BOTTOM;
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -75,7 +80,7 @@ final class BarChart {
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
         g.drawString(title, LEFT, 25);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        g.setFont(font);
         int plotRight = LEFT + groups.size() * groupWidth + GAP;
         int baseY = TOP + PLOT_HEIGHT;
         for (int e = minExp; e <= maxExp; e++) {
@@ -95,7 +100,7 @@ final class BarChart {
         rotated.dispose();
         Font small = new Font(Font.SANS_SERIF, Font.PLAIN, 9);
         for (int gi = 0; gi < groups.size(); gi++) {
-            int x0 = LEFT + GAP + gi * groupWidth;
+            int x0 = LEFT + GAP + gi * groupWidth + (groupWidth - GAP - series.size() * BAR) / 2;
             for (int si = 0; si < series.size(); si++) {
                 double v = values[gi][si];
                 if (!(v > 0)) {

@@ -249,9 +249,23 @@ public final class ResultsReport {
             if (k.equals("workloadDeltas") || k.equals("logSize")) {
                 continue;
             }
-            sb.append(sb.length() == 0 ? "" : " ").append(v);
+            sb.append(sb.length() == 0 ? "" : " ").append(k.equals("rowsPercent") ? v + "%" : abbreviate(v));
         }
         return sb.toString();
+    }
+
+    /** Shortens a param value for a chart label: {@code 10000000} to {@code 10M}, {@code UPDATE_HEAVY} to {@code UPD}. */
+    private static String abbreviate(String v) {
+        if (v.equals("UPDATE_HEAVY")) {
+            return "UPD";
+        }
+        if (v.matches("[1-9]0*") && v.length() >= 4) {
+            int zeros = v.length() - 1;
+            String[] suffixes = {"k", "M", "G"};
+            int group = Math.min(zeros / 3, suffixes.length);
+            return v.charAt(0) + "0".repeat(zeros - 3 * group) + suffixes[group - 1];
+        }
+        return v;
     }
 
     private void targets() {
