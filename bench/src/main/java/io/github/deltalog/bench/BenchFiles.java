@@ -3,6 +3,8 @@ package io.github.deltalog.bench;
 import io.github.deltalog.DeltaLog;
 import io.github.deltalog.DeltaTransaction;
 import io.github.deltalog.Durability;
+import io.github.deltalog.bench.peers.Peer;
+import io.github.deltalog.bench.peers.Peers;
 import io.github.deltalog.store.DeltaKey;
 import io.github.deltalog.store.DeltaKeyType;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -92,7 +95,7 @@ final class BenchFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + folder, e);
         }
-        Workload workload = new Workload(PREFILL_SEED, 1, Math.max(PREFILL_TX_SIZE, deltas / 10));
+        Workload workload = prefillWorkload(deltas);
         try (DeltaLog log =
                 DeltaLog.builder().path(file).durability(Durability.ASYNC).open()) {
             log.track(TABLE);
@@ -116,6 +119,56 @@ final class BenchFiles {
             throw new UncheckedIOException("cannot mark " + folder + " complete", e);
         }
         return file;
+    }
+
+    /** Returns the generator of a pre-filled log's changes (the same for deltalog and the peers). */
+    static Workload prefillWorkload(int deltas) {
+        return new Workload(PREFILL_SEED, 1, Math.max(PREFILL_TX_SIZE, deltas / 10));
+    }
+
+    /**
+     * Returns a peer holding the changes of {@link #prefilledLog} (the same workload, recorded through the peer in
+     * transactions of {@link #PREFILL_TX_SIZE}), building it once per peer, size and version if it is not there
+     * yet (SQLite and H2 take tens of seconds per 10^6 changes). Close the returned peer after use.
+     *
+     * @param kind the peer
+     * @param deltas the number of changes, a multiple of {@link #PREFILL_TX_SIZE}
+     * @return the open peer
+     */
+    static synchronized Peer prefilledPeer(Peers.Kind kind, int deltas) {
+        if (deltas % PREFILL_TX_SIZE != 0) {
+            throw new IllegalArgumentException("log size " + deltas + " is not a multiple of " + PREFILL_TX_SIZE);
+        }
+        String name = "prefilled-" + kind.name().toLowerCase(Locale.ROOT) + "-" + deltas + "-" + PREFILL_SEED + "-"
+                + PREFILL_VERSION;
+        Path folder = root().resolve(name);
+        Path done = folder.resolve("complete");
+        Workload workload = prefillWorkload(deltas);
+        if (Files.exists(done)) {
+            return Peers.open(kind, folder, workload.schemas());
+        }
+        deleteRecursively(folder);
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + folder, e);
+        }
+        Peer peer = Peers.open(kind, folder, workload.schemas());
+        for (int n = 0; n < deltas; n += PREFILL_TX_SIZE) {
+            peer.record(workload.next(PREFILL_TX_SIZE), 0);
+        }
+        long count = peer.count(TABLE, Long.MIN_VALUE);
+        if (count != deltas) {
+            peer.close();
+            throw new IllegalStateException("pre-filled " + kind + " peer holds " + count + " changes, not " + deltas);
+        }
+        try {
+            Files.createFile(done);
+        } catch (IOException e) {
+            peer.close();
+            throw new UncheckedIOException("cannot mark " + folder + " complete", e);
+        }
+        return peer;
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.github.deltalog.bench;
 
 import io.github.deltalog.DeltaLog;
+import io.github.deltalog.bench.peers.Peer;
+import io.github.deltalog.bench.peers.Peers;
 import io.github.deltalog.store.DeltaKey;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code DELTALOG}: {@code log.count(table, after)}.
  *   <li>{@code MVSTORE_KEY_INDEX}: the floor. Two {@code getKeyIndex} ranks on the raw map of the same file.
+ *   <li>{@code SQLITE}, {@code H2}: the peers' {@code SELECT COUNT(*) FROM changelog WHERE tbl = ? AND ts > ?}.
+ *   <li>{@code SEED_ROCKSDB}: the seed's count, a scan from the start of the key space decoding every change.
  * </ul>
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar CountBenchmark -rf json -rff bench/count.json}
@@ -44,7 +48,13 @@ public class CountBenchmark {
     /** The implementations under test. */
     public enum Impl {
         DELTALOG,
-        MVSTORE_KEY_INDEX
+        MVSTORE_KEY_INDEX,
+        /** Peer: SQLite, trigger changelog. */
+        SQLITE,
+        /** Peer: H2 embedded, trigger changelog. */
+        H2,
+        /** Peer: the seed's algorithm on RocksDB. */
+        SEED_ROCKSDB
     }
 
     /** Deltas counted per operation: the last {@code range} of the log. */
@@ -60,6 +70,7 @@ public class CountBenchmark {
     public Impl impl;
 
     private DeltaLog log;
+    private Peer peer;
     private MVStore store;
     private MVMap<DeltaKey, byte[]> map;
     private int tableId;
@@ -68,6 +79,17 @@ public class CountBenchmark {
     /** Builds (once) or finds the pre-filled log and opens it read-only. */
     @Setup(Level.Trial)
     public void setUp() {
+        Peers.Kind kind = peerKind(impl);
+        if (kind != null) {
+            peer = BenchFiles.prefilledPeer(kind, logSize);
+            after = peer.afterLast(BenchFiles.TABLE, range);
+            long count = peer.count(BenchFiles.TABLE, after);
+            if (count != range) {
+                throw new IllegalStateException(
+                        impl + " holds " + count + " changes after " + after + ", not " + range);
+            }
+            return;
+        }
         Path file = BenchFiles.prefilledLog(logSize);
         store = BenchFiles.openRaw(file);
         map = BenchFiles.deltasMap(store);
@@ -86,6 +108,9 @@ public class CountBenchmark {
     /** Closes the file. */
     @TearDown(Level.Trial)
     public void tearDown() {
+        if (peer != null) {
+            peer.close();
+        }
         if (log != null) {
             log.close();
         }
@@ -101,6 +126,9 @@ public class CountBenchmark {
      */
     @Benchmark
     public long count() {
+        if (peer != null) {
+            return peer.count(BenchFiles.TABLE, after);
+        }
         if (impl == Impl.DELTALOG) {
             return log.count(BenchFiles.TABLE, after);
         }
@@ -110,5 +138,14 @@ public class CountBenchmark {
     private long rank(DeltaKey key) {
         long index = map.getKeyIndex(key);
         return index >= 0 ? index + 1 : -(index + 1);
+    }
+
+    static Peers.Kind peerKind(Impl impl) {
+        return switch (impl) {
+            case SQLITE -> Peers.Kind.SQLITE;
+            case H2 -> Peers.Kind.H2;
+            case SEED_ROCKSDB -> Peers.Kind.SEED_ROCKSDB;
+            default -> null;
+        };
     }
 }

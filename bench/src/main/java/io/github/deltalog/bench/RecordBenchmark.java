@@ -4,6 +4,8 @@ import io.github.deltalog.DeltaLog;
 import io.github.deltalog.DeltaOp;
 import io.github.deltalog.DeltaTransaction;
 import io.github.deltalog.Durability;
+import io.github.deltalog.bench.peers.Peer;
+import io.github.deltalog.bench.peers.Peers;
 import io.github.deltalog.store.DeltaCodec;
 import io.github.deltalog.store.DeltaKey;
 import java.nio.file.Path;
@@ -40,6 +42,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       between iterations, outside the timed code.
  *   <li>{@code MVSTORE_COMMIT_PER_TX}: the same puts plus {@code store.commit()} per transaction, the
  *       design's 185 k deltas/s reference.
+ *   <li>{@code SQLITE}, {@code H2}, {@code SEED_ROCKSDB}: the peers ({@link Peers}): one JDBC transaction of
+ *       prepared base-table statements whose triggers write the changelog; the seed's three RocksDB puts per
+ *       change.
  * </ul>
  *
  * <p>The changes come from {@link Workload} (4 tables, Zipf-skewed rows), generated in setup and replayed
@@ -67,7 +72,13 @@ public class RecordBenchmark {
     public enum Impl {
         DELTALOG,
         MVSTORE_RAW_PUTS,
-        MVSTORE_COMMIT_PER_TX
+        MVSTORE_COMMIT_PER_TX,
+        /** Peer: SQLite, trigger changelog, WAL, {@code synchronous=NORMAL}. */
+        SQLITE,
+        /** Peer: H2 embedded, trigger changelog. */
+        H2,
+        /** Peer: the seed's algorithm on RocksDB. */
+        SEED_ROCKSDB
     }
 
     /** Deltas per transaction. */
@@ -99,6 +110,9 @@ public class RecordBenchmark {
             case DELTALOG -> new LogRecorder(file, workload.tables());
             case MVSTORE_RAW_PUTS -> new MapRecorder(file, transactions, false);
             case MVSTORE_COMMIT_PER_TX -> new MapRecorder(file, transactions, true);
+            case SQLITE -> new PeerRecorder(Peers.open(Peers.Kind.SQLITE, folder, workload.schemas()));
+            case H2 -> new PeerRecorder(Peers.open(Peers.Kind.H2, folder, workload.schemas()));
+            case SEED_ROCKSDB -> new PeerRecorder(Peers.open(Peers.Kind.SEED_ROCKSDB, folder, workload.schemas()));
         };
     }
 
@@ -181,6 +195,22 @@ public class RecordBenchmark {
         @Override
         public void close() {
             log.close();
+        }
+    }
+
+    /** A peer (see {@link Peers}); it converts the values inside the timed code, as deltalog encodes them. */
+    private record PeerRecorder(Peer peer) implements Recorder {
+        @Override
+        public long record(Workload.Transaction tx, int index, long rowShift) {
+            return peer.record(tx, rowShift);
+        }
+
+        @Override
+        public void betweenIterations() {}
+
+        @Override
+        public void close() {
+            peer.close();
         }
     }
 

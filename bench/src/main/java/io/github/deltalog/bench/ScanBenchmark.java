@@ -3,6 +3,8 @@ package io.github.deltalog.bench;
 import io.github.deltalog.Delta;
 import io.github.deltalog.DeltaCursor;
 import io.github.deltalog.DeltaLog;
+import io.github.deltalog.bench.peers.Peer;
+import io.github.deltalog.bench.peers.Peers;
 import io.github.deltalog.store.DeltaCodec;
 import io.github.deltalog.store.DeltaKey;
 import java.nio.file.Path;
@@ -34,7 +36,13 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code DELTALOG}: {@code log.changesAfter(table, after)}, every {@link Delta} into a Blackhole.
  *   <li>{@code MVSTORE_CURSOR_DECODE}: the floor. A raw MVStore cursor over the same map of the same file,
  *       and {@link DeltaCodec#decode} (checksum + Kryo) of each value into a Blackhole.
+ *   <li>{@code SQLITE}, {@code H2}: the peers' {@code SELECT ... FROM changelog WHERE tbl = ? AND ts > ? ORDER BY
+ *       ts, row_id}, each row decoded to a {@link Delta} (JSON row images to typed tuples).
+ *   <li>{@code SEED_ROCKSDB}: the seed's read, from the start of the key space (see
+ *       {@link io.github.deltalog.bench.peers.SeedRocksPeer}).
  * </ul>
+ *
+ * <p>The peers hold the same changes in their own pre-filled stores, built once like the log.
  *
  * <p>The log is built once per size in the benchmark folder (see {@link BenchFiles}) and reused by later runs;
  * both implementations open that file read-only.
@@ -55,7 +63,13 @@ public class ScanBenchmark {
     /** The implementations under test. */
     public enum Impl {
         DELTALOG,
-        MVSTORE_CURSOR_DECODE
+        MVSTORE_CURSOR_DECODE,
+        /** Peer: SQLite, trigger changelog. */
+        SQLITE,
+        /** Peer: H2 embedded, trigger changelog. */
+        H2,
+        /** Peer: the seed's algorithm on RocksDB. */
+        SEED_ROCKSDB
     }
 
     /** Deltas read per operation: the last {@code range} of the log. */
@@ -71,6 +85,7 @@ public class ScanBenchmark {
     public Impl impl;
 
     private DeltaLog log;
+    private Peer peer;
     private MVStore store;
     private MVMap<DeltaKey, byte[]> map;
     private int tableId;
@@ -79,6 +94,17 @@ public class ScanBenchmark {
     /** Builds (once) or finds the pre-filled log and opens it read-only. */
     @Setup(Level.Trial)
     public void setUp() {
+        Peers.Kind kind = peerKind(impl);
+        if (kind != null) {
+            peer = BenchFiles.prefilledPeer(kind, logSize);
+            after = peer.afterLast(BenchFiles.TABLE, range);
+            long count = peer.count(BenchFiles.TABLE, after);
+            if (count != range) {
+                throw new IllegalStateException(
+                        impl + " holds " + count + " changes after " + after + ", not " + range);
+            }
+            return;
+        }
         Path file = BenchFiles.prefilledLog(logSize);
         store = BenchFiles.openRaw(file);
         map = BenchFiles.deltasMap(store);
@@ -99,6 +125,9 @@ public class ScanBenchmark {
     /** Closes the file. */
     @TearDown(Level.Trial)
     public void tearDown() {
+        if (peer != null) {
+            peer.close();
+        }
         if (log != null) {
             log.close();
         }
@@ -117,7 +146,9 @@ public class ScanBenchmark {
     @Benchmark
     public long scan(DeltaCounter counter, Blackhole bh) {
         long n = 0;
-        if (impl == Impl.DELTALOG) {
+        if (peer != null) {
+            n = peer.scan(BenchFiles.TABLE, after, bh::consume);
+        } else if (impl == Impl.DELTALOG) {
             try (DeltaCursor cursor = log.changesAfter(BenchFiles.TABLE, after)) {
                 for (Delta d : cursor) {
                     bh.consume(d);
@@ -135,5 +166,14 @@ public class ScanBenchmark {
         }
         counter.deltas += n;
         return n;
+    }
+
+    static Peers.Kind peerKind(Impl impl) {
+        return switch (impl) {
+            case SQLITE -> Peers.Kind.SQLITE;
+            case H2 -> Peers.Kind.H2;
+            case SEED_ROCKSDB -> Peers.Kind.SEED_ROCKSDB;
+            default -> null;
+        };
     }
 }

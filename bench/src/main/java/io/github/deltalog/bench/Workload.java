@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,15 +39,21 @@ public final class Workload {
     private static final double DELETE_SHARE = 0.1;
 
     private enum ColumnType {
-        INTEGER,
-        LONG,
-        STRING,
-        DECIMAL,
-        INSTANT,
-        BOOLEAN,
-        DOUBLE,
-        DATE,
-        UUID
+        INTEGER(Integer.class),
+        LONG(Long.class),
+        STRING(String.class),
+        DECIMAL(BigDecimal.class),
+        INSTANT(Instant.class),
+        BOOLEAN(Boolean.class),
+        DOUBLE(Double.class),
+        DATE(LocalDate.class),
+        UUID(java.util.UUID.class);
+
+        final Class<?> javaType;
+
+        ColumnType(Class<?> javaType) {
+            this.javaType = javaType;
+        }
     }
 
     /**
@@ -103,6 +110,25 @@ public final class Workload {
     /** Returns the table names, {@code t0} first. */
     public List<String> tables() {
         return List.of(tableNames);
+    }
+
+    /**
+     * Returns each table's column types, in table order: {@code Long} (the id) first, then the value columns. The
+     * peers use it to create their base tables and to decode row images.
+     *
+     * @return table name to column types
+     */
+    public Map<String, List<Class<?>>> schemas() {
+        Map<String, List<Class<?>>> map = new LinkedHashMap<>();
+        for (int t = 0; t < tableNames.length; t++) {
+            List<Class<?>> columns = new ArrayList<>();
+            columns.add(Long.class);
+            for (ColumnType type : schemas[t]) {
+                columns.add(type.javaType);
+            }
+            map.put(tableNames[t], List.copyOf(columns));
+        }
+        return map;
     }
 
     /**
