@@ -15,7 +15,7 @@ JSON="$OUT/results.json"
 mvn -q -B package -DskipTests -pl bench -am
 mkdir -p "$OUT"
 
-JMH_ARGS=('io\.github\.deltalog\.bench\.(Record|Scan|Count|Merge)Benchmark'
+JMH_ARGS=('io\.github\.deltalog\.bench\.(Record|SyncRecord|Scan|Count|Merge|Purge)Benchmark'
     -p txSize=1,100,10000
     -p logSize=1000000 -p range=1000,10000,100000,1000000
     -p deltas=100000,1000000,10000000 -p rowsPercent=1,10,100

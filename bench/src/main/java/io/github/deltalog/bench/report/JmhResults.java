@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The rows of a JMH JSON result file ({@code -rf json}), reduced to what the results page shows: per benchmark
@@ -91,7 +90,8 @@ final class JmhResults {
             Map<String, String> params = new LinkedHashMap<>();
             Map<?, ?> p = run.get("params") == null ? Map.of() : (Map<?, ?>) run.get("params");
             p.forEach((k, v) -> params.put((String) k, String.valueOf(v)));
-            String impl = params.remove("impl");
+            // Benchmarks without an impl param tell their variants apart by method (SyncRecordBenchmark).
+            String impl = params.containsKey("impl") ? params.remove("impl") : parts[parts.length - 1];
             Map<?, ?> primary = (Map<?, ?>) run.get("primaryMetric");
             Map<?, ?> secondary = (Map<?, ?>) run.get("secondaryMetrics");
             Map<?, ?> metric = primary;
@@ -106,14 +106,7 @@ final class JmhResults {
             }
             double[] raw = rawData(metric);
             double median = number(((Map<?, ?>) metric.get("scorePercentiles")).get("50.0")) * factor;
-            rows.add(new Row(
-                    benchmark,
-                    Objects.requireNonNullElse(impl, "-"),
-                    params,
-                    median,
-                    raw[0] * factor,
-                    raw[1] * factor,
-                    unit));
+            rows.add(new Row(benchmark, impl, params, median, raw[0] * factor, raw[1] * factor, unit));
         }
         return new JmhResults(rows, jdk, settings.toString());
     }
