@@ -1,13 +1,6 @@
 package io.github.deltalog.bench;
 
-import io.github.deltalog.DeltaLog;
-import io.github.deltalog.bench.peers.Peer;
-import io.github.deltalog.bench.peers.Peers;
-import io.github.deltalog.store.DeltaKey;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.h2.mvstore.MVMap;
-import org.h2.mvstore.MVStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -69,54 +62,18 @@ public class CountBenchmark {
     @Param
     public Impl impl;
 
-    private DeltaLog log;
-    private Peer peer;
-    private MVStore store;
-    private MVMap<DeltaKey, byte[]> map;
-    private int tableId;
-    private long after;
+    private PrefilledRange data;
 
-    /** Builds (once) or finds the pre-filled log and opens it read-only. */
+    /** Builds (once) or finds the pre-filled log and opens the range for the implementation. */
     @Setup(Level.Trial)
     public void setUp() {
-        Peers.Kind kind = peerKind(impl);
-        if (kind != null) {
-            peer = BenchFiles.prefilledPeer(kind, logSize);
-            after = peer.afterLast(BenchFiles.TABLE, range);
-            long count = peer.count(BenchFiles.TABLE, after);
-            if (count != range) {
-                throw new IllegalStateException(
-                        impl + " holds " + count + " changes after " + after + ", not " + range);
-            }
-            return;
-        }
-        Path file = BenchFiles.prefilledLog(logSize);
-        store = BenchFiles.openRaw(file);
-        map = BenchFiles.deltasMap(store);
-        tableId = map.firstKey().tableId();
-        after = BenchFiles.afterLast(map, range);
-        if (impl == Impl.DELTALOG) {
-            store.close();
-            store = null;
-            log = DeltaLog.builder().path(file).readOnly(true).open();
-        }
-        if (count() != range) {
-            throw new IllegalStateException(impl + " counts " + count() + " deltas after " + after + ", not " + range);
-        }
+        data = PrefilledRange.open(impl.name(), logSize, range);
     }
 
-    /** Closes the file. */
+    /** Closes the files. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (peer != null) {
-            peer.close();
-        }
-        if (log != null) {
-            log.close();
-        }
-        if (store != null) {
-            store.close();
-        }
+        data.close();
     }
 
     /**
@@ -126,26 +83,12 @@ public class CountBenchmark {
      */
     @Benchmark
     public long count() {
-        if (peer != null) {
-            return peer.count(BenchFiles.TABLE, after);
+        if (data.peer != null) {
+            return data.peer.count(BenchFiles.TABLE, data.after);
         }
-        if (impl == Impl.DELTALOG) {
-            return log.count(BenchFiles.TABLE, after);
+        if (data.log != null) {
+            return data.log.count(BenchFiles.TABLE, data.after);
         }
-        return rank(DeltaKey.last(tableId, Long.MAX_VALUE)) - rank(DeltaKey.last(tableId, after));
-    }
-
-    private long rank(DeltaKey key) {
-        long index = map.getKeyIndex(key);
-        return index >= 0 ? index + 1 : -(index + 1);
-    }
-
-    static Peers.Kind peerKind(Impl impl) {
-        return switch (impl) {
-            case SQLITE -> Peers.Kind.SQLITE;
-            case H2 -> Peers.Kind.H2;
-            case SEED_ROCKSDB -> Peers.Kind.SEED_ROCKSDB;
-            default -> null;
-        };
+        return data.rawCount();
     }
 }

@@ -2,16 +2,10 @@ package io.github.deltalog.bench;
 
 import io.github.deltalog.Delta;
 import io.github.deltalog.DeltaCursor;
-import io.github.deltalog.DeltaLog;
-import io.github.deltalog.bench.peers.Peer;
-import io.github.deltalog.bench.peers.Peers;
 import io.github.deltalog.store.DeltaCodec;
 import io.github.deltalog.store.DeltaKey;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.h2.mvstore.Cursor;
-import org.h2.mvstore.MVMap;
-import org.h2.mvstore.MVStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -84,56 +78,18 @@ public class ScanBenchmark {
     @Param
     public Impl impl;
 
-    private DeltaLog log;
-    private Peer peer;
-    private MVStore store;
-    private MVMap<DeltaKey, byte[]> map;
-    private int tableId;
-    private long after;
+    private PrefilledRange data;
 
-    /** Builds (once) or finds the pre-filled log and opens it read-only. */
+    /** Builds (once) or finds the pre-filled log and opens the range for the implementation. */
     @Setup(Level.Trial)
     public void setUp() {
-        Peers.Kind kind = peerKind(impl);
-        if (kind != null) {
-            peer = BenchFiles.prefilledPeer(kind, logSize);
-            after = peer.afterLast(BenchFiles.TABLE, range);
-            long count = peer.count(BenchFiles.TABLE, after);
-            if (count != range) {
-                throw new IllegalStateException(
-                        impl + " holds " + count + " changes after " + after + ", not " + range);
-            }
-            return;
-        }
-        Path file = BenchFiles.prefilledLog(logSize);
-        store = BenchFiles.openRaw(file);
-        map = BenchFiles.deltasMap(store);
-        tableId = map.firstKey().tableId();
-        after = BenchFiles.afterLast(map, range);
-        if (impl == Impl.DELTALOG) {
-            store.close();
-            store = null;
-            log = DeltaLog.builder().path(file).readOnly(true).open();
-            long count = log.count(BenchFiles.TABLE, after);
-            if (count != range) {
-                throw new IllegalStateException(
-                        "the range after " + after + " holds " + count + " deltas, not " + range);
-            }
-        }
+        data = PrefilledRange.open(impl.name(), logSize, range);
     }
 
-    /** Closes the file. */
+    /** Closes the files. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (peer != null) {
-            peer.close();
-        }
-        if (log != null) {
-            log.close();
-        }
-        if (store != null) {
-            store.close();
-        }
+        data.close();
     }
 
     /**
@@ -146,18 +102,18 @@ public class ScanBenchmark {
     @Benchmark
     public long scan(DeltaCounter counter, Blackhole bh) {
         long n = 0;
-        if (peer != null) {
-            n = peer.scan(BenchFiles.TABLE, after, bh::consume);
-        } else if (impl == Impl.DELTALOG) {
-            try (DeltaCursor cursor = log.changesAfter(BenchFiles.TABLE, after)) {
+        if (data.peer != null) {
+            n = data.peer.scan(BenchFiles.TABLE, data.after, bh::consume);
+        } else if (data.log != null) {
+            try (DeltaCursor cursor = data.log.changesAfter(BenchFiles.TABLE, data.after)) {
                 for (Delta d : cursor) {
                     bh.consume(d);
                     n++;
                 }
             }
         } else {
-            Cursor<DeltaKey, byte[]> c =
-                    map.cursor(DeltaKey.first(tableId, after + 1), DeltaKey.last(tableId, Long.MAX_VALUE), false);
+            Cursor<DeltaKey, byte[]> c = data.map.cursor(
+                    DeltaKey.first(data.tableId, data.after + 1), DeltaKey.last(data.tableId, Long.MAX_VALUE), false);
             while (c.hasNext()) {
                 DeltaKey key = c.next();
                 bh.consume(DeltaCodec.decode(key, c.getValue(), BenchFiles.TABLE, WHERE));
@@ -166,14 +122,5 @@ public class ScanBenchmark {
         }
         counter.deltas += n;
         return n;
-    }
-
-    static Peers.Kind peerKind(Impl impl) {
-        return switch (impl) {
-            case SQLITE -> Peers.Kind.SQLITE;
-            case H2 -> Peers.Kind.H2;
-            case SEED_ROCKSDB -> Peers.Kind.SEED_ROCKSDB;
-            default -> null;
-        };
     }
 }
