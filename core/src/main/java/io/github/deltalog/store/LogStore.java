@@ -78,7 +78,7 @@ public final class LogStore implements AutoCloseable {
         this.catalog = new Catalog(store.openMap(prefix + "catalog"));
         this.consumers = store.openMap(prefix + "consumers");
         this.lowWater = meta.lowWater();
-        long last = recover(o);
+        long last = Recovery.recover(o, deltas, consumers, catalog, meta.checkpoint(), meta.lastCommitted());
         this.watermark = last;
         this.lastAppended = last;
         this.checkpointed = last;
@@ -120,72 +120,6 @@ public final class LogStore implements AutoCloseable {
         StoreOptions options = new StoreOptions(
                 null, null, false, Durability.COMMIT, clock, 16, store.isReadOnly(), 0, 0, Long.MAX_VALUE);
         return new LogStore(o, options);
-    }
-
-    private long recover(Opened o) {
-        long last = Math.max(meta.checkpoint(), meta.lastCommitted());
-        if (o.journalPath() != null) {
-            JournalFiles.Visitor replay = new JournalFiles.Visitor() {
-                @Override
-                public void transaction(long commitTimestamp, DeltaKey[] keys, byte[][] values) {
-                    for (int i = 0; i < keys.length; i++) {
-                        deltas.put(keys[i], values[i]);
-                    }
-                }
-
-                @Override
-                public void consumer(String name, long position) {
-                    if (position == JournalFiles.DROPPED) {
-                        consumers.remove(name);
-                    } else {
-                        consumers.put(name, position);
-                    }
-                }
-            };
-            long checkpoint = last;
-            JournalFiles.Replayed old =
-                    JournalFiles.replay(Journal.oldPath(o.journalPath()), o.journalKey(), last, replay);
-            last = old.last();
-            // A rotated journal that ends in damage ends the prefix there, unless a finished checkpoint covers
-            // it: replaying the newer journal after the damage would leave a gap. (Guarded by
-            // JournalRecoveryTest.corruptRotatedJournalStopsReplayBeforeTheNewJournal.)
-            boolean covered = old.highestRead() != Long.MIN_VALUE && old.highestRead() <= checkpoint;
-            if (old.clean() || covered) {
-                last = JournalFiles.replay(o.journalPath(), o.journalKey(), last, replay)
-                        .last();
-            } else {
-                LOG.log(
-                        Level.WARNING,
-                        "{0}: rotated journal is damaged after timestamp {1}; later journal records are not replayed",
-                        new Object[] {label, last});
-            }
-        }
-        // Remove what no journal record vouches for: deltas a store version caught mid-transaction.
-        for (int id : catalog.allIds()) {
-            removeAbove(id, last);
-        }
-        return last;
-    }
-
-    private void removeAbove(int tableId, long ts) {
-        if (ts == Long.MAX_VALUE) {
-            return;
-        }
-        List<DeltaKey> doomed = new ArrayList<>();
-        Cursor<DeltaKey, byte[]> c =
-                deltas.cursor(DeltaKey.first(tableId, ts + 1), DeltaKey.last(tableId, Long.MAX_VALUE), false);
-        while (c.hasNext()) {
-            doomed.add(c.next());
-        }
-        for (DeltaKey k : doomed) {
-            deltas.remove(k);
-        }
-        if (!doomed.isEmpty()) {
-            LOG.log(
-                    Level.WARNING,
-                    "{0}: removed {1} deltas of table id {2} above {3} that no journal record vouches for",
-                    new Object[] {label, doomed.size(), tableId, ts});
-        }
     }
 
     private ScheduledExecutorService startBackground(StoreOptions options) {
