@@ -20,7 +20,10 @@ import java.util.Objects;
  */
 public final class DeltaMerger {
     private final MergePolicy policy;
-    private final RowStates rows = new RowStates();
+    /** Inputs of known size pre-size the row table up to this many rows (more rows still grow it). */
+    private static final int MAX_PRESIZED_ROWS = 1 << 20;
+
+    private final RowStates rows;
     private final Map<String, Integer> tableIndex = new HashMap<>();
     private final List<String> tables = new ArrayList<>();
     private String lastTable;
@@ -40,7 +43,18 @@ public final class DeltaMerger {
      * @param policy what to do on a conflict
      */
     public DeltaMerger(MergePolicy policy) {
+        this(policy, 0);
+    }
+
+    /**
+     * Creates a merger sized for an expected number of distinct rows (a hint: more rows still fit).
+     *
+     * @param policy what to do on a conflict
+     * @param expectedRows how many distinct rows to make room for up front
+     */
+    public DeltaMerger(MergePolicy policy, int expectedRows) {
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.rows = new RowStates(Math.min(Math.max(expectedRows, 0), MAX_PRESIZED_ROWS));
     }
 
     /**
@@ -63,6 +77,8 @@ public final class DeltaMerger {
      * @throws MergeConflictException on a conflicting pair under {@link MergePolicy#STRICT}
      */
     public static MergeResult merge(Iterable<Delta> deltas, MergePolicy policy) {
+        // Not pre-sized from the input's size: that is an upper bound on rows, and a table sized for it when
+        // there are few rows spreads them over more memory than the cache holds (measured 5x slower at 10%).
         DeltaMerger m = new DeltaMerger(policy);
         m.addAll(deltas);
         return m.result();
@@ -169,31 +185,36 @@ public final class DeltaMerger {
             order[i] = i;
         }
         Arrays.sort(order, (a, b) -> tables.get(a).compareTo(tables.get(b)));
-        long[][] rowsOfTable = new long[tables.size()][];
+        long[][] idsOfTable = new long[tables.size()][];
+        int[][] slotsOfTable = new int[tables.size()][];
         int[] counts = new int[tables.size()];
         for (int e = 0; e < rows.capacity(); e++) {
             if (rows.state(e) == RowStates.NET_CHANGE) {
                 counts[rows.tableIndex(e)]++;
             }
         }
+        int total = 0;
         for (int t = 0; t < counts.length; t++) {
-            rowsOfTable[t] = new long[counts[t]];
+            idsOfTable[t] = new long[counts[t]];
+            slotsOfTable[t] = new int[counts[t]];
+            total += counts[t];
             counts[t] = 0;
         }
         for (int e = 0; e < rows.capacity(); e++) {
             if (rows.state(e) == RowStates.NET_CHANGE) {
                 int t = rows.tableIndex(e);
-                rowsOfTable[t][counts[t]++] = rows.rowId(e);
+                idsOfTable[t][counts[t]] = rows.rowId(e);
+                slotsOfTable[t][counts[t]++] = e;
             }
         }
-        List<Delta> out = new ArrayList<>();
+        List<Delta> out = new ArrayList<>(total);
         for (int t : order) {
-            long[] ids = rowsOfTable[t];
-            Arrays.sort(ids);
+            long[] ids = idsOfTable[t];
+            int[] slots = slotsOfTable[t];
+            SlotSort.sort(ids, slots, 0, ids.length);
             String name = tables.get(t);
-            for (long id : ids) {
-                int e = rows.find(t, id);
-                out.add(new Delta(name, id, rows.timestamp(e), rows.op(e)));
+            for (int i = 0; i < ids.length; i++) {
+                out.add(new Delta(name, ids[i], rows.timestamp(slots[i]), rows.op(slots[i])));
             }
         }
         return new MergeResult(out, new MergeStats(deltasIn, out.size(), noOps, ignored));

@@ -23,12 +23,20 @@ final class RowStates {
     /** 0 for an empty slot, else {@code (tableIndex + 1) << 2 | state}. */
     private static final int TAG = 2;
 
-    private long[] data = new long[64 * STRIDE];
+    private long[] data;
     /** The net change, or in the none states the last change (for conflict messages). */
-    private DeltaOp[] op = new DeltaOp[64];
+    private DeltaOp[] op;
 
-    private int mask = 63;
+    private int mask;
     private int size;
+
+    /** Creates a table with room for {@code expectedRows} rows before it grows (at least 32). */
+    RowStates(int expectedRows) {
+        int slots = Integer.highestOneBit(Math.max(32, expectedRows) * 2 - 1) << 1;
+        data = new long[slots * STRIDE];
+        op = new DeltaOp[slots];
+        mask = slots - 1;
+    }
 
     /** Returns how many rows are held. */
     int size() {
