@@ -533,6 +533,15 @@ public final class LogStore implements AutoCloseable {
      * stays readable until the cursor is closed or exhausted. O(log n) to position, O(1) per step.
      */
     public RangeCursor range(int tableId, long after, long upTo) {
+        // Opened under the cursor set's monitor, which close() takes after marking the log closed: a cursor is
+        // either in the set close() releases, or sees the log closed (a version left registered in use would fail
+        // the store's close; guarded by HostileValuesTest.concurrentCloseWhileCommittingAndReading).
+        synchronized (openCursors) {
+            return openRange(tableId, after, upTo);
+        }
+    }
+
+    private RangeCursor openRange(int tableId, long after, long upTo) {
         checkOpen();
         MVStore.TxCounter usage = store.registerVersionUsage();
         long from = after == Long.MAX_VALUE ? Long.MAX_VALUE : after + 1;
@@ -654,8 +663,10 @@ public final class LogStore implements AutoCloseable {
             background.shutdown();
             awaitQuietly(background);
         }
-        for (RangeCursor c : openCursors.toArray(new RangeCursor[0])) {
-            c.close(); // the store may not close while a version is still registered as in use
+        synchronized (openCursors) {
+            for (RangeCursor c : openCursors.toArray(new RangeCursor[0])) {
+                c.close(); // the store may not close while a version is still registered as in use
+            }
         }
         try {
             if (ownsStore) {
