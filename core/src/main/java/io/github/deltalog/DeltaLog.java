@@ -443,7 +443,11 @@ public final class DeltaLog implements AutoCloseable {
     public Consumer consumer(String name) {
         checkTableName(name);
         checkOpen();
-        store.createConsumer(name, store.watermark());
+        // Only a missing consumer is created: createConsumer checks writability first, so calling it for an
+        // existing one made consumer(name) throw ReadOnlyLogException in a read-only log (found by the crash test).
+        if (store.consumerPosition(name) == null) {
+            store.createConsumer(name, store.watermark());
+        }
         return new Consumer(this, name);
     }
 
