@@ -366,9 +366,13 @@ public final class DeltaLog implements AutoCloseable {
     public long countAll() {
         checkOpen();
         long watermark = store.watermark();
+        // Above the low-water mark only: what a purge in progress (or one a crash cut short, in a read-only
+        // open that cannot finish it) has not removed yet is not retained.
+        long low = store.lowWater();
+        long after = low > 0 ? low : Long.MIN_VALUE;
         long total = 0;
         for (int id : store.tableIds()) {
-            total += store.count(id, Long.MIN_VALUE, watermark);
+            total += store.count(id, after, watermark);
         }
         return total;
     }

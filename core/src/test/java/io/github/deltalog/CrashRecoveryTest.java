@@ -45,8 +45,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  *
  * <p>Rounds: system property {@code deltalog.crash.rounds} (default 20; {@code mvn -Pstress} runs 1000) for
  * COMMIT, a quarter of that each for SYNC, for an encrypted log, for ASYNC (which checks the prefix property
- * only: acks may be lost) and for the retention mode. The seed is random and printed on failure; {@code -Ddeltalog.crash.seed=N} replays
- * the same workload and kill delays (the child's progress at the kill still varies).
+ * only: acks may be lost) and for the retention mode. The seed is random and printed on failure;
+ * {@code -Ddeltalog.crash.seed=N} replays the same workload and kill delays (the child's progress at the kill
+ * still varies).
  */
 class CrashRecoveryTest {
     private static final int ROUNDS = Integer.getInteger("deltalog.crash.rounds", 20);
@@ -251,12 +252,14 @@ class CrashRecoveryTest {
             throws IOException {
         List<Delta> readOnly = null;
         long readOnlyMark = -1;
+        long readOnlyCount = -1;
         Map<String, Long> readOnlyPositions = null;
         if (Files.exists(m.file) && Files.size(m.file) > 0) { // else killed before the file was made
             try (DeltaLog log = builder(m.file).readOnly(true).open()) {
                 readOnlyMark = log.oldestRetained();
                 readOnly = readAfter(log, Math.max(m.lastTs, readOnlyMark));
                 readOnlyPositions = positions(log);
+                readOnlyCount = log.countAll();
             }
         }
         try (DeltaLog log = builder(m.file).open()) {
@@ -269,6 +272,7 @@ class CrashRecoveryTest {
                 assertEquals(readOnly, deltas, "a read-only open recovered something else than a read-write open");
                 assertEquals(readOnlyMark, mark, "a read-only open recovered another low-water mark");
                 assertEquals(readOnlyPositions, positions(log), "a read-only open recovered other consumer positions");
+                assertEquals(readOnlyCount, log.countAll(), "a read-only open counts otherwise");
             }
             // What earlier rounds verified is still there (above the mark), unchanged in number.
             for (int i = 0; i < CrashWorkload.TABLES.size(); i++) {

@@ -17,10 +17,10 @@ import java.util.Random;
  * returned.
  *
  * <p>In retention mode it also runs two consumers and purges: after some commits a consumer reads everything
- * after its position and advances to the change set's watermark (or resets, if a forced purge left it stale),
- * acknowledged as {@code ADV <name> <position>} once that returned (a stale consumer is reset one time in four); after some others it purges, either by the
- * policy ({@code purge()}, until consumed) or forced ({@code purgeBefore} a recently acknowledged timestamp,
- * announced first as {@code FORCE <cut>}), acknowledged as {@code PURGE <oldestRetained after it>}.
+ * after its position and advances to the change set's watermark (or resets, one time in four, if a forced purge
+ * left it stale), acknowledged as {@code ADV <name> <position>} once that returned; after some others it purges,
+ * either by the policy ({@code purge()}, until consumed) or forced ({@code purgeBefore} a recently acknowledged
+ * timestamp, announced first as {@code FORCE <cut>}), acknowledged as {@code PURGE <oldestRetained after it>}.
  *
  * <p>Arguments: file, durability, seed, first transaction number, checkpoint interval in ms, checkpoint bytes,
  * encryption password or {@code -}, and optionally {@code retention}.
