@@ -366,9 +366,13 @@ public final class DeltaLog implements AutoCloseable {
     public long countAll() {
         checkOpen();
         long watermark = store.watermark();
+        // Above the low-water mark only: what a purge in progress (or one a crash cut short, in a read-only
+        // open that cannot finish it) has not removed yet is not retained.
+        long low = store.lowWater();
+        long after = low > 0 ? low : Long.MIN_VALUE;
         long total = 0;
         for (int id : store.tableIds()) {
-            total += store.count(id, Long.MIN_VALUE, watermark);
+            total += store.count(id, after, watermark);
         }
         return total;
     }
@@ -443,7 +447,11 @@ public final class DeltaLog implements AutoCloseable {
     public Consumer consumer(String name) {
         checkTableName(name);
         checkOpen();
-        store.createConsumer(name, store.watermark());
+        // Only a missing consumer is created: createConsumer checks writability first, so calling it for an
+        // existing one made consumer(name) throw ReadOnlyLogException in a read-only log (found by the crash test).
+        if (store.consumerPosition(name) == null) {
+            store.createConsumer(name, store.watermark());
+        }
         return new Consumer(this, name);
     }
 

@@ -1,6 +1,8 @@
 package io.github.deltalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -14,7 +16,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,10 +35,19 @@ import org.junit.jupiter.params.provider.EnumSource;
  * <p>The kill comes 30-500 ms after the first ack, or (one round in ten) 0-400 ms after the child starts. The
  * child checkpoints every 5-200 ms or every 8 KiB-64 MiB of journal, so kills also land in journal rotations.
  *
+ * <p>In the retention rounds the child also runs two consumers and purges (by the policy, and forced), and the
+ * parent checks after each kill: every consumer's position is at or after its last acknowledged advance (ASYNC:
+ * one the child set, never beyond the watermark), the low-water mark is at or after the last acknowledged purge
+ * and at most the watermark, nothing at or below it is readable (reads after an older position throw
+ * {@link DeltasPurgedException}, and no leftover delta is counted), every acknowledged transaction above it is
+ * there and complete, and a consumer is behind the mark (and then {@link Consumer#isStale() stale}) only after
+ * a forced purge. The durability changes from round to round (COMMIT, SYNC, ASYNC) on the same file.
+ *
  * <p>Rounds: system property {@code deltalog.crash.rounds} (default 20; {@code mvn -Pstress} runs 1000) for
- * COMMIT, a quarter of that each for SYNC, for an encrypted log, and for ASYNC (which checks the prefix property
- * only: acks may be lost). The seed is random and printed on failure; {@code -Ddeltalog.crash.seed=N} replays
- * the same workload and kill delays (the child's progress at the kill still varies).
+ * COMMIT, a quarter of that each for SYNC, for an encrypted log, for ASYNC (which checks the prefix property
+ * only: acks may be lost) and for the retention mode. The seed is random and printed on failure;
+ * {@code -Ddeltalog.crash.seed=N} replays the same workload and kill delays (the child's progress at the kill
+ * still varies).
  */
 class CrashRecoveryTest {
     private static final int ROUNDS = Integer.getInteger("deltalog.crash.rounds", 20);
@@ -46,6 +59,14 @@ class CrashRecoveryTest {
 
     /** The encryption password of the log, or null. */
     private String password;
+
+    /** Whether the child also runs consumers and purges ({@link CrashWriter}'s retention mode). */
+    private boolean retention;
+
+    /** Retention mode, over all rounds: acknowledged advances, purges, forced purges, stale consumers seen. */
+    private final long[] retentionFigures = new long[4];
+
+    private static final Durability[] RETENTION_DURABILITIES = {Durability.COMMIT, Durability.SYNC, Durability.ASYNC};
 
     @ParameterizedTest
     @EnumSource(
@@ -68,6 +89,12 @@ class CrashRecoveryTest {
         run(Durability.COMMIT, true, Math.max(1, ROUNDS / 4));
     }
 
+    @Test
+    void consumersAndPurgesSurviveSigkill() throws Exception {
+        retention = true;
+        run(Durability.COMMIT, true, Math.max(1, ROUNDS / 4));
+    }
+
     private void run(Durability durability, boolean acksAreDurable, int rounds) throws Exception {
         long seed = Long.getLong("deltalog.crash.seed", new Random().nextLong());
         Random random = new Random(seed);
@@ -76,21 +103,31 @@ class CrashRecoveryTest {
         for (int round = 0; round < rounds; round++) {
             if (round % ROUNDS_PER_FILE == 0) {
                 model = new Model(
-                        dir.resolve(durability + (password == null ? "-" : "-encrypted-") + round + ".deltas"), seed);
+                        dir.resolve(durability + (password == null ? "-" : "-encrypted-")
+                                + (retention ? "retention-" : "") + round + ".deltas"),
+                        seed);
             }
+            Durability d = retention ? RETENTION_DURABILITIES[round % RETENTION_DURABILITIES.length] : durability;
             try {
-                round(model, durability, acksAreDurable, random);
+                round(model, d, retention ? d != Durability.ASYNC : acksAreDurable, random);
             } catch (Throwable t) {
                 throw new AssertionError(
-                        "crash test failed: durability=" + durability + " encrypted=" + (password != null) + " seed="
+                        "crash test failed: durability=" + d + " encrypted=" + (password != null) + " retention="
+                                + retention + " seed="
                                 + seed + " round=" + round + " (replay with -Ddeltalog.crash.seed=" + seed + "): "
                                 + t.getMessage(),
                         t);
             }
         }
+        if (retention) {
+            System.out.printf(
+                    "CrashRecoveryTest retention: %d advances, %d purges (%d forced) acknowledged; %d stale consumers"
+                            + " after reopen%n",
+                    retentionFigures[0], retentionFigures[1], retentionFigures[2], retentionFigures[3]);
+        }
         System.out.printf(
                 "CrashRecoveryTest %s%s: %d rounds, %d transactions verified, %.1f s (seed %d)%n",
-                durability,
+                retention ? "retention" : durability,
                 password == null ? "" : " encrypted",
                 rounds,
                 model.nextTxno - 1,
@@ -105,6 +142,12 @@ class CrashRecoveryTest {
         long nextTxno = 1;
         long lastTs;
         final Map<String, Long> counts = new HashMap<>();
+        /** Retention mode: deltas per table (in {@link CrashWorkload#TABLES} order) of each commit above the mark. */
+        final TreeMap<Long, int[]> retained = new TreeMap<>();
+        /** Retention mode: the low-water mark and the consumer positions verified last. */
+        long mark;
+
+        final Map<String, Long> positions = new HashMap<>();
 
         Model(Path file, long seed) {
             this.file = file;
@@ -135,7 +178,8 @@ class CrashRecoveryTest {
                         Long.toString(m.nextTxno),
                         Long.toString(checkpointMillis),
                         Long.toString(checkpointBytes),
-                        password == null ? "-" : password)
+                        password == null ? "-" : password,
+                        retention ? "retention" : "-")
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile())
                 .start();
@@ -158,14 +202,17 @@ class CrashRecoveryTest {
             child.waitFor();
         }
         List<String> acks = new ArrayList<>();
+        List<String> retentionAcks = new ArrayList<>();
         for (String line : completeLines(stdout)) {
             if (line.startsWith("ACK")) {
                 acks.add(line);
+            } else if (!line.equals("READY")) {
+                retentionAcks.add(line);
             }
         }
         String childErrors = Files.readString(stderr);
         assertTrue(childErrors.isBlank(), () -> "child wrote to stderr: " + childErrors);
-        verify(m, parseAcks(m, acks), acksAreDurable);
+        verify(m, parseAcks(m, acks), acksAreDurable, retentionAcks);
     }
 
     /** Complete lines only: a line cut by the kill has no newline and is dropped. */
@@ -201,35 +248,69 @@ class CrashRecoveryTest {
         return password == null ? b : b.encryptionKey(password.toCharArray());
     }
 
-    private void verify(Model m, TreeMap<Long, Long> acks, boolean acksAreDurable) throws IOException {
+    private void verify(Model m, TreeMap<Long, Long> acks, boolean acksAreDurable, List<String> retentionAcks)
+            throws IOException {
         List<Delta> readOnly = null;
+        long readOnlyMark = -1;
+        long readOnlyCount = -1;
+        Map<String, Long> readOnlyPositions = null;
         if (Files.exists(m.file) && Files.size(m.file) > 0) { // else killed before the file was made
             try (DeltaLog log = builder(m.file).readOnly(true).open()) {
-                readOnly = readAfter(log, m.lastTs);
+                readOnlyMark = log.oldestRetained();
+                readOnly = readAfter(log, Math.max(m.lastTs, readOnlyMark));
+                readOnlyPositions = positions(log);
+                readOnlyCount = log.countAll();
             }
         }
         try (DeltaLog log = builder(m.file).open()) {
             for (String table : CrashWorkload.TABLES) {
                 log.track(table); // the child may have died before it tracked them
             }
-            List<Delta> deltas = readAfter(log, m.lastTs);
+            long mark = log.oldestRetained();
+            List<Delta> deltas = readAfter(log, Math.max(m.lastTs, mark));
             if (readOnly != null) {
                 assertEquals(readOnly, deltas, "a read-only open recovered something else than a read-write open");
+                assertEquals(readOnlyMark, mark, "a read-only open recovered another low-water mark");
+                assertEquals(readOnlyPositions, positions(log), "a read-only open recovered other consumer positions");
+                assertEquals(readOnlyCount, log.countAll(), "a read-only open counts otherwise");
             }
-            // What earlier rounds verified is still there, unchanged in number.
-            for (String table : CrashWorkload.TABLES) {
+            // What earlier rounds verified is still there (above the mark), unchanged in number.
+            for (int i = 0; i < CrashWorkload.TABLES.size(); i++) {
+                String table = CrashWorkload.TABLES.get(i);
                 long before = m.counts.getOrDefault(table, 0L);
+                if (retention) {
+                    int index = i;
+                    before = mark > m.lastTs
+                            ? 0
+                            : m.retained.subMap(mark, false, m.lastTs, true).values().stream()
+                                    .mapToLong(c -> c[index])
+                                    .sum();
+                }
+                long expect = before;
                 assertEquals(
-                        before,
-                        log.count(table, 0L, m.lastTs),
-                        () -> "deltas of " + table + " at or below " + m.lastTs + " changed");
+                        expect,
+                        mark > m.lastTs ? 0 : log.count(table, mark, m.lastTs),
+                        () -> "deltas of " + table + " above " + mark + " and at or below " + m.lastTs + " changed");
+            }
+            long txno = m.nextTxno;
+            Set<Long> ackedTs = new TreeSet<>(acks.values());
+            ackedTs.add(m.lastTs); // where a consumer the child created before its first ack starts
+            if (mark > m.lastTs) {
+                // The child purged some of its own commits; it purges only what it had acknowledged.
+                Long purgedTo = acks.entrySet().stream()
+                        .filter(e -> e.getValue() == mark)
+                        .map(Map.Entry::getKey)
+                        .findFirst()
+                        .orElse(null);
+                assertNotNull(purgedTo, () -> "low-water mark " + mark + " is no acknowledged commit: " + acks);
+                txno = purgedTo + 1;
+                m.lastTs = mark;
             }
             TreeMap<Long, List<Delta>> byTs = new TreeMap<>();
             for (Delta d : deltas) {
                 byTs.computeIfAbsent(d.commitTimestamp(), k -> new ArrayList<>())
                         .add(d);
             }
-            long txno = m.nextTxno;
             for (Map.Entry<Long, List<Delta>> e : byTs.entrySet()) {
                 long ts = e.getKey();
                 DeltaOp firstOp = e.getValue().get(0).op();
@@ -247,6 +328,9 @@ class CrashRecoveryTest {
                 for (Delta d : e.getValue()) {
                     m.counts.merge(d.table(), 1L, Long::sum);
                 }
+                if (retention) {
+                    m.retained.put(ts, tableCounts(m.seed, txno));
+                }
                 assertTrue(ts > m.lastTs, "timestamps do not increase");
                 m.lastTs = ts;
                 txno++;
@@ -263,7 +347,14 @@ class CrashRecoveryTest {
                     () -> "more transactions than the child attempted: recovered up to " + present
                             + ", attempted up to " + attempted + ", acks " + acks.size() + " from " + m.nextTxno);
             assertEquals(m.lastTs, log.lastCommitted(), "watermark");
-            long total = m.counts.values().stream().mapToLong(Long::longValue).sum();
+            if (retention) {
+                verifyRetention(m, log, mark, ackedTs, acksAreDurable, retentionAcks);
+            }
+            long total = retention
+                    ? m.retained.values().stream()
+                            .flatMapToInt(java.util.Arrays::stream)
+                            .sum()
+                    : m.counts.values().stream().mapToLong(Long::longValue).sum();
             assertEquals(total, log.countAll(), "countAll");
 
             // The parent continues the sequence on the recovered file; the next child goes on after it.
@@ -273,11 +364,131 @@ class CrashRecoveryTest {
                 for (CrashWorkload.Change c : CrashWorkload.transaction(m.seed, txno)) {
                     m.counts.merge(c.table(), 1L, Long::sum);
                 }
+                if (retention) {
+                    m.retained.put(ts, tableCounts(m.seed, txno));
+                }
                 m.lastTs = ts;
                 txno++;
             }
             m.nextTxno = txno;
         }
+    }
+
+    /**
+     * Checks the low-water mark and the consumers after a retention round (the transactions above the mark are
+     * checked already, and the model holds them), then moves the model's mark and positions on.
+     */
+    private void verifyRetention(
+            Model m, DeltaLog log, long mark, Set<Long> ackedTs, boolean acksAreDurable, List<String> retentionAcks) {
+        long lastPurge = 0;
+        boolean forced = false;
+        Set<Long> purgeMarks = new TreeSet<>();
+        Map<String, List<Long>> advances = new HashMap<>();
+        for (String a : retentionAcks) {
+            String[] p = a.split(" ");
+            switch (p[0]) {
+                case "ADV" -> {
+                    assertEquals(3, p.length, () -> "malformed ack: " + a);
+                    retentionFigures[0]++;
+                    advances.computeIfAbsent(p[1], k -> new ArrayList<>()).add(Long.parseLong(p[2]));
+                }
+                case "PURGE" -> {
+                    assertEquals(2, p.length, () -> "malformed ack: " + a);
+                    long purged = Long.parseLong(p[1]);
+                    retentionFigures[1]++;
+                    assertTrue(purged >= lastPurge, () -> "the low-water mark went back: " + retentionAcks);
+                    lastPurge = purged;
+                    purgeMarks.add(purged);
+                }
+                case "FORCE" -> {
+                    forced = true;
+                    retentionFigures[2]++;
+                }
+                default -> fail("unexpected line from the child: " + a);
+            }
+        }
+        long watermark = log.lastCommitted();
+        long acked = lastPurge;
+        // Purges checkpoint before they return: their mark survives whatever the durability.
+        assertTrue(mark >= acked, () -> "low-water mark " + mark + " is below the acknowledged purge " + acked);
+        assertTrue(mark <= watermark, () -> "low-water mark " + mark + " is beyond the watermark " + watermark);
+        assertTrue(
+                mark == m.mark || purgeMarks.contains(mark) || ackedTs.contains(mark) || m.retained.containsKey(mark),
+                () -> "low-water mark " + mark + " is no commit timestamp");
+        assertTrue(mark >= m.mark, () -> "the low-water mark went back from " + m.mark + " to " + mark);
+        long retainedCount = 0;
+        for (String table : CrashWorkload.TABLES) {
+            if (mark > 0) {
+                assertThrows(
+                        DeltasPurgedException.class,
+                        () -> {
+                            try (DeltaCursor c = log.changesAfter(table, mark - 1)) {
+                                c.forEach(d -> {});
+                            }
+                        },
+                        () -> "read of " + table + " after " + (mark - 1) + ", below the mark " + mark);
+                assertThrows(DeltasPurgedException.class, () -> log.count(table, mark - 1));
+            }
+            retainedCount += log.count(table, mark, watermark);
+        }
+        // No delta at or below the mark is left over (countAll counts every stored delta).
+        assertEquals(retainedCount, log.countAll(), "deltas at or below the low-water mark " + mark + " are left");
+
+        Set<String> names = new TreeSet<>(log.consumers());
+        for (String name : advances.keySet()) {
+            if (acksAreDurable) {
+                assertTrue(names.contains(name), () -> "consumer " + name + " was lost");
+            }
+        }
+        for (String name : names) {
+            assertTrue(CrashWriter.CONSUMERS.contains(name), () -> "unknown consumer " + name);
+            Consumer c = log.consumer(name);
+            long p = c.position();
+            Long before = m.positions.get(name);
+            List<Long> advanced = advances.getOrDefault(name, List.of());
+            String what = "consumer " + name + " at " + p + " (before " + before + ", advances " + advanced + ", mark "
+                    + mark + ", watermark " + watermark + ")";
+            assertTrue(p <= watermark, () -> what + ": beyond the watermark");
+            assertTrue(before == null || p >= before, () -> what + ": moved back");
+            // The child sets positions to watermarks: to commits it acknowledged (the ack of the advance may be
+            // lost with the kill), or to the parent's last commit when it creates a consumer.
+            assertTrue(
+                    p == 0
+                            || advanced.contains(p)
+                            || (before != null && p == before)
+                            || ackedTs.contains(p)
+                            || m.retained.containsKey(p),
+                    () -> what + ": a position the child never set");
+            if (acksAreDurable && !advanced.isEmpty()) {
+                long last = advanced.get(advanced.size() - 1);
+                assertTrue(p >= last, () -> what + ": behind its acknowledged advance " + last);
+            }
+            assertEquals(mark > 0 && p < mark, c.isStale(), () -> what + ": isStale");
+            retentionFigures[3] += c.isStale() ? 1 : 0;
+            if (p < mark) {
+                boolean wasStale = before != null && p == before && before < m.mark;
+                assertTrue(forced || wasStale, () -> what + ": behind the mark without a forced purge");
+            }
+            m.positions.put(name, p);
+        }
+        m.mark = mark;
+        m.retained.headMap(mark, true).clear();
+    }
+
+    private static Map<String, Long> positions(DeltaLog log) {
+        Map<String, Long> out = new TreeMap<>();
+        for (String name : log.consumers()) {
+            out.put(name, log.consumer(name).position());
+        }
+        return out;
+    }
+
+    private static int[] tableCounts(long seed, long txno) {
+        int[] counts = new int[CrashWorkload.TABLES.size()];
+        for (CrashWorkload.Change c : CrashWorkload.transaction(seed, txno)) {
+            counts[CrashWorkload.TABLES.indexOf(c.table())]++;
+        }
+        return counts;
     }
 
     private static List<Delta> readAfter(DeltaLog log, long after) {

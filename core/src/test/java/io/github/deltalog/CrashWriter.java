@@ -7,14 +7,23 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Random;
 
 /**
  * The child process of {@link CrashRecoveryTest}: opens a log and commits generated transactions until it is
  * killed, acknowledging each one on stdout as {@code ACK <txno> <commitTimestamp> ok} once {@code commit()}
  * returned.
  *
+ * <p>In retention mode it also runs two consumers and purges: after some commits a consumer reads everything
+ * after its position and advances to the change set's watermark (or resets, one time in four, if a forced purge
+ * left it stale), acknowledged as {@code ADV <name> <position>} once that returned; after some others it purges,
+ * either by the policy ({@code purge()}, until consumed) or forced ({@code purgeBefore} a recently acknowledged
+ * timestamp, announced first as {@code FORCE <cut>}), acknowledged as {@code PURGE <oldestRetained after it>}.
+ *
  * <p>Arguments: file, durability, seed, first transaction number, checkpoint interval in ms, checkpoint bytes,
- * encryption password or {@code -}.
+ * encryption password or {@code -}, and optionally {@code retention}.
  */
 public final class CrashWriter {
     private CrashWriter() {}
@@ -48,11 +57,63 @@ public final class CrashWriter {
         for (String table : CrashWorkload.TABLES) {
             log.track(table);
         }
-        out.write("READY\n".getBytes(StandardCharsets.US_ASCII));
+        boolean retention = args.length > 7 && args[7].equals("retention");
+        Consumer[] consumers = new Consumer[0];
+        if (retention) {
+            consumers = new Consumer[CONSUMERS.size()];
+            for (int i = 0; i < consumers.length; i++) {
+                consumers[i] = log.consumer(CONSUMERS.get(i));
+                write(out, "ADV " + consumers[i].name() + " " + consumers[i].position());
+            }
+        }
+        write(out, "READY");
+        Random random = new Random(seed * 31 + txno);
+        ArrayDeque<Long> recent = new ArrayDeque<>(); // recently acknowledged timestamps, for forced purges
         while (true) {
             long ts = CrashWorkload.commit(log, seed, txno);
-            out.write(("ACK " + txno + " " + ts + " ok\n").getBytes(StandardCharsets.US_ASCII));
+            write(out, "ACK " + txno + " " + ts + " ok");
             txno++;
+            if (!retention) {
+                continue;
+            }
+            recent.addLast(ts);
+            if (recent.size() > 64) {
+                recent.removeFirst();
+            }
+            int dice = random.nextInt(40);
+            if (dice < 8) {
+                Consumer c = consumers[random.nextInt(consumers.length)];
+                long position;
+                if (c.isStale()) {
+                    if (random.nextInt(4) != 0) {
+                        continue; // stays stale a while, so that some kills find it stale
+                    }
+                    position = c.reset();
+                } else {
+                    ChangeSet changes = c.changes(CrashWorkload.TABLES);
+                    position = changes.watermark();
+                    c.advanceTo(position);
+                }
+                write(out, "ADV " + c.name() + " " + position);
+            } else if (dice == 8) {
+                log.purge(); // the default policy: until every live consumer has read
+                write(out, "PURGE " + log.oldestRetained());
+            } else if (dice == 9 && random.nextInt(3) == 0) {
+                long cut = recent.stream()
+                        .skip(random.nextInt(recent.size()))
+                        .findFirst()
+                        .orElseThrow();
+                write(out, "FORCE " + cut);
+                log.purgeBefore(cut);
+                write(out, "PURGE " + log.oldestRetained());
+            }
         }
+    }
+
+    /** The consumers of the retention mode. */
+    static final List<String> CONSUMERS = List.of("view", "sync/peer");
+
+    private static void write(OutputStream out, String line) throws IOException {
+        out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 }

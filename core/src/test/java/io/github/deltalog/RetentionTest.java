@@ -241,7 +241,7 @@ class RetentionTest {
         try (DeltaLog log = DeltaLog.open(file)) {
             log.track("t");
             insert(log, 1);
-            log.consumer("c");
+            log.consumer("c", 0); // behind the watermark, so that advanceTo below is a change
         }
         try (DeltaLog log = DeltaLog.builder().path(file).readOnly(true).open()) {
             assertThrows(ReadOnlyLogException.class, () -> log.purgeBefore(Long.MAX_VALUE));
@@ -249,6 +249,28 @@ class RetentionTest {
             assertThrows(ReadOnlyLogException.class, () -> log.consumer("new"));
             assertThrows(ReadOnlyLogException.class, () -> log.consumer("c").advanceTo(log.lastCommitted()));
             assertEquals(1, log.countAll());
+        }
+    }
+
+    @Test
+    void readOnlyLogReadsExistingConsumers() {
+        // Regression: consumer(name) of an existing consumer threw ReadOnlyLogException in a read-only log.
+        Path file = dir.resolve("ro-consumer.deltas");
+        long ts;
+        try (DeltaLog log = DeltaLog.open(file)) {
+            log.track("t");
+            insert(log, 1);
+            ts = log.lastCommitted();
+            log.consumer("c");
+        }
+        try (DeltaLog log = DeltaLog.builder().path(file).readOnly(true).open()) {
+            Consumer c = log.consumer("c");
+            assertEquals(ts, c.position());
+            assertFalse(c.isStale());
+            assertTrue(c.changes(List.of("t")).isEmpty());
+            assertEquals(1, log.count("t", 0));
+            assertEquals(List.of("c"), log.consumers());
+            assertThrows(ReadOnlyLogException.class, c::reset);
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.deltalog.Delta;
 import io.github.deltalog.DeltaCursor;
 import io.github.deltalog.DeltaLog;
+import io.github.deltalog.DeltaTransaction;
 import io.github.deltalog.Durability;
 import io.github.deltalog.Tuple;
 import java.io.IOException;
@@ -217,6 +218,45 @@ class JournalRecoveryTest {
             store.commit();
         }
         assertRecovered(4);
+    }
+
+    @Test
+    void aPurgeCutShortAfterItsMarkWasStoredIsFinishedAtOpen() throws IOException {
+        // Regression: a purge stores its raised low-water mark before it removes the deltas, and a background
+        // checkpoint in between made a crash image with the mark but (some of) the deltas still there; they
+        // stayed for good, counted by countAll. This image: the mark raised to the third transaction, nothing
+        // removed.
+        Path file = dir.resolve("purged.deltas");
+        long[] stamps = new long[4];
+        try (DeltaLog log = DeltaLog.open(file)) {
+            log.track("a");
+            for (int i = 0; i < stamps.length; i++) {
+                try (DeltaTransaction tx = log.begin()) {
+                    tx.insert("a", i, Tuple.of(i));
+                    stamps[i] = tx.commit();
+                }
+            }
+        }
+        try (MVStore store = new MVStore.Builder().fileName(file.toString()).open()) {
+            store.<String, Long>openMap("meta").put("lowWater", stamps[2]);
+            store.commit();
+        }
+        try (DeltaLog log = DeltaLog.builder().path(file).readOnly(true).open()) {
+            assertEquals(stamps[2], log.oldestRetained());
+            assertEquals(1, log.countAll(), "a read-only open counts only what is above the mark");
+        }
+        try (DeltaLog log = DeltaLog.open(file)) {
+            assertEquals(stamps[2], log.oldestRetained());
+            assertEquals(1, log.countAll());
+        }
+        try (MVStore store = new MVStore.Builder().fileName(file.toString()).open()) {
+            MVMap<DeltaKey, byte[]> deltas = store.openMap(
+                    "deltas",
+                    new MVMap.Builder<DeltaKey, byte[]>()
+                            .keyType(DeltaKeyType.INSTANCE)
+                            .valueType(org.h2.mvstore.type.ByteArrayDataType.INSTANCE));
+            assertEquals(1, deltas.size(), "the open finished the purge in the file");
+        }
     }
 
     @Test
