@@ -1,0 +1,173 @@
+package io.github.deltalog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.deltalog.merge.DeltaMerger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Eight threads for a fixed time: three writers, two readers (change sets checked for atomicity, order and
+ * against counts at the same watermark), a merging reader, and two consumers that read, advance and must see
+ * every committed row exactly once, while a ninth thread purges what both consumers have read. The duration is
+ * {@code deltalog.concurrency.seconds} (3 by default, 600 under {@code -Pstress}); a failure prints the seed.
+ */
+class MixedConcurrencyTest {
+    private static final List<String> TABLES = List.of("a", "b", "c");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void transactionsReadsMergesConsumersAndPurgesTogether() throws Exception {
+        long seconds = Long.getLong("deltalog.concurrency.seconds", 3);
+        long seed = new Random().nextLong();
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<String> committed = new ConcurrentLinkedQueue<>();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        try (DeltaLog log = DeltaLog.builder()
+                .path(dir.resolve("mixed.deltas"))
+                .checkpointInterval(Duration.ofMillis(25))
+                .open()) {
+            for (String t : TABLES) {
+                log.track(t);
+            }
+            Consumer[] consumers = {log.consumer("c1", 0), log.consumer("c2", 0)};
+            List<Thread> threads = new ArrayList<>();
+            for (int w = 0; w < 3; w++) {
+                Random rnd = new Random(seed + w);
+                long base = (w + 1L) << 40;
+                threads.add(thread(failures, () -> {
+                    long row = base;
+                    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+                    while (System.nanoTime() < deadline) {
+                        int size = 1 + rnd.nextInt(6);
+                        List<String> rows = new ArrayList<>();
+                        try (DeltaTransaction tx = log.begin()) {
+                            for (int i = 0; i < size; i++) {
+                                String table = TABLES.get(rnd.nextInt(TABLES.size()));
+                                tx.insert(table, row, Tuple.of(base + row, size));
+                                rows.add(table + ":" + row++);
+                            }
+                            tx.commit();
+                        }
+                        committed.addAll(rows);
+                    }
+                }));
+            }
+            for (int r = 0; r < 2; r++) {
+                Random rnd = new Random(seed + 10 + r);
+                threads.add(thread(failures, () -> {
+                    while (writing.get()) {
+                        long after =
+                                rnd.nextBoolean() ? log.oldestRetained() : log.lastCommitted() - rnd.nextInt(50_000);
+                        try {
+                            ChangeSet cs = log.changesAfter(TABLES, after);
+                            checkAtomicAndOrdered(cs);
+                            String t = TABLES.get(rnd.nextInt(TABLES.size()));
+                            long inTable = cs.deltas().stream()
+                                    .filter(d -> d.table().equals(t))
+                                    .count();
+                            assertEquals(inTable, log.count(t, after, cs.watermark()), "count at the same watermark");
+                        } catch (DeltasPurgedException purged) {
+                            assertTrue(after < log.oldestRetained(), "purged only below the low-water mark");
+                        }
+                    }
+                }));
+            }
+            threads.add(thread(failures, () -> {
+                while (writing.get()) {
+                    try {
+                        long after = log.oldestRetained();
+                        ChangeSet raw = log.changesAfter(TABLES, after);
+                        assertEquals(raw.size(), DeltaMerger.merge(raw).size(), "one insert per row merges to itself");
+                        for (Delta d : log.mergedChangesAfter(TABLES, after)) {
+                            assertTrue(d.op() instanceof DeltaOp.Insert, "only inserts were recorded: " + d);
+                        }
+                    } catch (DeltasPurgedException purgedMeanwhile) {
+                        // a purge moved the mark between reading it and reading after it
+                    }
+                }
+            }));
+            List<Set<String>> seen = new ArrayList<>();
+            for (Consumer c : consumers) {
+                Set<String> mine = new HashSet<>();
+                seen.add(mine);
+                threads.add(thread(failures, () -> {
+                    boolean last = false;
+                    while (!last) {
+                        last = !writing.get();
+                        ChangeSet cs = c.changes(TABLES);
+                        for (Delta d : cs) {
+                            assertTrue(mine.add(d.table() + ":" + d.rowId()), c.name() + " saw a delta twice: " + d);
+                        }
+                        c.advanceTo(cs.watermark());
+                    }
+                }));
+            }
+            Thread purger = thread(failures, () -> {
+                while (writing.get()) {
+                    log.purge();
+                }
+            });
+            threads.forEach(Thread::start);
+            purger.start();
+            for (Thread t : threads.subList(0, 3)) {
+                t.join((seconds + 120) * 1000);
+                assertFalse(t.isAlive(), "a writer hangs; seed " + seed);
+            }
+            writing.set(false);
+            for (Thread t : threads) {
+                t.join(120_000);
+                assertFalse(t.isAlive(), "a thread hangs; seed " + seed);
+            }
+            purger.join(120_000);
+            assertEquals(List.of(), new ArrayList<>(failures), "seed " + seed);
+            Set<String> all = new HashSet<>(committed);
+            for (int i = 0; i < consumers.length; i++) {
+                assertEquals(all, seen.get(i), consumers[i].name() + " saw every committed row once; seed " + seed);
+                assertFalse(consumers[i].isStale());
+            }
+        }
+    }
+
+    /** Every transaction in the set is whole (its deltas carry its size), and timestamps never go back. */
+    private static void checkAtomicAndOrdered(ChangeSet cs) {
+        Map<Long, Integer> perTx = new HashMap<>();
+        Map<Long, Integer> sizes = new HashMap<>();
+        long previous = Long.MIN_VALUE;
+        for (Delta d : cs) {
+            assertTrue(d.commitTimestamp() >= previous, "timestamps go back in " + cs);
+            previous = d.commitTimestamp();
+            assertTrue(d.commitTimestamp() <= cs.watermark(), "a delta above the watermark");
+            perTx.merge(d.commitTimestamp(), 1, Integer::sum);
+            sizes.put(d.commitTimestamp(), (Integer) d.op().after().get(1));
+        }
+        perTx.forEach((ts, n) -> assertEquals(sizes.get(ts), n, "transaction at " + ts + " read in part"));
+    }
+
+    private static Thread thread(ConcurrentLinkedQueue<Throwable> failures, Runnable body) {
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                failures.add(e);
+            }
+        });
+        t.setDaemon(true);
+        return t;
+    }
+}
