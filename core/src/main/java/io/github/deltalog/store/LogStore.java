@@ -586,11 +586,15 @@ public final class LogStore implements AutoCloseable {
                 return n;
             }
         }
-        commitLock.lock();
-        try {
-            return rankAtOrBelow(high) - rankAtOrBelow(low);
-        } finally {
-            commitLock.unlock();
+        // Purges remove keys outside the commit lock: hold them off too (purge monitor first, as purgeBefore
+        // takes them), or a removal between the two ranks inflates the count (MixedConcurrencyTest under -Pstress).
+        synchronized (purgeMonitor) {
+            commitLock.lock();
+            try {
+                return rankAtOrBelow(high) - rankAtOrBelow(low);
+            } finally {
+                commitLock.unlock();
+            }
         }
     }
 
