@@ -17,7 +17,8 @@ import org.h2.mvstore.MVStore;
 
 /**
  * Makes the minimized malicious files under {@code src/test/resources/malicious/} that {@link MaliciousFilesTest}
- * reads; each reproduces an anomaly the hostile tests found (see {@code docs/TESTING.md}). Run once by hand:
+ * reads; each reproduces an anomaly the hostile tests found (see {@code docs/TESTING.md}). One file is not made
+ * here: {@code encrypted-zeroed-bytes.deltas} is the fuzzer's own case, kept as it was found. Run once by hand:
  * {@code java -cp ... io.github.deltalog.MaliciousFiles core/src/test/resources/malicious}. Files whose name
  * contains {@code encrypted} use the key {@value HostileFiles#KEY}; {@code readonly} ones open read-only.
  */

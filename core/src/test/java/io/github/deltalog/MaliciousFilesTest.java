@@ -124,6 +124,50 @@ class MaliciousFilesTest {
         corrupt(session(file));
     }
 
+    /**
+     * Regression: an encrypted log with zeroed bytes (HostileFileTest seed 8453138296517824576, case 147) claims
+     * a length that a 64 MiB heap cannot allocate inside MVStore's constructor, which then kept the OS file lock:
+     * the next open in the process said "locked by another process". Needs the small heap, so it runs in a child.
+     */
+    @Test
+    void anOutOfMemoryInsideMvStoreReleasesTheFile() throws Exception {
+        Path file = copy("encrypted-zeroed-bytes.deltas");
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx64m",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        OpenTwice.class.getName(),
+                        file.toString())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), out);
+        assertEquals(0, child.exitValue(), out);
+        List<String> lines = out.lines().filter(l -> l.startsWith("attempt")).toList();
+        assertEquals(2, lines.size(), out);
+        for (String line : lines) {
+            assertTrue(line.contains(CorruptLogException.class.getName()), out);
+        }
+    }
+
+    /** The child of {@link #anOutOfMemoryInsideMvStoreReleasesTheFile}: opens a file twice, prints each failure. */
+    static final class OpenTwice {
+        public static void main(String[] args) {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                try (DeltaLog log = DeltaLog.builder()
+                        .path(Path.of(args[0]))
+                        .encryptionKey(HostileFiles.KEY.toCharArray())
+                        .open()) {
+                    System.out.println("attempt " + attempt + " opened " + log.trackedTables());
+                } catch (DeltaLogException e) {
+                    System.out.println("attempt " + attempt + " " + e);
+                }
+            }
+        }
+    }
+
     /** Regression: a zeroed leaf page surfaced as an MVStoreException from the cursor. */
     @Test
     void aZeroedLeafPageIsCorruption() throws Exception {

@@ -13,9 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
+import org.h2.mvstore.SingleFileStore;
 import org.h2.store.fs.encrypt.FileEncrypt;
 import org.h2.store.fs.encrypt.FilePathEncrypt;
 
@@ -48,32 +51,12 @@ final class StoreOpener {
             if (exists) {
                 checkEncryption(path, o.encryptionKey() != null);
                 if (o.readOnly() && o.encryptionKey() != null && Files.size(path) <= FileEncrypt.BLOCK_SIZE) {
-                    // Only the encryption header: MVStore would take it for a new store and write a store header,
-                    // which fails read-only after it locked the file, and that lock was never released, so every
-                    // later open in this process failed as "locked" (found by HostileFileTest).
+                    // Only the encryption header: MVStore would take it for a new store and fail to write a store
+                    // header read-only; say what is wrong with the file instead.
                     throw new CorruptLogException("log file " + label + " holds no data, only its encryption header");
                 }
             }
-            MVStore.Builder b = new MVStore.Builder()
-                    .fileName(path.toString())
-                    .autoCommitDisabled()
-                    .autoCommitBufferSize(0)
-                    .cacheSize(o.cacheSizeMb());
-            if (o.encryptionKey() != null) {
-                b.encryptionKey(o.encryptionKey().clone()); // MVStore wipes the array it is given
-            }
-            if (o.compress()) {
-                b.compress();
-            }
-            if (o.readOnly()) {
-                b.readOnly();
-            }
-            MVStore store;
-            try {
-                store = b.open();
-            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-                throw translate(e, label, o.encryptionKey() != null);
-            }
+            MVStore store = openStore(path.toString(), o, label);
             // Every store commit of the log is followed by an fsync, and cursors hold their version in use, so
             // chunks that purges emptied can be reused at once instead of after MVStore's default 45 s.
             store.setRetentionTime(0);
@@ -88,6 +71,46 @@ final class StoreOpener {
         } catch (RuntimeException e) {
             OpenFiles.release(registered);
             throw e;
+        }
+    }
+
+    /**
+     * Opens the file store ourselves and hands it to MVStore, so that whatever the constructor throws on a
+     * damaged file, the file's channel and OS lock are released here. MVStore closes a store it opened itself
+     * only on its own exception type; anything else (an index or a size read from garbage) left the lock
+     * behind, and every later open in the process said "locked" (found by HostileFileTest).
+     */
+    private static MVStore openStore(String fileName, StoreOptions o, String label) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("cacheSize", o.cacheSizeMb());
+        SingleFileStore fileStore = new SingleFileStore(config);
+        char[] key = o.encryptionKey() == null ? null : o.encryptionKey().clone();
+        try {
+            fileStore.open(fileName, o.readOnly(), key);
+            MVStore.Builder b = new MVStore.Builder()
+                    .adoptFileStore(fileStore)
+                    .autoCommitDisabled()
+                    .autoCommitBufferSize(0);
+            if (o.compress()) {
+                b.compress();
+            }
+            return b.open();
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            closeQuietly(fileStore, e);
+            throw translate(e, label, o.encryptionKey() != null);
+        } finally {
+            if (key != null) {
+                Arrays.fill(key, (char) 0);
+            }
+        }
+    }
+
+    private static void closeQuietly(SingleFileStore fileStore, Throwable cause) {
+        try {
+            fileStore.close();
+        } catch (RuntimeException closing) {
+            // Never opened (no channel), or already closed by MVStore's own failure handling.
+            cause.addSuppressed(closing);
         }
     }
 
