@@ -146,6 +146,18 @@ public final class DeltaLog implements AutoCloseable {
         return Collections.unmodifiableList(store.trackedTables());
     }
 
+    /**
+     * Returns every table the log knows: the tracked ones and those untracked since, whose deltas stay readable
+     * until purged. O(tables).
+     *
+     * @return their names, sorted
+     * @throws LogClosedException if the log is closed
+     */
+    public List<String> tables() {
+        checkOpen();
+        return Collections.unmodifiableList(store.allTables());
+    }
+
     // ---- writing ----
 
     /**

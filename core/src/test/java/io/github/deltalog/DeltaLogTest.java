@@ -118,6 +118,7 @@ class DeltaLogTest {
             log.untrack("never-tracked"); // a no-op
             assertFalse(log.isTracked("a"));
             assertEquals(List.of("b"), log.trackedTables());
+            assertEquals(List.of("a", "b"), log.tables(), "an untracked table stays known");
             assertEquals(List.of(new Delta("a", 1, ts, new DeltaOp.Insert(Tuple.of("x")))), read(log, "a"));
             assertEquals(1, log.count("a", 0));
             UntrackedTableException e =
@@ -128,6 +129,7 @@ class DeltaLogTest {
         }
         try (DeltaLog log = DeltaLog.open(file)) {
             assertEquals(List.of("b"), log.trackedTables());
+            assertEquals(List.of("a", "b"), log.tables());
             assertEquals(1, read(log, "a").size());
             log.track("a"); // tracking again keeps the old deltas and records new ones
             long ts2 = log.recordInsert("a", 2, Tuple.of("y"));

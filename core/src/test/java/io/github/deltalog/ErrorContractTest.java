@@ -224,6 +224,7 @@ class ErrorContractTest {
                 () -> log.untrack("t"),
                 () -> log.isTracked("t"),
                 log::trackedTables,
+                log::tables,
                 log::begin,
                 () -> log.recordInsert("t", 3, A),
                 () -> log.recordUpdate("t", 1, A, B),

@@ -29,7 +29,8 @@ final class DumpCommand extends FileCommand {
     @Option(
             names = "--table",
             paramLabel = "T",
-            description = "only this table (repeat for several; default: every tracked table)")
+            description =
+                    "only this table (repeat for several; default: every table the log knows, tracked or untracked since)")
     List<String> tables;
 
     @Option(
@@ -51,7 +52,7 @@ final class DumpCommand extends FileCommand {
     @Override
     public Integer call() {
         try (DeltaLog log = open(true)) {
-            List<String> names = tables == null ? log.trackedTables() : new ArrayList<>(new LinkedHashSet<>(tables));
+            List<String> names = tables == null ? log.tables() : new ArrayList<>(new LinkedHashSet<>(tables));
             long from = after != null ? after : LogFiles.start(log);
             PrintWriter out = out();
             StringBuilder line = new StringBuilder(256);

@@ -27,7 +27,7 @@ final class StatsCommand extends FileCommand {
             PrintWriter out = out();
             LogStats stats = log.stats();
             long from = LogFiles.start(log);
-            List<String> tables = log.trackedTables();
+            List<String> tables = log.tables();
             out.printf("file            %s%n", file);
             out.printf("size            %s%n", Format.bytes(stats.fileSizeBytes()));
             out.printf("tables          %d%n", tables.size());
@@ -37,8 +37,11 @@ final class StatsCommand extends FileCommand {
                 long t = firstTimestamp(log, table, from);
                 first = Math.min(first, t);
                 out.printf(
-                        "  %-14s%d deltas%s%n",
-                        table, n, t == Long.MAX_VALUE ? "" : ", first at " + Timestamps.format(t));
+                        "  %-14s%d deltas%s%s%n",
+                        table,
+                        n,
+                        t == Long.MAX_VALUE ? "" : ", first at " + Timestamps.format(t),
+                        log.isTracked(table) ? "" : " (untracked)");
             }
             out.printf("deltas          %d%n", stats.deltas());
             if (first == Long.MAX_VALUE) {

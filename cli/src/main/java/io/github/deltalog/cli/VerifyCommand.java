@@ -28,7 +28,7 @@ final class VerifyCommand extends FileCommand {
         try (DeltaLog log = open(true)) {
             PrintWriter out = out();
             long from = LogFiles.start(log);
-            List<String> tables = log.trackedTables();
+            List<String> tables = log.tables();
             for (String table : tables) {
                 long counted = log.count(table, from);
                 long walked = 0;

@@ -83,6 +83,21 @@ class FileCommandsTest {
     }
 
     @Test
+    void statsDumpAndVerifySeeATableUntrackedSince() {
+        try (DeltaLog log = DeltaLog.open(file)) {
+            log.untrack(SampleLog.ORDERS);
+        }
+        assertEquals(logDeltas(BOTH, Long.MIN_VALUE, false), parse(Cli.run("dump", file.toString())));
+        Cli.Result stats = Cli.run("stats", file.toString());
+        assertEquals(0, stats.exitCode(), stats::toString);
+        assertTrue(stats.out().contains("tables          2"), stats::toString);
+        assertTrue(stats.out().contains(SampleLog.ORDERS) && stats.out().contains("(untracked)"), stats::toString);
+        Cli.Result verify = Cli.run("verify", file.toString());
+        assertEquals(0, verify.exitCode(), verify::toString);
+        assertTrue(verify.out().contains("verified 13 deltas in 2 tables"), verify::toString);
+    }
+
+    @Test
     void mergedDumpEqualsMergedChanges() {
         List<Delta> merged = parse(Cli.run("dump", file.toString(), "--merged"));
         assertEquals(logDeltas(BOTH, Long.MIN_VALUE, true), merged);

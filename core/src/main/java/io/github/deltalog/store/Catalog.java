@@ -59,6 +59,13 @@ final class Catalog {
         return list;
     }
 
+    /** Returns every table the log knows, tracked or not, sorted by name. */
+    List<String> allTables() {
+        List<String> list = new ArrayList<>(ids.keySet());
+        Collections.sort(list);
+        return list;
+    }
+
     /** Returns every table id the log knows, tracked or not. */
     List<Integer> allIds() {
         List<Integer> list = new ArrayList<>(names.keySet());

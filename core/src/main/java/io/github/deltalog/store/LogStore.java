@@ -187,6 +187,11 @@ public final class LogStore implements AutoCloseable {
         return catalog.trackedTables();
     }
 
+    /** Returns every table the log knows, tracked now or before, sorted by name. */
+    public List<String> allTables() {
+        return catalog.allTables();
+    }
+
     /**
      * Tracks or untracks a table and makes the change durable before returning (a checkpoint), so that journal
      * replay always finds the tables its records name.
