@@ -8,12 +8,14 @@ import io.github.deltalog.merge.DeltaMerger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,8 +36,11 @@ class MixedConcurrencyTest {
         long seconds = Long.getLong("deltalog.concurrency.seconds", 3);
         long seed = new Random().nextLong();
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        java.util.concurrent.atomic.AtomicLong committed = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong committed = new AtomicLong();
         AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicLong reads = new AtomicLong();
+        AtomicLong merges = new AtomicLong();
+        AtomicLong purgedTotal = new AtomicLong();
         try (DeltaLog log = DeltaLog.builder()
                 .path(dir.resolve("mixed.deltas"))
                 .checkpointInterval(Duration.ofMillis(25))
@@ -78,6 +83,7 @@ class MixedConcurrencyTest {
                                     .filter(d -> d.table().equals(t))
                                     .count();
                             assertEquals(inTable, log.count(t, after, cs.watermark()), "count at the same watermark");
+                            reads.incrementAndGet();
                         } catch (DeltasPurgedException purged) {
                             assertTrue(after < log.oldestRetained(), "purged only below the low-water mark");
                         }
@@ -93,6 +99,7 @@ class MixedConcurrencyTest {
                         for (Delta d : log.mergedChangesAfter(TABLES, after)) {
                             assertTrue(d.op() instanceof DeltaOp.Insert, "only inserts were recorded: " + d);
                         }
+                        merges.incrementAndGet();
                     } catch (DeltasPurgedException purgedMeanwhile) {
                         // a purge moved the mark between reading it and reading after it
                     }
@@ -132,7 +139,7 @@ class MixedConcurrencyTest {
             }
             Thread purger = thread(failures, () -> {
                 while (writing.get()) {
-                    log.purge();
+                    purgedTotal.addAndGet(log.purge());
                 }
             });
             threads.forEach(Thread::start);
@@ -147,6 +154,10 @@ class MixedConcurrencyTest {
                 assertFalse(t.isAlive(), "a thread hangs; seed " + seed);
             }
             purger.join(120_000);
+            System.out.printf(
+                    "MixedConcurrencyTest seed %d, %d s: %d deltas committed, %d checked reads+counts, %d merges, %d"
+                            + " deltas purged, each consumer saw %s%n",
+                    seed, seconds, committed.get(), reads.get(), merges.get(), purgedTotal.get(), Arrays.toString(seen));
             assertEquals(List.of(), new ArrayList<>(failures), "seed " + seed);
             for (int i = 0; i < consumers.length; i++) {
                 assertEquals(committed.get(), seen[i], consumers[i].name() + " saw every committed row; seed " + seed);
