@@ -157,7 +157,13 @@ class MixedConcurrencyTest {
             System.out.printf(
                     "MixedConcurrencyTest seed %d, %d s: %d deltas committed, %d checked reads+counts, %d merges, %d"
                             + " deltas purged, each consumer saw %s%n",
-                    seed, seconds, committed.get(), reads.get(), merges.get(), purgedTotal.get(), Arrays.toString(seen));
+                    seed,
+                    seconds,
+                    committed.get(),
+                    reads.get(),
+                    merges.get(),
+                    purgedTotal.get(),
+                    Arrays.toString(seen));
             assertEquals(List.of(), new ArrayList<>(failures), "seed " + seed);
             for (int i = 0; i < consumers.length; i++) {
                 assertEquals(committed.get(), seen[i], consumers[i].name() + " saw every committed row; seed " + seed);
