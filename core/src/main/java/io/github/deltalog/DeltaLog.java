@@ -607,6 +607,11 @@ public final class DeltaLog implements AutoCloseable {
         return id;
     }
 
+    /** Throws {@link UntrackedTableException} unless the table with this id (from {@link #trackedTableId}) is tracked. */
+    void checkTracked(int tableId) {
+        store.checkTracked(tableId);
+    }
+
     long commit(int[] tableIds, long[] rowIds, byte[][] values, String[] tables, DeltaOp[] ops) {
         long ts = store.commit(tableIds, rowIds, values, tableIds.length, assigned -> {
             if (!listeners.isEmpty()) {

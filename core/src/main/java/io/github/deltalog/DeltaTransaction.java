@@ -2,11 +2,6 @@ package io.github.deltalog;
 
 import io.github.deltalog.merge.ChainRule;
 import io.github.deltalog.store.DeltaCodec;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,18 +11,14 @@ import java.util.Objects;
  * leaves the transaction as it was. Closing without {@link #commit()} rolls back. Belongs to one thread.
  */
 public final class DeltaTransaction implements AutoCloseable {
-    private record RowKey(int tableId, long rowId) implements Comparable<RowKey> {
-        @Override
-        public int compareTo(RowKey o) {
-            int c = Integer.compare(tableId, o.tableId);
-            return c != 0 ? c : Long.compare(rowId, o.rowId);
-        }
-    }
-
-    private record Pending(String table, DeltaOp op, byte[] encoded) {}
+    /** Tables whose names were validated and resolved to ids in this transaction, at most this many. */
+    private static final int KNOWN_TABLES = 8;
 
     private final DeltaLog log;
-    private final Map<RowKey, Pending> changes = new HashMap<>();
+    private final PendingRows changes = new PendingRows();
+    private final String[] knownNames = new String[KNOWN_TABLES];
+    private final int[] knownIds = new int[KNOWN_TABLES];
+    private int known;
     private boolean finished;
 
     DeltaTransaction(DeltaLog log) {
@@ -93,22 +84,43 @@ public final class DeltaTransaction implements AutoCloseable {
         // A null op would read as a no-op below and silently drop the row's earlier change in this transaction.
         Objects.requireNonNull(op, "op");
         checkActive();
-        int tableId = log.trackedTableId(table);
-        RowKey key = new RowKey(tableId, rowId);
-        Pending earlier = changes.get(key);
+        int tableId = trackedTableId(table);
+        int entry = changes.find(tableId, rowId);
+        DeltaOp earlier = entry < 0 ? null : changes.op(entry);
         DeltaOp net = op;
         if (earlier != null) {
-            if (ChainRule.conflicts(earlier.op, op)) {
-                throw new MergeConflictException(table, rowId, earlier.op, op);
+            if (ChainRule.conflicts(earlier, op)) {
+                throw new MergeConflictException(table, rowId, earlier, op);
             }
-            net = ChainRule.combine(earlier.op, op);
+            net = ChainRule.combine(earlier, op);
         }
         if (ChainRule.isNoOp(net)) {
-            changes.remove(key);
+            changes.set(entry, tableId, rowId, table, null, null);
         } else {
-            changes.put(key, new Pending(table, net, DeltaCodec.encode(table, rowId, net)));
+            changes.set(entry, tableId, rowId, table, net, DeltaCodec.encode(table, rowId, net));
         }
         return this;
+    }
+
+    /**
+     * Resolves a table to its id, validating the name and the id lookup once per table and transaction (names
+     * and ids never change meaning); whether the table is still tracked is checked on every call, as before.
+     */
+    private int trackedTableId(String table) {
+        if (table != null) {
+            for (int i = 0; i < known; i++) {
+                if (table.equals(knownNames[i])) {
+                    log.checkTracked(knownIds[i]);
+                    return knownIds[i];
+                }
+            }
+        }
+        int id = log.trackedTableId(table);
+        if (known < KNOWN_TABLES) {
+            knownNames[known] = table;
+            knownIds[known++] = id;
+        }
+        return id;
     }
 
     /** Returns how many rows this transaction changes (after collapsing). */
@@ -127,28 +139,12 @@ public final class DeltaTransaction implements AutoCloseable {
      */
     public long commit() {
         checkActive();
-        if (changes.isEmpty()) {
+        if (changes.size() == 0) {
             finished = true;
             return log.lastCommitted();
         }
-        List<RowKey> keys = new ArrayList<>(changes.keySet());
-        Collections.sort(keys);
-        int n = keys.size();
-        int[] tableIds = new int[n];
-        long[] rowIds = new long[n];
-        byte[][] values = new byte[n][];
-        String[] tables = new String[n];
-        DeltaOp[] ops = new DeltaOp[n];
-        for (int i = 0; i < n; i++) {
-            RowKey k = keys.get(i);
-            Pending p = changes.get(k);
-            tableIds[i] = k.tableId;
-            rowIds[i] = k.rowId;
-            values[i] = p.encoded;
-            tables[i] = p.table;
-            ops[i] = p.op;
-        }
-        long ts = log.commit(tableIds, rowIds, values, tables, ops);
+        PendingRows.Sorted rows = changes.sorted();
+        long ts = log.commit(rows.tableIds(), rows.rowIds(), rows.values(), rows.tables(), rows.ops());
         finished = true;
         changes.clear();
         return ts;

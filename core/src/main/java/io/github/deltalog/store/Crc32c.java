@@ -56,6 +56,16 @@ public final class Crc32c {
     }
 
     /**
+     * Creates a new CRC-32C instance of its own (the JDK's where available), for a caller that keeps one per
+     * object instead of looking up the thread's.
+     *
+     * @return a fresh checksum
+     */
+    static Checksum newChecksum() {
+        return JDK_AVAILABLE ? newJdkChecksum() : new PureJava();
+    }
+
+    /**
      * Creates a new pure-Java CRC-32C, independent of the JDK's (for tests and for runtimes without it).
      *
      * @return a fresh checksum

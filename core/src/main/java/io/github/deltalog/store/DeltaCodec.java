@@ -52,7 +52,7 @@ public final class DeltaCodec {
         try {
             out.writeInt(0);
             out.writeByte(VALUE_VERSION);
-            w.kryo.writeClassAndObject(out, op);
+            OpWriter.write(out, op); // the bytes of w.kryo.writeClassAndObject(out, op), without its lookups
             return out.toBytes();
         } catch (KryoException e) {
             if (out.position() + 64 >= MAX_VALUE_BYTES
@@ -75,11 +75,7 @@ public final class DeltaCodec {
      * @param value bytes made by {@link #encode}
      */
     public static void seal(DeltaKey key, byte[] value) {
-        int crc = checksum(key, value);
-        value[0] = (byte) (crc >>> 24);
-        value[1] = (byte) (crc >>> 16);
-        value[2] = (byte) (crc >>> 8);
-        value[3] = (byte) crc;
+        putChecksum(value, checksum(key, value));
     }
 
     /**
@@ -128,14 +124,44 @@ public final class DeltaCodec {
     }
 
     private static int checksum(DeltaKey key, byte[] value) {
-        byte[] k = WORKERS.get().keyBytes;
-        putInt(k, 0, key.tableId());
-        putLong(k, 4, key.commitTimestamp());
-        putLong(k, 12, key.rowId());
-        Checksum c = Crc32c.threadLocal();
-        c.update(k, 0, k.length);
+        return checksum(key, value, WORKERS.get().keyBytes, Crc32c.threadLocal());
+    }
+
+    private static int checksum(DeltaKey key, byte[] value, byte[] keyBytes, Checksum c) {
+        putInt(keyBytes, 0, key.tableId());
+        putLong(keyBytes, 4, key.commitTimestamp());
+        putLong(keyBytes, 12, key.rowId());
+        c.update(keyBytes, 0, keyBytes.length);
         c.update(value, 4, value.length - 4);
         return (int) c.getValue();
+    }
+
+    private static void putChecksum(byte[] value, int crc) {
+        value[0] = (byte) (crc >>> 24);
+        value[1] = (byte) (crc >>> 16);
+        value[2] = (byte) (crc >>> 8);
+        value[3] = (byte) crc;
+    }
+
+    /**
+     * Seals values like {@link #seal} with its own checksum and scratch buffer, for a caller that seals many
+     * values on one thread at a time (the commit path, under its lock): the static method looks up two
+     * thread-locals per value. Not thread-safe.
+     */
+    static final class Sealer {
+        private final byte[] keyBytes = new byte[20];
+        private final Checksum crc = Crc32c.newChecksum();
+
+        /**
+         * Writes the checksum of a value under its key into its first four bytes.
+         *
+         * @param key the key the value is stored under
+         * @param value bytes made by {@link #encode}
+         */
+        void seal(DeltaKey key, byte[] value) {
+            crc.reset();
+            putChecksum(value, checksum(key, value, keyBytes, crc));
+        }
     }
 
     private static CorruptLogException corrupt(DeltaKey key, String table, String file, String what, Throwable cause) {

@@ -47,6 +47,9 @@ public final class LogStore implements AutoCloseable {
     private final Object checkpointMonitor = new Object();
     private final Object purgeMonitor = new Object();
     private final JournalFiles.RecordBuilder record = new JournalFiles.RecordBuilder();
+    /** Seals committed values; used under the commit lock. */
+    private final DeltaCodec.Sealer sealer = new DeltaCodec.Sealer();
+
     private final ScheduledExecutorService background;
     private final AtomicBoolean checkpointQueued = new AtomicBoolean();
     private final java.util.Set<RangeCursor> openCursors = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -240,13 +243,15 @@ public final class LogStore implements AutoCloseable {
         try {
             checkOpen();
             for (int i = 0; i < count; i++) {
-                catalog.checkTracked(tableIds[i]);
+                if (i == 0 || tableIds[i] != tableIds[i - 1]) { // one check per run of a table (sorted input)
+                    catalog.checkTracked(tableIds[i]);
+                }
             }
             ts = clock.next();
             DeltaKey[] keys = new DeltaKey[count];
             for (int i = 0; i < count; i++) {
                 keys[i] = new DeltaKey(tableIds[i], ts, rowIds[i]);
-                DeltaCodec.seal(keys[i], values[i]);
+                sealer.seal(keys[i], values[i]);
             }
             if (journal != null) {
                 record.startTransaction(ts, count);
