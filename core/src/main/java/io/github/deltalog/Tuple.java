@@ -171,7 +171,33 @@ public final class Tuple {
 
     @Override
     public boolean equals(Object o) {
-        return this == o || (o instanceof Tuple other && Arrays.deepEquals(values, other.values));
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof Tuple other) || values.length != other.values.length) {
+            return false;
+        }
+        // What Arrays.deepEquals gives for the supported types (byte[] by content, the rest by equals), without
+        // its per-element probe of every array type: every recorded update is compared this way (no-op check).
+        Object[] theirs = other.values;
+        for (int i = 0; i < values.length; i++) {
+            Object a = values[i];
+            Object b = theirs[i];
+            if (a == b) {
+                continue;
+            }
+            if (a == null || b == null) {
+                return false;
+            }
+            if (a instanceof byte[] x) {
+                if (!(b instanceof byte[] y) || !Arrays.equals(x, y)) {
+                    return false;
+                }
+            } else if (!a.equals(b)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
