@@ -4,6 +4,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -28,12 +29,15 @@ final class ExportFailures {
     }
 
     /**
-     * Tells whether retrying cannot help: another exporter took over the transactional id, a permission is
+     * Tells whether retrying cannot help: another exporter took over the transactional id (fenced), a permission is
      * missing, a record is too large for the broker, or the broker refuses the request or the topic.
      */
     static boolean isFatal(Throwable t) {
         for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            // A producer that is not the newest of its transactional id is fenced; with transactions v2 (Kafka 4)
+            // the broker says so as InvalidProducerEpochException. Retrying would fence the newer one in turn.
             if (e instanceof ProducerFencedException
+                    || e instanceof InvalidProducerEpochException
                     || e instanceof AuthorizationException
                     || e instanceof AuthenticationException
                     || e instanceof RecordTooLargeException
@@ -51,7 +55,7 @@ final class ExportFailures {
     static String explain(Throwable t, String servers, String transactionalId, long timeoutMs) {
         Throwable e = root(t);
         String plain;
-        if (has(t, ProducerFencedException.class)) {
+        if (has(t, ProducerFencedException.class) || has(t, InvalidProducerEpochException.class)) {
             plain = "another exporter with the transactional id '" + transactionalId
                     + "' started and fenced this one (only one exporter per log and consumer may run)";
         } else if (has(t, TransactionalIdAuthorizationException.class) || has(t, AuthorizationException.class)) {
