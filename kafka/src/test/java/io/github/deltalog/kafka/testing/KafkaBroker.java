@@ -39,7 +39,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * output in {@code stdout.txt}) are in a folder under {@code target/kafka-brokers/}; the broker's own logging goes
  * there, not to the test output. Settings fit one node: replication factor 1 for the offsets and transaction state
  * logs, {@code transaction.state.log.min.isr=1}, one partition each for those internal topics (a fast start),
- * {@code group.initial.rebalance.delay.ms=0}, {@code auto.create.topics.enable=false}, heap {@code -Xmx512m}.
+ * {@code group.initial.rebalance.delay.ms=0}, {@code auto.create.topics.enable=false}, a 2 s broker session (a restart
+ * after SIGKILL waits that long for the dead incarnation), heap {@code -Xmx512m}.
  *
  * <p>Other modules can use it through this module's test jar ({@code deltalog-kafka}, {@code
  * <type>test-jar</type>}, test scope) plus {@code kafka_2.13} and {@code log4j-slf4j-impl} at test scope. Not
@@ -181,6 +182,9 @@ public final class KafkaBroker implements AutoCloseable {
                 "share.coordinator.state.topic.replication.factor=1",
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
+                // A restart after SIGKILL waits for the dead incarnation's session to expire: 2 s, not 9.
+                "broker.session.timeout.ms=2000",
+                "broker.heartbeat.interval.ms=500",
                 // Zombie transactions are aborted within a second of their timeout, not ten.
                 "transaction.abort.timed.out.transaction.cleanup.interval.ms=1000",
                 "log.cleaner.backoff.ms=1000",
