@@ -210,13 +210,14 @@ public final class KafkaExporter implements AutoCloseable {
      */
     public boolean awaitExported(long ts, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (signal) {
-            while (consumer.position() < ts) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || state == State.FAILED || state == State.CLOSED) {
-                    return false;
-                }
-                signal.wait(Math.max(1, Math.min(left / 1_000_000, 100)));
+        // The log is never called while holding the signal monitor: commit listeners take it on committing threads.
+        while (consumer.position() < ts) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || state == State.FAILED || state == State.CLOSED) {
+                return false;
+            }
+            synchronized (signal) {
+                signal.wait(Math.max(1, Math.min(left / 1_000_000, 50)));
             }
         }
         return true;
@@ -533,9 +534,11 @@ public final class KafkaExporter implements AutoCloseable {
 
     /** Waits for commits (or a tick), then up to the linger time for a full batch. False when closing. */
     private boolean awaitWork() throws InterruptedException {
+        // Read before taking the monitor: a commit listener holds log locks while it waits for the monitor.
+        boolean behind = consumer.position() < log.lastCommitted();
         synchronized (signal) {
             long tickEnd = System.nanoTime() + TICK_MS * 1_000_000;
-            while (!closing && pending == 0 && consumer.position() >= log.lastCommitted()) {
+            while (!closing && pending == 0 && !behind) {
                 long left = tickEnd - System.nanoTime();
                 if (left <= 0) {
                     break;
