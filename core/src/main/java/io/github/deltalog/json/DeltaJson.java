@@ -5,6 +5,7 @@ import io.github.deltalog.DeltaOp;
 import io.github.deltalog.Tuple;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Writes a delta as one JSON object in Debezium's envelope, and reads such an object back into an equal delta:
@@ -16,7 +17,9 @@ import java.util.Map;
  *
  * <p>{@code op} is {@code c} (insert), {@code u} (update) or {@code d} (delete); {@code before} and {@code after}
  * are the row images as arrays, or null where the operation has none; {@code source} names the table, the row id
- * and the commit timestamp (microseconds since the epoch), which {@code ts_us} repeats. Values are typed so that
+ * and the commit timestamp (microseconds since the epoch), which {@code ts_us} repeats; {@link #toJson(Delta,
+ * String)} also writes the log's name ({@code source.name}) and the commit time in milliseconds ({@code
+ * source.ts_ms}). Values are typed so that
  * they read back as the same Java values: null, booleans and strings are plain JSON; every other type is a
  * one-key object naming it, such as {@code {"int":1}}, {@code {"long":5}}, {@code {"decimal":"9.50"}}, {@code
  * {"double":"NaN"}} or {@code {"bytes":"AAE="}} (the full list is in {@link #toJson(Delta)}). Whole numbers are
@@ -56,15 +59,58 @@ public final class DeltaJson {
      * @param delta the delta
      */
     public static void appendTo(StringBuilder out, Delta delta) {
+        appendTo(out, delta, null);
+    }
+
+    /**
+     * Returns a delta as one line of JSON with the name of the log it comes from: as {@link #toJson(Delta)}, and
+     * {@code source} also holds {@code "name"} (the log's name) and {@code "ts_ms"} (the commit timestamp in
+     * milliseconds since the epoch, rounded down), as in Debezium's source block:
+     *
+     * <pre>{@code
+     * {"op":"c","before":null,"after":[{"int":1}],"source":{"name":"shop","table":"orders","rowId":1,
+     *  "commitTimestamp":1714979289123456,"ts_ms":1714979289123},"ts_us":1714979289123456}
+     * }</pre>
+     *
+     * {@link #fromJson(CharSequence)} reads it back into the same delta. O(size of the delta).
+     *
+     * @param delta the delta
+     * @param logName the name of the log, written as {@code source.name}
+     * @return its JSON text
+     */
+    public static String toJson(Delta delta, String logName) {
+        StringBuilder sb = new StringBuilder(160);
+        appendTo(sb, delta, Objects.requireNonNull(logName, "logName"));
+        return sb.toString();
+    }
+
+    /**
+     * Appends a delta's JSON text (as {@link #toJson(Delta, String)} returns it) to a builder.
+     *
+     * @param out where to append
+     * @param delta the delta
+     * @param logName the name of the log, written as {@code source.name}; null writes neither {@code name} nor
+     *     {@code ts_ms} (as {@link #appendTo(StringBuilder, Delta)})
+     */
+    public static void appendTo(StringBuilder out, Delta delta, String logName) {
         DeltaOp op = delta.op();
         out.append("{\"op\":\"").append(opCode(op)).append("\",\"before\":");
         appendTuple(out, op.before());
         out.append(",\"after\":");
         appendTuple(out, op.after());
-        out.append(",\"source\":{\"table\":");
+        out.append(",\"source\":{");
+        if (logName != null) {
+            out.append("\"name\":");
+            JsonValues.appendString(out, logName);
+            out.append(',');
+        }
+        out.append("\"table\":");
         JsonValues.appendString(out, delta.table());
         out.append(",\"rowId\":").append(delta.rowId());
         out.append(",\"commitTimestamp\":").append(delta.commitTimestamp());
+        if (logName != null) {
+            out.append(",\"ts_ms\":").append(Math.floorDiv(delta.commitTimestamp(), 1000L));
+        }
         out.append("},\"ts_us\":").append(delta.commitTimestamp()).append('}');
     }
 
@@ -88,6 +134,13 @@ public final class DeltaJson {
                 JsonValues.required(source, "commitTimestamp", "source"), "source.commitTimestamp");
         if (envelope.containsKey("ts_us")) {
             JsonValues.longNumber(envelope.get("ts_us"), "ts_us");
+        }
+        // Written by toJson(Delta, String); checked for their types when present, as ts_us is.
+        if (source.containsKey("name")) {
+            JsonValues.string(source.get("name"), "source.name");
+        }
+        if (source.containsKey("ts_ms")) {
+            JsonValues.longNumber(source.get("ts_ms"), "source.ts_ms");
         }
         Tuple before = tuple(envelope, "before");
         Tuple after = tuple(envelope, "after");

@@ -168,6 +168,36 @@ class DeltaJsonTest {
     }
 
     @Test
+    void logNameAndMillisecondsAreAddedToSourceAndReadBack() {
+        Delta d = new Delta("orders", 1, 1714979289123456L, new DeltaOp.Insert(Tuple.of(1)));
+        String json = DeltaJson.toJson(d, "shop \"eu\"");
+        assertEquals(
+                "{\"op\":\"c\",\"before\":null,\"after\":[{\"int\":1}],\"source\":{\"name\":\"shop \\\"eu\\\"\","
+                        + "\"table\":\"orders\",\"rowId\":1,\"commitTimestamp\":1714979289123456,\"ts_ms\":1714979289123},"
+                        + "\"ts_us\":1714979289123456}",
+                json);
+        assertEquals(d, DeltaJson.fromJson(json));
+        // Rounded down, also before the epoch.
+        Delta early = new Delta("t", 2, -1500, new DeltaOp.Delete(Tuple.of("x")));
+        String earlyJson = DeltaJson.toJson(early, "n");
+        assertTrue(earlyJson.contains("\"ts_ms\":-2}"), earlyJson);
+        assertEquals(early, DeltaJson.fromJson(earlyJson));
+        // The one-argument form is unchanged, and the overload with null writes the same.
+        StringBuilder sb = new StringBuilder();
+        DeltaJson.appendTo(sb, d, null);
+        assertEquals(DeltaJson.toJson(d), sb.toString());
+        assertFalse(DeltaJson.toJson(d).contains("ts_ms"));
+        assertThrows(NullPointerException.class, () -> DeltaJson.toJson(d, null));
+        // Present but mistyped is refused, like ts_us.
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> DeltaJson.fromJson(json.replace("\"ts_ms\":1714979289123", "\"ts_ms\":\"x\"")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> DeltaJson.fromJson(json.replace("\"name\":\"shop \\\"eu\\\"\"", "\"name\":5")));
+    }
+
+    @Test
     void readerAcceptsWhitespaceEscapesAndUnknownKeys() {
         String json = " {\n \"source\" : {\"table\":\"\\u006frders\",\"rowId\":3,\"commitTimestamp\":4,\"db\":\"x\"},"
                 + "\"after\":[ {\"int\":1} , \"\\ud83d\\ude00\\/\" ],\"before\":null,\"op\":\"c\","
