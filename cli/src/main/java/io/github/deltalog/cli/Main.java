@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code deltalog} command line. Exit codes: 0 success, 1 a check failed (a demo mismatch, corruption found
- * by {@code verify}), 2 a usage error or a file that cannot be used, 3 an export to Kafka failed. Errors are one line on standard error,
- * starting with {@code deltalog:}.
+ * by {@code verify}), 2 a usage error or a file that cannot be used, 3 an export to Kafka failed. Errors are one
+ * line on standard error, starting with {@code deltalog:}.
  */
 @Command(
         name = "deltalog",
