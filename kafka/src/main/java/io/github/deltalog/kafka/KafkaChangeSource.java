@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -42,6 +43,7 @@ public final class KafkaChangeSource implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> kafka;
     private final TopicNames topics;
     private final boolean grouped;
+    private boolean closed;
 
     private KafkaChangeSource(Builder b) {
         Map<String, Object> props = new HashMap<>();
@@ -82,7 +84,7 @@ public final class KafkaChangeSource implements AutoCloseable {
                 kafka.seekToBeginning(parts);
             }
         } catch (RuntimeException e) {
-            kafka.close(Duration.ZERO);
+            kafka.close(CloseOptions.timeout(Duration.ZERO));
             throw e;
         }
     }
@@ -171,7 +173,10 @@ public final class KafkaChangeSource implements AutoCloseable {
     /** Closes the Kafka consumer. Idempotent. */
     @Override
     public void close() {
-        kafka.close();
+        if (!closed) {
+            closed = true;
+            kafka.close();
+        }
     }
 
     /** Describes a {@link KafkaChangeSource}. */

@@ -526,7 +526,13 @@ public final class KafkaExporter implements AutoCloseable {
             } catch (InterruptedException e) {
                 break;
             } catch (RuntimeException e) {
-                fail("exporting", null, "unexpected failure: " + e, e, true);
+                // Outside drain, only the log can fail here (closed under the exporter, for one).
+                exportLock.lock();
+                try {
+                    fail("waiting for commits", null, "the log failed: " + e, e, true);
+                } finally {
+                    exportLock.unlock();
+                }
                 break;
             }
         }

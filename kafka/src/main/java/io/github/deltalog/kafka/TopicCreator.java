@@ -39,7 +39,7 @@ final class TopicCreator implements AutoCloseable {
      *
      * @param tableTopics table topics
      * @param positionsTopic the positions topic
-     * @throws Exception a Kafka failure, the topic's name in {@link TopicFailure}
+     * @throws TopicFailure if Kafka failed to create one (or timed out); it names the topic
      */
     void ensure(Collection<String> tableTopics, String positionsTopic) throws TopicFailure {
         List<NewTopic> missing = new ArrayList<>();

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.deltalog.DeltaLog;
 import io.github.deltalog.kafka.testing.KafkaBroker;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -81,7 +78,7 @@ class ExportKillLoopTest {
                     killedBeforeReady++;
                 } else {
                     awaitReady(child, context + ", round " + round);
-                    Thread.sleep(100 + rnd.nextInt(1000));
+                    Thread.sleep(200 + rnd.nextInt(1000));
                 }
                 if (!child.isAlive()) {
                     fail(context + ", round " + round + ": the child exited with " + child.exitValue() + "; see "
@@ -99,7 +96,14 @@ class ExportKillLoopTest {
                                     <= log.consumer("kafka-export").position())
                             .count()
                     : 0;
-            assertTrue(rounds < 3 || byChildren > 0, context + ": the children exported nothing before their kills");
+            assertTrue(
+                    rounds < 10 || byChildren > 0, // with fewer rounds, all kills may come before a first batch
+                    context + ": the children exported nothing before their kills; consumers " + log.consumers()
+                            + ", watermark " + log.lastCommitted() + ", oldest retained " + log.oldestRetained()
+                            + ", position "
+                            + (log.consumers().contains("kafka-export")
+                                    ? log.consumer("kafka-export").position()
+                                    : -1));
             Workload w = new Workload(log, seed, Workload.TABLES);
             w.step(); // so that the last batch, and the position record, reach the watermark
             try (KafkaExporter ex =
@@ -123,23 +127,36 @@ class ExportKillLoopTest {
         }
     }
 
+    /** Reads the child's output until READY, without blocking past the deadline (a hung child fails the test). */
     private static void awaitReady(Process child, String context) throws Exception {
-        BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        InputStream in = child.getInputStream();
+        StringBuilder line = new StringBuilder();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        Thread reader = Thread.currentThread();
-        String line;
-        while ((line = r.readLine()) != null) {
-            if (line.equals("READY")) {
-                return;
+        while (System.nanoTime() < deadline) {
+            if (in.available() == 0) {
+                if (!child.isAlive()) {
+                    break;
+                }
+                Thread.sleep(10);
+                continue;
             }
-            if (line.startsWith("FAILED")) {
-                fail(context + ": " + line);
-            }
-            if (System.nanoTime() > deadline) {
+            int b = in.read();
+            if (b < 0) {
                 break;
             }
+            if (b != '\n') {
+                line.append((char) b);
+                continue;
+            }
+            if (line.toString().equals("READY")) {
+                return;
+            }
+            if (line.toString().startsWith("FAILED")) {
+                fail(context + ": " + line);
+            }
+            line.setLength(0);
         }
-        fail(context + ": the child never got ready (" + reader.getName() + ")"
-                + (Files.exists(Path.of("target")) ? "; see target/kill-loop-child.txt" : ""));
+        fail(context + ": the child did not get ready within 60 s (alive: " + child.isAlive()
+                + "); see target/kill-loop-child.txt");
     }
 }

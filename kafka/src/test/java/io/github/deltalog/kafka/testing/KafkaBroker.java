@@ -4,21 +4,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
 
 /**
  * A real single-node Kafka broker (KRaft, {@code process.roles=broker,controller}) in a child JVM, for tests and
@@ -227,10 +225,9 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private void format() {
-        ByteBuffer id = ByteBuffer.allocate(16);
-        UUID u = UUID.randomUUID();
-        id.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-        String clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(id.array());
+        // Kafka's own ids never start with '-', which the storage tool's argument parser would take for an option
+        // (a plain random base64 id does one time in 64: found by a failed build).
+        String clusterId = Uuid.randomUuid().toString();
         List<String> cmd = javaCommand("kafka.tools.StorageTool");
         cmd.addAll(List.of(
                 "format",
