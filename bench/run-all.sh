@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The complete benchmark run behind bench/RESULTS.md: builds the shaded jar, runs the JMH suite (record, scan,
-# count, merge; deltalog, its floors and its peers side by side) with JSON output, runs MergeMemoryCheck inside
+# count, merge, export to Kafka; deltalog, its floors and its peers side by side) with JSON output, runs MergeMemoryCheck inside
 # a 512 MB heap, and regenerates the charts and the results page from the JSON.
 #
 # Usage: bench/run-all.sh [extra JMH options, e.g. -p txSize=100]
@@ -15,7 +15,7 @@ JSON="$OUT/results.json"
 mvn -q -B package -DskipTests -pl bench -am
 mkdir -p "$OUT"
 
-JMH_ARGS=('io\.github\.deltalog\.bench\.(Record|SyncRecord|Scan|Count|Merge|Purge)Benchmark'
+JMH_ARGS=('io\.github\.deltalog\.bench\.(Record|SyncRecord|Scan|Count|Merge|Purge|Export)Benchmark'
     -p txSize=1,100,10000
     -p logSize=1000000 -p range=1000,10000,100000,1000000
     -p deltas=100000,1000000,10000000 -p rowsPercent=1,10,100

@@ -14,27 +14,30 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code deltalog} command line. Exit codes: 0 success, 1 a check failed (a demo mismatch, corruption found
- * by {@code verify}), 2 a usage error or a file that cannot be used. Errors are one line on standard error,
- * starting with {@code deltalog:}.
+ * by {@code verify}), 2 a usage error or a file that cannot be used, 3 an export to Kafka failed. Errors are one
+ * line on standard error, starting with {@code deltalog:}.
  */
 @Command(
         name = "deltalog",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Inspect and maintain deltalog files, or watch one at work with 'deltalog demo'.",
+        description =
+                "Inspect and maintain deltalog files, export them to Kafka, or watch one at work with 'deltalog demo'.",
         subcommands = {
             DemoCommand.class,
             StatsCommand.class,
             DumpCommand.class,
             PurgeCommand.class,
             VerifyCommand.class,
+            ExportKafkaCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
             "1:a check failed (demo mismatch, corruption found)",
-            "2:usage error, or a file that cannot be used"
+            "2:usage error, or a file that cannot be used",
+            "3:an export to Kafka failed"
         })
 public final class Main implements Callable<Integer> {
     /** Exit code of a successful run. */
@@ -45,6 +48,9 @@ public final class Main implements Callable<Integer> {
 
     /** Exit code of a usage error, or of a file that is missing, locked, encrypted or unreadable. */
     public static final int EXIT_ERROR = 2;
+
+    /** Exit code when an export to Kafka failed: the broker was unreachable, refused access, or fenced it. */
+    public static final int EXIT_EXPORT_FAILED = 3;
 
     @Spec
     private CommandSpec spec;

@@ -31,12 +31,15 @@ import java.util.regex.Pattern;
  */
 public final class ResultsReport {
     private static final List<String> ORDER =
-            List.of("RecordBenchmark", "ScanBenchmark", "CountBenchmark", "MergeBenchmark");
+            List.of("RecordBenchmark", "ScanBenchmark", "CountBenchmark", "MergeBenchmark", "ExportBenchmark");
     private static final Map<String, String> TITLES = Map.of(
             "RecordBenchmark", "Record: commit a transaction of txSize deltas",
             "ScanBenchmark", "Scan + decode: the last `range` deltas of a pre-filled log",
             "CountBenchmark", "Count: the last `range` deltas of the same log (counts/s; flat = O(log n))",
-            "MergeBenchmark", "Merge: a whole sequence in memory");
+            "MergeBenchmark", "Merge: a whole sequence in memory",
+            "ExportBenchmark",
+                    "Export to Kafka: publish `exportDeltas` committed deltas to a local broker in transactions of"
+                            + " `batchSize`");
 
     private final JmhResults results;
     private final Properties run;
@@ -159,7 +162,11 @@ public final class ResultsReport {
     }
 
     private static String subject(String benchmark) {
-        return benchmark.equals("MergeBenchmark") ? "DELTA_MERGER" : "DELTALOG";
+        return switch (benchmark) {
+            case "MergeBenchmark" -> "DELTA_MERGER";
+            case "ExportBenchmark" -> "DELTALOG_EXPORTER";
+            default -> "DELTALOG";
+        };
     }
 
     private void section(String benchmark) throws IOException {
@@ -246,7 +253,7 @@ public final class ResultsReport {
         for (String kv : params.split(", ")) {
             String k = kv.substring(0, kv.indexOf('='));
             String v = kv.substring(kv.indexOf('=') + 1);
-            if (k.equals("workloadDeltas") || k.equals("logSize")) {
+            if (k.equals("workloadDeltas") || k.equals("logSize") || k.equals("exportDeltas")) {
                 continue;
             }
             sb.append(sb.length() == 0 ? "" : " ").append(k.equals("rowsPercent") ? v + "%" : abbreviate(v));

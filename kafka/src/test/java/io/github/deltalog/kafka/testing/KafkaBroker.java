@@ -83,7 +83,14 @@ public final class KafkaBroker implements AutoCloseable {
      * @throws IllegalStateException if it does not start within 90 s; the message holds the end of its log
      */
     public static KafkaBroker start(Path dir) {
-        KafkaBroker b = new KafkaBroker(dir.toAbsolutePath(), freePort(), freePort());
+        int port = freePort();
+        int controllerPort = freePort();
+        // Two sockets bound and closed one after the other may get the same port from the OS; Kafka then refuses
+        // the configuration ("two listeners on the same port").
+        while (controllerPort == port) {
+            controllerPort = freePort();
+        }
+        KafkaBroker b = new KafkaBroker(dir.toAbsolutePath(), port, controllerPort);
         b.writeConfig();
         b.format();
         b.launch();
