@@ -34,9 +34,12 @@ import picocli.CommandLine.ParameterException;
                     + " consumer (--consumer) advances only after Kafka committed it, so a crash or a restart"
                     + " publishes nothing twice and loses nothing. Opens the file read-write (the consumer's"
                     + " position moves) and exclusively.",
-            "With --once, exports what the log holds and exits. Otherwise keeps running, exporting each commit,"
-                    + " until Ctrl-C or SIGTERM, then finishes the batch under way and closes cleanly. Progress goes"
-                    + " to standard error about once a second, the summary to standard output."
+            "With --once, exports what the log holds and exits. Otherwise exports what it holds, then keeps"
+                    + " running (retrying through broker outages) until Ctrl-C or SIGTERM, then finishes the batch"
+                    + " under way and closes cleanly. The file stays locked while the command runs, so no application"
+                    + " can commit to it meanwhile: an application exports its own commits as they happen with"
+                    + " KafkaExporter.start(). Progress goes to standard error about once a second, the summary to"
+                    + " standard output."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -310,8 +313,8 @@ final class ExportKafkaCommand extends FileCommand {
     /** The export failed: one line naming the brokers (the exporter's message does), exit code 3. */
     private static CliException exportFailed(KafkaExportException e) {
         String message = Errors.oneLine(e.getMessage());
-        // The exporter speaks for its background loop; this command does not retry by itself.
-        message = message.replace(" and the export will be retried", "; run the command again to retry");
+        // This command does not retry by itself: say how to.
+        message = message.replace(" and a later export retries from there", "; run the command again to retry");
         return new CliException(Main.EXIT_EXPORT_FAILED, message, e);
     }
 

@@ -106,7 +106,7 @@ public final class KafkaExporter implements AutoCloseable {
     private volatile boolean closing;
     private long pending = 1; // guarded by signal; starts at 1 so that the loop's first round looks
     private boolean ready; // guarded by exportLock: the producer is initialized and the consumer reconciled
-    private Thread thread;
+    private volatile Thread thread;
     private Subscription subscription;
 
     KafkaExporter(KafkaExporterBuilder b) {
@@ -462,12 +462,14 @@ public final class KafkaExporter implements AutoCloseable {
         publisher.discard();
         ready = false;
         String message = "export of log '" + logName + "' (consumer '" + consumer.name() + "') to Kafka at "
-                + servers + " failed while " + action + (topic == null ? "" : " topic '" + topic + "'") + ": " + why
+                + servers + " failed while " + action + (topic == null ? "" : " (topic '" + topic + "')") + ": " + why
                 + "; "
                 + (fatal
                         ? "the exporter stopped"
                         : "nothing was lost: the log's consumer stays at position " + safePosition()
-                                + " and the export will be retried");
+                                + (thread != null
+                                        ? " and the background export will retry"
+                                        : " and a later export retries from there"));
         KafkaExportException e = new KafkaExportException(message, cause, fatal);
         lastError = e;
         if (fatal) {
