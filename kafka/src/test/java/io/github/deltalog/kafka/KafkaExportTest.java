@@ -295,16 +295,9 @@ class KafkaExportTest {
             try (KafkaExporter ex = exporter(log, prefix).batchSize(5).build()) {
                 ex.exportAvailable();
             }
-            List<Delta> first = new ArrayList<>();
-            try (KafkaChangeSource s = KafkaChangeSource.builder(broker.bootstrapServers())
-                    .topicPrefix(prefix)
-                    .tables(List.of("orders"))
-                    .groupId("g1")
-                    .build()) {
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (first.size() < 20 && System.nanoTime() < deadline) {
-                    first.addAll(s.poll(Duration.ofMillis(200)));
-                }
+            List<Delta> first;
+            try (KafkaChangeSource s = ordersOfGroup(prefix, "g1")) {
+                first = pollAtLeast(s, 20);
                 s.commitSync();
             }
             assertEquals(20, first.size());
@@ -312,16 +305,9 @@ class KafkaExportTest {
             try (KafkaExporter ex = exporter(log, prefix).build()) {
                 ex.exportAvailable();
             }
-            List<Delta> second = new ArrayList<>();
-            try (KafkaChangeSource s = KafkaChangeSource.builder(broker.bootstrapServers())
-                    .topicPrefix(prefix)
-                    .tables(List.of("orders"))
-                    .groupId("g1")
-                    .build()) {
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (second.isEmpty() && System.nanoTime() < deadline) {
-                    second.addAll(s.poll(Duration.ofMillis(200)));
-                }
+            List<Delta> second;
+            try (KafkaChangeSource s = ordersOfGroup(prefix, "g1")) {
+                second = pollAtLeast(s, 1);
                 assertThrows(IllegalStateException.class, () -> KafkaChangeSource.builder(broker.bootstrapServers())
                         .topicPrefix(prefix)
                         .tables(List.of("missing"))
@@ -331,5 +317,23 @@ class KafkaExportTest {
             assertEquals(1, second.size());
             assertEquals(100, second.get(0).rowId());
         }
+    }
+
+    private static KafkaChangeSource ordersOfGroup(String prefix, String group) {
+        return KafkaChangeSource.builder(broker.bootstrapServers())
+                .topicPrefix(prefix)
+                .tables(List.of("orders"))
+                .groupId(group)
+                .build();
+    }
+
+    /** Polls until at least {@code n} deltas came (or 30 s passed): what one poll returns depends on timing. */
+    private static List<Delta> pollAtLeast(KafkaChangeSource source, int n) {
+        List<Delta> got = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (got.size() < n && System.nanoTime() < deadline) {
+            got.addAll(source.poll(Duration.ofMillis(200)));
+        }
+        return got;
     }
 }
