@@ -2,15 +2,12 @@ package io.github.deltalog;
 
 import io.github.deltalog.merge.DeltaMerger;
 import io.github.deltalog.merge.MergePolicy;
-import io.github.deltalog.retention.Compactor;
-import io.github.deltalog.retention.RetentionPlan;
 import io.github.deltalog.retention.RetentionPolicy;
 import io.github.deltalog.store.LogStore;
 import io.github.deltalog.store.Micros;
 import io.github.deltalog.store.RangeCursor;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,17 +36,8 @@ public final class DeltaLog implements AutoCloseable {
     private final LogStore store;
     private final CommitListeners listeners = new CommitListeners();
 
-    private final RetentionPolicy retention;
-    private final Clock clock;
-    private final Compactor compactor;
-
-    DeltaLog(LogStore store, RetentionPolicy retention, Clock clock, Duration compactionInterval) {
+    DeltaLog(LogStore store) {
         this.store = store;
-        this.retention = retention;
-        this.clock = clock;
-        this.compactor = compactionInterval == null || store.isReadOnly()
-                ? null
-                : new Compactor(store.label(), compactionInterval, this::purge);
     }
 
     /**
@@ -93,11 +81,7 @@ public final class DeltaLog implements AutoCloseable {
     public static DeltaLog attach(MVStore store, String namespace) {
         Objects.requireNonNull(store, "store");
         checkTableName(namespace);
-        return new DeltaLog(
-                LogStore.attach(store, namespace, Clock.systemUTC()),
-                RetentionPolicy.untilConsumed(),
-                Clock.systemUTC(),
-                null);
+        return new DeltaLog(LogStore.attach(store, namespace, Clock.systemUTC()));
     }
 
     // ---- tables ----
@@ -441,9 +425,6 @@ public final class DeltaLog implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (compactor != null) {
-            compactor.close();
-        }
         store.close();
     }
 
@@ -524,11 +505,7 @@ public final class DeltaLog implements AutoCloseable {
      * @throws ReadOnlyLogException if the log is read-only
      */
     public long purgeBefore(long ts) {
-        long removed = store.purgeBefore(ts);
-        if (removed > 0) {
-            store.reclaimSpace();
-        }
-        return removed;
+        return store.purgeBefore(ts);
     }
 
     /**
@@ -539,35 +516,12 @@ public final class DeltaLog implements AutoCloseable {
      * @throws ReadOnlyLogException if the log is read-only
      */
     public long purge() {
-        store.checkWritable("purge");
-        long watermark = store.watermark();
-        List<Long> live = new ArrayList<>();
-        for (long p : store.consumerPositions().values()) {
-            if (!isBehindLowWater(p)) {
-                live.add(p);
-            }
-        }
-        long cut = RetentionPlan.cut(
-                retention,
-                live,
-                Micros.of(clock.instant()),
-                store.lowWater(),
-                watermark,
-                from -> countFrom(from, watermark));
-        return cut == Long.MIN_VALUE ? 0 : purgeBefore(cut);
+        return store.purge();
     }
 
-    private long countFrom(long from, long watermark) {
-        long total = 0;
-        for (int id : store.tableIds()) {
-            total += store.count(id, from == Long.MIN_VALUE ? from : from - 1, watermark);
-        }
-        return total;
-    }
-
-    /** Returns the retention policy that {@link #purge()} and the compactor apply. */
+    /** Returns the retention policy that {@link #purge()} and the background compaction round apply. */
     public RetentionPolicy retention() {
-        return retention;
+        return store.retention();
     }
 
     long consumerPosition(String name) {
@@ -590,8 +544,7 @@ public final class DeltaLog implements AutoCloseable {
      * timestamps are positive, so before any purge no position (not even one before the epoch) misses any.
      */
     boolean isBehindLowWater(long position) {
-        long low = store.lowWater();
-        return low > 0 && position < low;
+        return store.isBehindLowWater(position);
     }
 
     // ---- for transactions ----
@@ -632,9 +585,7 @@ public final class DeltaLog implements AutoCloseable {
     }
 
     void checkOpen() {
-        if (store.isClosed()) {
-            throw new LogClosedException("log " + store.label() + " is closed");
-        }
+        store.checkOpen();
     }
 
     private int knownTableId(String table) {
