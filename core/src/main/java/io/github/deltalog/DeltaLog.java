@@ -262,16 +262,9 @@ public final class DeltaLog implements AutoCloseable {
      * @throws DeltasPurgedException if {@code after} is below {@link #oldestRetained()}
      */
     public ChangeSet changesAfter(Collection<String> tables, long after) {
-        Objects.requireNonNull(tables, "tables");
         long watermark = store.watermark();
         List<Delta> all = new ArrayList<>();
-        for (String table : new LinkedHashSet<>(tables)) {
-            try (DeltaCursor c = changesAfter(table, after, watermark)) {
-                for (Delta d : c) {
-                    all.add(d);
-                }
-            }
-        }
+        readAll(tables, after, watermark, all::add);
         all.sort(ChangeSet.COMMIT_ORDER);
         return new ChangeSet(all, watermark);
     }
@@ -300,17 +293,21 @@ public final class DeltaLog implements AutoCloseable {
      * @return the merged change set
      */
     public ChangeSet mergedChangesAfter(Collection<String> tables, long after, MergePolicy policy) {
-        Objects.requireNonNull(tables, "tables");
         long watermark = store.watermark();
         DeltaMerger merger = new DeltaMerger(policy);
+        readAll(tables, after, watermark, merger::add);
+        return merger.result().toChangeSet(watermark);
+    }
+
+    /** Feeds every delta of some tables with {@code after < ts <= watermark} to a sink, table after table. */
+    private void readAll(
+            Collection<String> tables, long after, long watermark, java.util.function.Consumer<Delta> sink) {
+        Objects.requireNonNull(tables, "tables");
         for (String table : new LinkedHashSet<>(tables)) {
             try (DeltaCursor c = changesAfter(table, after, watermark)) {
-                for (Delta d : c) {
-                    merger.add(d);
-                }
+                c.forEachRemaining(sink);
             }
         }
-        return merger.result().toChangeSet(watermark);
     }
 
     /**
@@ -361,16 +358,7 @@ public final class DeltaLog implements AutoCloseable {
      */
     public long countAll() {
         checkOpen();
-        long watermark = store.watermark();
-        // Above the low-water mark only: what a purge in progress (or one a crash cut short, in a read-only
-        // open that cannot finish it) has not removed yet is not retained.
-        long low = store.lowWater();
-        long after = low > 0 ? low : Long.MIN_VALUE;
-        long total = 0;
-        for (int id : store.tableIds()) {
-            total += store.count(id, after, watermark);
-        }
-        return total;
+        return store.countRetained();
     }
 
     /** Returns the watermark: the highest commit timestamp whose transaction is fully visible (0 if none). */
@@ -607,23 +595,7 @@ public final class DeltaLog implements AutoCloseable {
     }
 
     private static void checkTableName(String table) {
-        Objects.requireNonNull(table, "table");
-        if (table.length() > MAX_TABLE_NAME) {
-            throw new IllegalArgumentException("table name of " + table.length() + " chars exceeds " + MAX_TABLE_NAME
-                    + ": '" + table.substring(0, 40) + "...'");
-        }
-        int lone = Tuple.unpairedSurrogate(table);
-        if (lone >= 0) {
-            // Names are journaled and stored as UTF-8, which would turn a lone surrogate into '?'.
-            throw new IllegalArgumentException(
-                    "name has an unpaired surrogate at index " + lone + ": it cannot be" + " stored as UTF-8");
-        }
-        for (int i = 0; i < table.length(); i++) {
-            if (!Character.isWhitespace(table.charAt(i))) {
-                return;
-            }
-        }
-        throw new IllegalArgumentException("table name must not be blank: '" + table + "'");
+        TableNames.check(table, MAX_TABLE_NAME);
     }
 
     @Override

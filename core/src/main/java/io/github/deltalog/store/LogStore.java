@@ -304,6 +304,19 @@ public final class LogStore implements AutoCloseable {
         return reads.count(tableId, after, upTo);
     }
 
+    /**
+     * Counts every retained delta of every table up to the watermark. O(t log n) for t tables.
+     */
+    public long countRetained() {
+        // Above the low-water mark only: what a purge in progress (or one a crash cut short, in a read-only
+        // open that cannot finish it) has not removed yet is not retained.
+        long low = s.lowWater();
+        if (low == Long.MAX_VALUE) {
+            return 0;
+        }
+        return reads.countAll(low > 0 ? low + 1 : Long.MIN_VALUE, s.watermark());
+    }
+
     // ---- the store ----
 
     /** Returns the store's file size in bytes, or 0 in memory. */
