@@ -9,7 +9,8 @@ import java.util.List;
 @FunctionalInterface
 public interface CommitListener {
     /**
-     * Called once per committed transaction, on the committing thread, one call at a time.
+     * Called once per committed transaction, one call at a time: on the committing thread, or on the executor
+     * given to {@link DeltaLog#subscribe(CommitListener, java.util.concurrent.Executor)}.
      *
      * @param commitTimestamp the transaction's commit timestamp
      * @param deltas the transaction's deltas, ordered by (table, rowId); unmodifiable

@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import org.h2.mvstore.MVStore;
 
 /**
@@ -32,6 +33,9 @@ import org.h2.mvstore.MVStore;
 public final class DeltaLog implements AutoCloseable {
     /** The longest table name accepted, in chars. */
     public static final int MAX_TABLE_NAME = 256;
+
+    /** How many commits may wait for a listener on an executor unless the subscriber says otherwise. */
+    public static final int DEFAULT_LISTENER_QUEUE = 1024;
 
     private final LogStore store;
     private final CommitListeners listeners = new CommitListeners();
@@ -212,6 +216,47 @@ public final class DeltaLog implements AutoCloseable {
         Objects.requireNonNull(listener, "listener");
         checkOpen();
         return listeners.add(listener);
+    }
+
+    /**
+     * Subscribes a listener called on an executor, with a queue of at most {@value #DEFAULT_LISTENER_QUEUE}
+     * commits; see {@link #subscribe(CommitListener, Executor, int)}.
+     *
+     * @param listener the listener
+     * @param executor runs the listener
+     * @return the handle that unsubscribes it and tells whether it failed
+     */
+    public Subscription subscribe(CommitListener listener, Executor executor) {
+        return subscribe(listener, executor, DEFAULT_LISTENER_QUEUE);
+    }
+
+    /**
+     * Subscribes a listener called on an executor of the caller's choice, so that a slow listener does not slow
+     * commits: the committing thread only appends the commit to the listener's queue (O(1), never blocks). The
+     * listener is still told every commit in commit order, one call at a time, whatever the executor's threads.
+     * A listener that throws is logged and keeps being told later commits.
+     *
+     * <p>When the listener falls {@code maxQueuedCommits} commits behind, the subscription fails instead of
+     * blocking the committer or dropping commits quietly: the commits already queued are still told, no later
+     * one is, {@link Subscription#isActive()} turns false and {@link Subscription#check()} throws a
+     * {@link SubscriptionFailedException} whose {@link SubscriptionFailedException#resumeAfter()} is the position
+     * to read the log on from. The same happens if the executor refuses a task (shut down, saturated).
+     *
+     * @param listener the listener
+     * @param executor runs the listener
+     * @param maxQueuedCommits how many commits may wait for the listener; memory grows with it times the size
+     *     of a commit's deltas
+     * @return the handle that unsubscribes it and tells whether it failed
+     * @throws IllegalArgumentException if {@code maxQueuedCommits} is not positive
+     */
+    public Subscription subscribe(CommitListener listener, Executor executor, int maxQueuedCommits) {
+        Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(executor, "executor");
+        if (maxQueuedCommits < 1) {
+            throw new IllegalArgumentException("maxQueuedCommits must be at least 1, was " + maxQueuedCommits);
+        }
+        checkOpen();
+        return listeners.add(listener, executor, maxQueuedCommits, store.watermark());
     }
 
     // ---- reading ----

@@ -1,6 +1,7 @@
 package io.github.deltalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,8 +104,11 @@ class CommitListenerTest {
         Subscription sa = log.subscribe((ts, deltas) -> a.add(ts));
         log.subscribe((ts, deltas) -> b.add(ts));
         long t1 = log.recordInsert("alpha", 1, Tuple.of(1));
+        assertTrue(sa.isActive());
         sa.close();
         sa.close(); // idempotent
+        assertFalse(sa.isActive());
+        sa.check(); // a listener on the committing thread never fails on its own
         long t2 = log.recordInsert("alpha", 2, Tuple.of(2));
         assertEquals(List.of(t1), a);
         assertEquals(List.of(t1, t2), b);
