@@ -68,6 +68,7 @@ final class Checkpoints {
     }
 
     private void checkpointLocked() {
+        long start = System.nanoTime();
         long upTo;
         s.writeLock.lock();
         try {
@@ -88,6 +89,7 @@ final class Checkpoints {
         checkpointed = upTo;
         s.journal.deleteOld();
         oldJournalPending = false;
+        s.counters.checkpointed(System.nanoTime() - start);
     }
 
     /**

@@ -38,6 +38,8 @@ final class Commits {
         Journal journal = s.journal;
         long ts;
         long seq = 0;
+        long bytes = 0;
+        long journaled = 0;
         s.writeLock.lock();
         try {
             s.checkOpen();
@@ -51,6 +53,7 @@ final class Commits {
             for (int i = 0; i < count; i++) {
                 keys[i] = new DeltaKey(tableIds[i], ts, rowIds[i]);
                 sealer.seal(keys[i], values[i]);
+                bytes += values[i].length;
             }
             if (journal != null) {
                 s.record.startTransaction(ts, count);
@@ -58,6 +61,7 @@ final class Commits {
                     s.record.addDelta(keys[i], values[i]);
                 }
                 seq = journal.append(s.record.finish(), 0, s.record.length());
+                journaled = s.record.length();
                 s.record.trim();
             }
             putAll(keys, values, count);
@@ -69,6 +73,7 @@ final class Commits {
                 s.publish(ts);
             }
             onAssigned.accept(ts);
+            s.counters.committed(count, bytes, journaled);
         } finally {
             s.writeLock.unlock();
         }

@@ -317,6 +317,15 @@ public final class LogStore implements AutoCloseable {
         return reads.countAll(low > 0 ? low + 1 : Long.MIN_VALUE, s.watermark());
     }
 
+    /**
+     * Returns a snapshot of the running totals since open, the sizes and every consumer's lag. O(c·t log n) for
+     * c consumers and t tables.
+     */
+    public io.github.deltalog.LogMetrics metrics() {
+        s.checkOpen();
+        return MetricsSnapshot.of(s, consumers, reads, countRetained());
+    }
+
     // ---- the store ----
 
     /** Returns the store's file size in bytes, or 0 in memory. */

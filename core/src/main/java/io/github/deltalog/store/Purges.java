@@ -80,6 +80,7 @@ final class Purges {
             synchronized (lock) {
                 removed = purgeLocked(cut);
             }
+            s.counters.purged(removed);
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             throw s.rethrow(e);
         }

@@ -47,6 +47,8 @@ final class StoreState {
     final ReentrantLock writeLock = new ReentrantLock();
     /** Builds journal records; used under the write lock. */
     final JournalFiles.RecordBuilder record = new JournalFiles.RecordBuilder();
+    /** Running totals for metrics; updated on the hot paths without a lock of their own. */
+    final StoreCounters counters = new StoreCounters();
 
     private final AtomicLong watermark;
     private volatile long lowWater;
