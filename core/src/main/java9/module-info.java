@@ -1,0 +1,19 @@
+/**
+ * deltalog's core: the log, its merge, retention, view and JSON packages. The storage engine
+ * ({@code io.github.deltalog.store}) is internal and not exported.
+ *
+ * <p>Compiled with {@code --release 9} into {@code META-INF/versions/9/} of a multi-release jar, so that tools that
+ * know nothing of modules (Android's D8, animal-sniffer) never see it.
+ */
+module io.github.deltalog.core {
+    // DeltaLog.attach(MVStore, String) takes the application's store: users need the module too.
+    requires transitive com.h2database.mvstore;
+    requires com.esotericsoftware.kryo.kryo5;
+    requires java.logging;
+
+    exports io.github.deltalog;
+    exports io.github.deltalog.json;
+    exports io.github.deltalog.merge;
+    exports io.github.deltalog.retention;
+    exports io.github.deltalog.view;
+}
