@@ -31,7 +31,11 @@ public final class ChangeSet implements Iterable<Delta> {
         this.watermark = watermark;
     }
 
-    /** Returns the deltas, unmodifiable, in order. */
+    /**
+     * Returns the deltas, unmodifiable, in order.
+     *
+     * @return the deltas, unmodifiable, in order
+     */
     public List<Delta> deltas() {
         return deltas;
     }
@@ -39,22 +43,36 @@ public final class ChangeSet implements Iterable<Delta> {
     /**
      * Returns the watermark the set was read at: pass it as {@code after} to read on without a gap or a
      * repeat.
+     *
+     * @return the watermark the set was read at: pass it as {@code after} to read on without a gap or a repeat
      */
     public long watermark() {
         return watermark;
     }
 
-    /** Returns how many deltas the set holds. */
+    /**
+     * Returns how many deltas the set holds.
+     *
+     * @return how many deltas the set holds
+     */
     public int size() {
         return deltas.size();
     }
 
-    /** Tells whether the set is empty. */
+    /**
+     * Tells whether the set is empty.
+     *
+     * @return true if the set is empty
+     */
     public boolean isEmpty() {
         return deltas.isEmpty();
     }
 
-    /** Returns the tables that occur in the set, in order of first occurrence. */
+    /**
+     * Returns the tables that occur in the set, in order of first occurrence.
+     *
+     * @return the tables that occur in the set, in order of first occurrence
+     */
     public Set<String> tables() {
         Set<String> tables = new LinkedHashSet<>();
         for (Delta d : deltas) {

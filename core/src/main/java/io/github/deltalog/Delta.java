@@ -14,7 +14,15 @@ import java.util.Objects;
  */
 public record Delta(String table, long rowId, long commitTimestamp, DeltaOp op) {
 
-    /** Creates a delta; throws {@link NullPointerException} if {@code table} or {@code op} is null. */
+    /**
+     * Creates a delta.
+     *
+     * @param table the table the row belongs to
+     * @param rowId the row's identifier within its table
+     * @param commitTimestamp the commit timestamp, in microseconds since the epoch
+     * @param op what the change did
+     * @throws NullPointerException if {@code table} or {@code op} is null
+     */
     public Delta {
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(op, "op");

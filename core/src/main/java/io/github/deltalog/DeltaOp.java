@@ -15,10 +15,18 @@ public sealed interface DeltaOp permits DeltaOp.Insert, DeltaOp.Update, DeltaOp.
      */
     DeltaOp invert();
 
-    /** Returns the row image before the change, or null for an insert. */
+    /**
+     * Returns the row image before the change, or null for an insert.
+     *
+     * @return the image before, or null
+     */
     Tuple before();
 
-    /** Returns the row image after the change, or null for a delete. */
+    /**
+     * Returns the row image after the change, or null for a delete.
+     *
+     * @return the image after, or null
+     */
     Tuple after();
 
     /**
@@ -27,7 +35,12 @@ public sealed interface DeltaOp permits DeltaOp.Insert, DeltaOp.Update, DeltaOp.
      * @param after the new row image, not null
      */
     record Insert(Tuple after) implements DeltaOp {
-        /** Creates an insert; throws {@link NullPointerException} if {@code after} is null. */
+        /**
+         * Creates an insert.
+         *
+         * @param after the new row image
+         * @throws NullPointerException if {@code after} is null
+         */
         public Insert {
             Objects.requireNonNull(after, "after");
         }
@@ -50,7 +63,13 @@ public sealed interface DeltaOp permits DeltaOp.Insert, DeltaOp.Update, DeltaOp.
      * @param after the image after the change, not null
      */
     record Update(Tuple before, Tuple after) implements DeltaOp {
-        /** Creates an update; throws {@link NullPointerException} if an image is null. */
+        /**
+         * Creates an update.
+         *
+         * @param before the image before the change
+         * @param after the image after the change
+         * @throws NullPointerException if an image is null
+         */
         public Update {
             Objects.requireNonNull(before, "before");
             Objects.requireNonNull(after, "after");
@@ -68,7 +87,12 @@ public sealed interface DeltaOp permits DeltaOp.Insert, DeltaOp.Update, DeltaOp.
      * @param before the removed row image, not null
      */
     record Delete(Tuple before) implements DeltaOp {
-        /** Creates a delete; throws {@link NullPointerException} if {@code before} is null. */
+        /**
+         * Creates a delete.
+         *
+         * @param before the removed row image
+         * @throws NullPointerException if {@code before} is null
+         */
         public Delete {
             Objects.requireNonNull(before, "before");
         }

@@ -43,6 +43,20 @@ public record LogMetrics(
     /**
      * Creates a snapshot; the consumer map is copied.
      *
+     * @param commits transactions committed since open
+     * @param deltas deltas committed since open
+     * @param deltaBytes encoded bytes of those deltas
+     * @param journalBytesWritten bytes appended to the commit journal since open
+     * @param journalBytes bytes in the current journal
+     * @param checkpoints checkpoints that wrote the store file since open
+     * @param checkpointTime the time all those checkpoints took
+     * @param lastCheckpointTime the time the last one took
+     * @param purges purges that removed at least one delta, since open
+     * @param purgedDeltas deltas those purges removed
+     * @param retainedDeltas deltas retained now
+     * @param lastCommitted the watermark
+     * @param oldestRetained the low-water mark
+     * @param consumerLag each registered consumer's lag, by name
      * @throws NullPointerException if a duration or the map is null
      */
     public LogMetrics {

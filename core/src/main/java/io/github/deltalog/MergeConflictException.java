@@ -8,9 +8,13 @@ package io.github.deltalog;
 public class MergeConflictException extends DeltaLogException {
     private static final long serialVersionUID = 1L;
 
+    /** The table of the row. */
     private final String table;
+    /** The row. */
     private final long rowId;
+    /** The commit timestamp of the earlier change. */
     private final long earlierTimestamp;
+    /** The commit timestamp of the later change, which cannot follow the earlier one. */
     private final long laterTimestamp;
 
     /**
@@ -54,22 +58,38 @@ public class MergeConflictException extends DeltaLogException {
         return op.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** Returns the table of the conflicting row. */
+    /**
+     * Returns the table of the conflicting row.
+     *
+     * @return the table of the conflicting row
+     */
     public String table() {
         return table;
     }
 
-    /** Returns the conflicting row. */
+    /**
+     * Returns the conflicting row.
+     *
+     * @return the conflicting row
+     */
     public long rowId() {
         return rowId;
     }
 
-    /** Returns the commit timestamp of the earlier change, or -1 inside an uncommitted transaction. */
+    /**
+     * Returns the commit timestamp of the earlier change, or -1 inside an uncommitted transaction.
+     *
+     * @return the commit timestamp of the earlier change, or -1 inside an uncommitted transaction
+     */
     public long earlierTimestamp() {
         return earlierTimestamp;
     }
 
-    /** Returns the commit timestamp of the later change, or -1 inside an uncommitted transaction. */
+    /**
+     * Returns the commit timestamp of the later change, or -1 inside an uncommitted transaction.
+     *
+     * @return the commit timestamp of the later change, or -1 inside an uncommitted transaction
+     */
     public long laterTimestamp() {
         return laterTimestamp;
     }

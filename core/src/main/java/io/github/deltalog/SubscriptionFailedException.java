@@ -9,6 +9,7 @@ package io.github.deltalog;
 public class SubscriptionFailedException extends DeltaLogException {
     private static final long serialVersionUID = 1L;
 
+    /** The last commit told (or still queued to be told) to the listener. */
     private final long resumeAfter;
 
     /**

@@ -78,12 +78,20 @@ public final class RetentionPolicy {
         return new RetentionPolicy(maxAge, count);
     }
 
-    /** Returns the age cap, or null if there is none. */
+    /**
+     * Returns the age cap, or null if there is none.
+     *
+     * @return the age cap, or null if there is none
+     */
     public Duration maxAge() {
         return maxAge;
     }
 
-    /** Returns the count cap, or {@link Long#MAX_VALUE} if there is none. */
+    /**
+     * Returns the count cap, or {@link Long#MAX_VALUE} if there is none.
+     *
+     * @return the count cap, or {@link Long#MAX_VALUE} if there is none
+     */
     public long maxDeltasCap() {
         return maxDeltas;
     }

@@ -12,6 +12,7 @@ import io.github.deltalog.DeltaLogException;
 public class KafkaExportException extends DeltaLogException {
     private static final long serialVersionUID = 1L;
 
+    /** Whether the exporter stopped for good. */
     private final boolean fatal;
 
     /**

@@ -71,7 +71,11 @@ public final class TopicNames {
         return new TopicNames(prefix);
     }
 
-    /** Returns the prefix. */
+    /**
+     * Returns the prefix.
+     *
+     * @return the prefix
+     */
     public String prefix() {
         return prefix;
     }
@@ -99,7 +103,11 @@ public final class TopicNames {
         return topic;
     }
 
-    /** Returns the positions topic: {@code <prefix>.__positions}. */
+    /**
+     * Returns the positions topic: {@code <prefix>.__positions}.
+     *
+     * @return the positions topic: {@code <prefix>.__positions}
+     */
     public String positionsTopic() {
         return prefix + '.' + POSITIONS_SUFFIX;
     }
