@@ -61,7 +61,8 @@ final class ExecutorSubscription implements Subscription, CommitListeners.Sink {
                 fail(
                         "commit listener " + listener + " fell behind: its queue of " + capacity
                                 + " commits was full at commit " + commitTimestamp
-                                + "; it was told every commit up to " + lastQueued + " and no later one",
+                                + "; it is told every commit up to " + lastQueued
+                                + " (those queued still) and no later one",
                         lastQueued);
                 return;
             }
