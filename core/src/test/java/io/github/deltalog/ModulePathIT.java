@@ -108,6 +108,11 @@ class ModulePathIT {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<String> args = new ArrayList<>(options);
+        if (!options.contains("-cp")) {
+            // An explicit, empty class path: javac in this JVM would otherwise take the test JVM's class path,
+            // core's classes included, and find io.github.deltalog.store in the unnamed module.
+            args.addAll(List.of("-cp", dir.resolve("no-class-path").toString()));
+        }
         args.addAll(List.of("-d", out.toString()));
         for (Path s : sources) {
             args.add(s.toString());
