@@ -40,6 +40,7 @@ public final class LogStore implements AutoCloseable {
     private final Durability durability;
     private final boolean readOnly;
     private final String label;
+    private final String prefix;
     private final java.nio.file.Path registered;
     private final long checkpointBytes;
     private final HybridClock clock;
@@ -71,7 +72,7 @@ public final class LogStore implements AutoCloseable {
         this.readOnly = options.readOnly() || store.isReadOnly();
         this.durability = options.durability();
         this.checkpointBytes = options.checkpointBytes();
-        String prefix = o.namespace() == null ? "" : o.namespace() + ".";
+        this.prefix = o.namespace() == null ? "" : o.namespace() + ".";
         this.deltas = store.openMap(
                 prefix + "deltas",
                 new MVMap.Builder<DeltaKey, byte[]>()
@@ -411,6 +412,35 @@ public final class LogStore implements AutoCloseable {
             journal.syncTo(seq);
         }
         return true;
+    }
+
+    // ---- side state (views) ----
+
+    /**
+     * Opens (or creates) a map of the log's store under the log's namespace, for state kept beside the deltas
+     * (a view's groups). Write it only inside {@link #checkpointWith}.
+     */
+    public <K, V> MVMap<K, V> openSideMap(String name, MVMap.Builder<K, V> builder) {
+        checkOpen();
+        return store.openMap(prefix + name, builder);
+    }
+
+    /**
+     * Makes a change of side maps and consumer positions durable in one store commit: runs it under the
+     * checkpoint lock (no checkpoint sees half of it), then checkpoints. MVStore commits are atomic across
+     * maps, so after a crash the store holds all of the change or none of it. Consumer positions set here are
+     * not journaled (no journal record can move them back). In memory or attached (no journal) the change is
+     * only made: the application's {@code store.commit()} persists it.
+     *
+     * @param change gets the consumer positions map and the store (to remove side maps)
+     */
+    public void checkpointWith(java.util.function.BiConsumer<java.util.Map<String, Long>, MVStore> change) {
+        checkWritable("change view state");
+        synchronized (checkpointMonitor) {
+            checkOpen();
+            change.accept(consumers, store);
+        }
+        checkpoint();
     }
 
     // ---- purge ----
