@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.h2.mvstore.MVMap;
 
 /**
@@ -30,7 +31,7 @@ final class GroupChanges {
     private final MVMap<Key, Key> groups;
     private final MVMap<Key, Long> values;
     private final boolean fromEmpty;
-    private final Map<Key, Group> touched = new HashMap<>();
+    private final Map<Key, Group> touched = new TreeMap<>(); // sorted: writes and changes in key order
     private final Map<Key, long[]> valueDeltas = new HashMap<>();
     private final List<ViewChange> changes = new ArrayList<>();
 
@@ -95,15 +96,20 @@ final class GroupChanges {
      * @throws ViewException if a column is missing or a value cannot be summed; nothing is changed
      */
     void add(Tuple row, long weight, Object source) {
-        if (!def.filter().test(row)) {
-            return;
-        }
         Tuple r = row;
-        if (def.projection() != null) {
-            r = def.projection().apply(row);
-            if (r == null) {
-                throw new ViewException("view '" + view + "': the projection returned null for " + source);
+        try {
+            if (!def.filter().test(row)) {
+                return;
             }
+            if (def.projection() != null) {
+                r = def.projection().apply(row);
+            }
+        } catch (RuntimeException e) {
+            throw new ViewException(
+                    "view '" + view + "': the filter or projection failed on " + source + " " + row + ": " + e, e);
+        }
+        if (r == null) {
+            throw new ViewException("view '" + view + "': the projection returned null for " + source);
         }
         int[] cols = def.groupColumns();
         Object[] k = new Object[cols.length];
