@@ -126,10 +126,10 @@ public final class View {
             return false;
         }
         ViewMaps maps = ViewMaps.open(store, Long.parseLong(entry.substring(0, entry.indexOf('\n'))), name);
-        store.checkpointWith((consumers, mv) -> {
-            maps.removeAll(mv);
+        store.checkpointWith(() -> {
+            maps.removeAll(store);
             registry.remove(name);
-            consumers.remove(consumerName(name));
+            store.setConsumerInCheckpoint(consumerName(name), null);
         });
         return true;
     }
@@ -139,7 +139,7 @@ public final class View {
         long p = maps.position();
         Long c = store.consumerPosition(consumer);
         if ((c == null || c != p) && !store.isReadOnly()) {
-            store.checkpointWith((consumers, mv) -> consumers.put(consumer, p));
+            store.checkpointWith(() -> store.setConsumerInCheckpoint(consumer, p));
         }
     }
 
@@ -187,9 +187,9 @@ public final class View {
         long to = net.watermark();
         if (net.isEmpty()) {
             if (to > from) {
-                store.checkpointWith((consumers, mv) -> {
+                store.checkpointWith(() -> {
                     maps.meta.put(ViewMaps.POSITION, to);
-                    consumers.put(consumer, to);
+                    store.setConsumerInCheckpoint(consumer, to);
                 });
             }
             return new Refresh(Refresh.Kind.INCREMENTAL, 0, 0, from, Math.max(from, to));
@@ -240,7 +240,7 @@ public final class View {
             }
         }
         groups.prepare();
-        store.checkpointWith((consumers, mv) -> {
+        store.checkpointWith(() -> {
             if (fromEmpty) {
                 maps.clearState();
             }
@@ -258,7 +258,7 @@ public final class View {
             }
             maps.meta.put(ViewMaps.BASE_ROWS, baseRows);
             maps.meta.put(ViewMaps.POSITION, to);
-            consumers.put(consumer, to);
+            store.setConsumerInCheckpoint(consumer, to);
             if (alsoUnderLock != null) {
                 alsoUnderLock.run();
             }
@@ -354,7 +354,7 @@ public final class View {
         if (to <= maps.get(ViewMaps.CHANGES_FROM)) {
             return;
         }
-        store.checkpointWith((consumers, mv) -> {
+        store.checkpointWith(() -> {
             ChangeStream.trim(maps.changes, to);
             maps.meta.put(ViewMaps.CHANGES_FROM, to);
         });

@@ -5,7 +5,6 @@ import io.github.deltalog.store.LogStore;
 import java.util.ArrayList;
 import java.util.List;
 import org.h2.mvstore.MVMap;
-import org.h2.mvstore.MVStore;
 import org.h2.mvstore.type.LongDataType;
 
 /**
@@ -88,10 +87,10 @@ final class ViewMaps {
     }
 
     /** Removes every map of the view. Under the checkpoint lock. */
-    void removeAll(MVStore store) {
+    void removeAll(LogStore store) {
         List<MVMap<?, ?>> all = new ArrayList<>(List.of(groups, values, left, right, changes, meta));
         for (MVMap<?, ?> m : all) {
-            store.removeMap(m);
+            store.removeSideMap(m);
         }
     }
 }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * over the log's history up to that position (a change applied twice or skipped would show), its consumer is at
  * the same position, and after a refresh it equals the reference over the whole log.
  *
- * <p>Rounds: {@code -Ddeltalog.view.kill.rounds} (default 8; {@code -Pstress} runs 200); seed: {@code
+ * <p>Rounds: {@code -Ddeltalog.view.kill.rounds} (default 6; {@code -Pstress} runs 200); seed: {@code
  * -Ddeltalog.view.kill.seed}.
  */
 class ViewKillLoopTest {
@@ -40,7 +40,7 @@ class ViewKillLoopTest {
 
     @Test
     void viewsAreExactlyOnceAcrossKillsAtRandomMoments() throws Exception {
-        int rounds = Integer.getInteger("deltalog.view.kill.rounds", 8);
+        int rounds = Integer.getInteger("deltalog.view.kill.rounds", 6);
         long seed = Long.getLong(
                 "deltalog.view.kill.seed", ThreadLocalRandom.current().nextLong());
         Random rnd = new Random(seed);

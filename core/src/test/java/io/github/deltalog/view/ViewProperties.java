@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every refresh each view equals {@link ViewReference} (nested loops over the current rows).
  *
  * <p>Reproduce a failure with the seed it prints: {@code mvn -pl core test -Dtest=ViewProperties
- * -Ddeltalog.view.seed=<seed>}; {@code -Ddeltalog.view.steps=<n>} sets the steps per seed (default 300).
+ * -Ddeltalog.view.seed=<seed>}; {@code -Ddeltalog.view.steps=<n>} sets the steps per seed (default 250).
  */
 class ViewProperties {
     @TempDir
@@ -44,7 +44,7 @@ class ViewProperties {
             return List.of(Long.parseLong(fixed));
         }
         List<Long> seeds = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 3; i++) {
             seeds.add(ThreadLocalRandom.current().nextLong());
         }
         return seeds;
@@ -54,7 +54,7 @@ class ViewProperties {
         ViewWorkload w = new ViewWorkload(seed);
         Random rnd = w.random();
         Map<String, ViewDefinition> defs = ViewWorkload.definitions();
-        int steps = Integer.getInteger("deltalog.view.steps", 300);
+        int steps = Integer.getInteger("deltalog.view.steps", 250);
         DeltaLog log = DeltaLog.open(file);
         try {
             log.track(ViewWorkload.ORDERS);
