@@ -110,7 +110,10 @@ public final class View {
         }
         View v = new View(log, store, name, def, base, ViewMaps.open(store, id, name));
         String newEntry = id + "\n" + def.signature();
-        v.build(log.lastCommitted(), Refresh.Kind.INCREMENTAL, () -> registry.put(name, newEntry));
+        if (v.build(log.lastCommitted(), Refresh.Kind.INCREMENTAL, Long.MIN_VALUE, () -> registry.put(name, newEntry))
+                == null) {
+            throw new ViewException("view '" + name + "' was created by another thread at the same time");
+        }
         return v;
     }
 
@@ -168,8 +171,24 @@ public final class View {
      * @throws ViewException if a changed row does not fit the definition; the view is left unchanged
      * @throws io.github.deltalog.ReadOnlyLogException in a read-only log
      */
-    public synchronized Refresh refresh() {
+    public Refresh refresh() {
         store.checkWritable("refresh view '" + name + "'");
+        // Every handle of this view in this store shares its map objects: locking one serialises their refreshes.
+        synchronized (maps.meta) {
+            while (true) {
+                Refresh r = refreshOnce();
+                if (r != null) {
+                    return r;
+                }
+            }
+        }
+    }
+
+    /**
+     * One attempt at a refresh; null if the view's position moved meanwhile (a handle that does not share this
+     * one's maps, as after a drop and re-creation): nothing was written, and the caller starts again.
+     */
+    private Refresh refreshOnce() {
         long from = maps.position();
         ChangeSet net;
         try {
@@ -182,35 +201,36 @@ public final class View {
                                 + "); open it with base rows to rebuild, or drop it",
                         e);
             }
-            return build(log.lastCommitted(), Refresh.Kind.REBUILT_STALE, null);
+            return build(log.lastCommitted(), Refresh.Kind.REBUILT_STALE, from, null);
         }
         long to = net.watermark();
         if (net.isEmpty()) {
             if (to > from) {
                 store.checkpointWith(() -> {
-                    maps.meta.put(ViewMaps.POSITION, to);
-                    store.setConsumerInCheckpoint(consumer, to);
+                    if (maps.position() == from) {
+                        maps.meta.put(ViewMaps.POSITION, to);
+                        store.setConsumerInCheckpoint(consumer, to);
+                    }
                 });
             }
             return new Refresh(Refresh.Kind.INCREMENTAL, 0, 0, from, Math.max(from, to));
         }
         if (base != null && net.size() > def.rebuildAbove() * Math.max(1, maps.get(ViewMaps.BASE_ROWS))) {
-            return build(to, Refresh.Kind.REBUILT_LARGE_CHANGE, null);
+            return build(to, Refresh.Kind.REBUILT_LARGE_CHANGE, from, null);
         }
         long baseRows = maps.get(ViewMaps.BASE_ROWS);
         for (Delta d : net) {
             baseRows += d.op() instanceof DeltaOp.Insert ? 1 : d.op() instanceof DeltaOp.Delete ? -1 : 0;
         }
-        int touched = apply(net, to, false, baseRows, null);
-        return new Refresh(Refresh.Kind.INCREMENTAL, net.size(), touched, from, to);
+        int touched = apply(net, to, false, baseRows, from, null);
+        return touched < 0 ? null : new Refresh(Refresh.Kind.INCREMENTAL, net.size(), touched, from, to);
     }
 
     /**
      * Builds the view from scratch as of a position: from the base rows given at open, else from the log's
      * history up to that position.
      */
-    private Refresh build(long at, Refresh.Kind kind, Runnable alsoUnderLock) {
-        long from = maps.position();
+    private Refresh build(long at, Refresh.Kind kind, long from, Runnable alsoUnderLock) {
         BaseRows rows = base != null ? base : HistoryRows.upTo(log, def.tables(), at, name);
         List<Delta> inserts = new ArrayList<>();
         for (String t : def.tables()) {
@@ -218,12 +238,19 @@ public final class View {
                 inserts.add(new Delta(t, r.rowId(), at, new DeltaOp.Insert(r.row())));
             }
         }
-        int touched = apply(inserts, at, true, inserts.size(), alsoUnderLock);
-        return new Refresh(kind, inserts.size(), touched, from, at);
+        int touched = apply(inserts, at, true, inserts.size(), from, alsoUnderLock);
+        return touched < 0 ? null : new Refresh(kind, inserts.size(), touched, from, at);
     }
 
-    /** Applies changes (or, {@code fromEmpty}, a full load) and commits them with the position in one step. */
-    private int apply(Iterable<Delta> deltas, long to, boolean fromEmpty, long baseRows, Runnable alsoUnderLock) {
+    /**
+     * Applies changes (or, {@code fromEmpty}, a full load) and commits them with the position in one step.
+     *
+     * @param from the position the changes were read after: if the stored position moved meanwhile (another
+     *     handle of the view refreshed it), nothing is written
+     * @return the number of touched groups, or -1 if nothing was written
+     */
+    private int apply(
+            Iterable<Delta> deltas, long to, boolean fromEmpty, long baseRows, long from, Runnable alsoUnderLock) {
         GroupChanges groups = new GroupChanges(name, def, maps.groups, maps.values, fromEmpty);
         JoinChanges join = def.join() == null ? null : new JoinChanges(name, def, maps.left, maps.right, fromEmpty);
         if (join != null) {
@@ -240,7 +267,12 @@ public final class View {
             }
         }
         groups.prepare();
+        boolean[] written = {false};
         store.checkpointWith(() -> {
+            if (maps.position() != from) {
+                return;
+            }
+            written[0] = true;
             if (fromEmpty) {
                 maps.clearState();
             }
@@ -263,7 +295,7 @@ public final class View {
                 alsoUnderLock.run();
             }
         });
-        return groups.touchedGroups();
+        return written[0] ? groups.touchedGroups() : -1;
     }
 
     /** Names a base row for messages. */
@@ -349,7 +381,13 @@ public final class View {
      *
      * @param upTo the position to trim to (inclusive)
      */
-    public synchronized void trimChanges(long upTo) {
+    public void trimChanges(long upTo) {
+        synchronized (maps.meta) {
+            trimChangesLocked(upTo);
+        }
+    }
+
+    private void trimChangesLocked(long upTo) {
         long to = Math.min(upTo, maps.position());
         if (to <= maps.get(ViewMaps.CHANGES_FROM)) {
             return;
@@ -367,9 +405,11 @@ public final class View {
      * @return the comparison
      * @throws ViewException if the history was purged or does not hold every row
      */
-    public synchronized Verification verify() {
-        long at = maps.position();
-        return compare(at, HistoryRows.upTo(log, def.tables(), at, name));
+    public Verification verify() {
+        synchronized (maps.meta) {
+            long at = maps.position();
+            return compare(at, HistoryRows.upTo(log, def.tables(), at, name));
+        }
     }
 
     /**
@@ -378,8 +418,10 @@ public final class View {
      * @param current the rows of the view's tables as of the view's {@link #position()}
      * @return the comparison
      */
-    public synchronized Verification verify(BaseRows current) {
-        return compare(maps.position(), current);
+    public Verification verify(BaseRows current) {
+        synchronized (maps.meta) {
+            return compare(maps.position(), current);
+        }
     }
 
     private Verification compare(long at, BaseRows rows) {

@@ -304,4 +304,46 @@ class ViewTest {
             assertEquals(v.position(), log.consumer("view:revenue").position());
         }
     }
+
+    @Test
+    void twoHandlesOfOneViewRefreshingAtOnceApplyEachChangeOnce() throws Exception {
+        try (DeltaLog log = open()) {
+            View a = log.view("revenue", revenue());
+            View b = log.view("revenue", revenue());
+            Thread[] refreshers = new Thread[2];
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            for (int t = 0; t < 2; t++) {
+                View v = t == 0 ? a : b;
+                refreshers[t] = new Thread(() -> {
+                    try {
+                        while (!done.get()) {
+                            v.refresh();
+                        }
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                });
+                refreshers[t].start();
+            }
+            for (int i = 0; i < 300; i++) {
+                insert(log, i, "c" + (i % 7), (long) i, i % 5 == 0 ? "cancelled" : "open");
+                if (i % 3 == 0) {
+                    delete(log, i);
+                }
+            }
+            done.set(true);
+            for (Thread t : refreshers) {
+                t.join();
+            }
+            if (failure.get() != null) {
+                throw new AssertionError(failure.get());
+            }
+            a.refresh();
+            assertTrue(
+                    a.verify(base()).matches(),
+                    () -> a.verify(base()).differences().toString());
+        }
+    }
 }
