@@ -48,14 +48,15 @@ class LogMetricsTest {
             assertEquals(50, m.deltas());
             assertTrue(m.deltaBytes() >= 50 * 4, "a delta encodes to a few bytes at least: " + m.deltaBytes());
             assertTrue(m.journalBytesWritten() > m.deltaBytes(), "records carry headers: " + m);
-            assertTrue(m.journalBytes() > 0 && m.journalBytes() <= m.journalBytesWritten(), m.toString());
+            // a background checkpoint may have emptied the journal meanwhile
+            assertTrue(m.journalBytes() <= m.journalBytesWritten(), m.toString());
             assertEquals(50, m.retainedDeltas());
             assertEquals(ts.get(9), m.lastCommitted());
 
             long checkpointsBefore = m.checkpoints();
             log.checkpoint();
             LogMetrics afterCheckpoint = log.metrics();
-            assertEquals(checkpointsBefore + 1, afterCheckpoint.checkpoints());
+            assertTrue(afterCheckpoint.checkpoints() >= checkpointsBefore + 1, "background ones may add to it");
             assertEquals(0, afterCheckpoint.journalBytes(), "the checkpoint emptied the journal");
             assertTrue(afterCheckpoint.lastCheckpointTime().compareTo(Duration.ZERO) > 0);
             assertTrue(afterCheckpoint.checkpointTime().compareTo(afterCheckpoint.lastCheckpointTime()) >= 0);
