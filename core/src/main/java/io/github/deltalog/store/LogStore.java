@@ -81,7 +81,8 @@ public final class LogStore implements AutoCloseable {
         this.catalog = new Catalog(store.openMap(prefix + "catalog"));
         this.consumers = store.openMap(prefix + "consumers");
         this.lowWater = meta.lowWater();
-        long last = Recovery.recover(o, deltas, consumers, catalog, meta.checkpoint(), meta.lastCommitted());
+        JournalChain.Found found = Recovery.recover(o, deltas, consumers, catalog, meta, meta.created(), readOnly);
+        long last = found.last();
         if (!readOnly && lowWater > 0) {
             // A purge raises the mark before it removes the deltas, and a background checkpoint can store the
             // raised mark with only some (or none) of them removed: after a kill there, deltas at or below the
@@ -96,11 +97,10 @@ public final class LogStore implements AutoCloseable {
         this.checkpointed = last;
         this.clock = new HybridClock(options.clock(), last);
         if (o.journalPath() != null && !readOnly) {
-            checkpointNow(); // the replayed journal is now in the store; start from an empty one
-            this.journal = new Journal(o.journalPath(), o.journalKey(), durability);
-            // The checkpoint above also covers a rotated journal a crash left behind: drop it now, so that no
-            // stale .journal.old outlives this session (guarded by JournalRecoveryTest).
-            journal.deleteOld();
+            // Stores what was replayed, removes the covered journals (no stale .journal.old outlives this session;
+            // guarded by JournalRecoveryTest) and starts the next journal generation.
+            this.journal = JournalChain.start(
+                    meta, found, last, o.journalPath(), o.journalKey(), durability, this::commitStore);
             this.background = startBackground(options);
         } else {
             this.journal = null;
@@ -536,11 +536,12 @@ public final class LogStore implements AutoCloseable {
                         return;
                     }
                     if (!oldJournalPending) {
-                        journal.rotate();
+                        journal.rotate(lastAppended);
                         oldJournalPending = true;
                     }
                     upTo = lastAppended;
                     meta.setCheckpoint(upTo);
+                    meta.setJournal(journal.generation(), true);
                 } finally {
                     commitLock.unlock();
                 }
@@ -552,12 +553,6 @@ public final class LogStore implements AutoCloseable {
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             throw StoreFailures.rethrow(e, label, closed);
         }
-    }
-
-    /** The checkpoint made at open, before the journal is (re)created: nothing runs concurrently yet. */
-    private void checkpointNow() {
-        meta.setCheckpoint(lastAppended);
-        commitStore();
     }
 
     private void commitStore() {
@@ -724,6 +719,9 @@ public final class LogStore implements AutoCloseable {
             if (ownsStore) {
                 if (!readOnly) {
                     meta.setCheckpoint(lastAppended);
+                    if (journal != null) {
+                        meta.setJournal(journal.generation(), false);
+                    }
                     commitStore();
                 }
                 store.close();
