@@ -43,6 +43,7 @@ public final class LogStore implements AutoCloseable {
     private final java.nio.file.Path registered;
     private final long checkpointBytes;
     private final HybridClock clock;
+    private final StoreHealth health;
     private final ReentrantLock commitLock = new ReentrantLock();
     private final Object checkpointMonitor = new Object();
     private final Object purgeMonitor = new Object();
@@ -68,6 +69,7 @@ public final class LogStore implements AutoCloseable {
         this.ownsStore = o.owns();
         this.label = o.label();
         this.registered = o.registered();
+        this.health = new StoreHealth(label);
         this.readOnly = options.readOnly() || store.isReadOnly();
         this.durability = options.durability();
         this.checkpointBytes = options.checkpointBytes();
@@ -259,9 +261,17 @@ public final class LogStore implements AutoCloseable {
                     record.addDelta(keys[i], values[i]);
                 }
                 seq = journal.append(record.finish(), 0, record.length());
+            }
+            try {
+                putAll(keys, values, count);
+            } catch (RuntimeException e) {
+                if (journal != null) {
+                    cancelRecord(seq, e);
+                }
+                throw e;
+            } finally {
                 record.trim();
             }
-            putAll(keys, values, count);
             if (journal == null && !ownsStore) {
                 meta.setLastCommitted(ts);
             }
@@ -275,7 +285,7 @@ public final class LogStore implements AutoCloseable {
         }
         if (journal != null) {
             if (durability == Durability.SYNC) {
-                journal.syncTo(seq);
+                syncTo(seq);
                 publish(ts);
             }
             if (journal.bytesSinceRotation() > checkpointBytes && checkpointQueued.compareAndSet(false, true)) {
@@ -291,6 +301,25 @@ public final class LogStore implements AutoCloseable {
             }
         }
         return ts;
+    }
+
+    /** Takes a journaled record back after its commit failed, so that the commit never comes back. */
+    private void cancelRecord(long seq, RuntimeException cause) {
+        try {
+            journal.cancel(seq, record.length());
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+            throw health.outcomeUnknown("its journal record could not be taken back after the commit failed", e);
+        }
+    }
+
+    /** Forces the journal; a failed fsync leaves the record's durability unknown, so the log fails. */
+    private void syncTo(long seq) {
+        try {
+            journal.syncTo(seq);
+        } catch (RuntimeException e) {
+            throw health.outcomeUnknown("the journal could not be forced to disk", e);
+        }
     }
 
     private void putAll(DeltaKey[] keys, byte[][] values, int count) {
@@ -408,7 +437,7 @@ public final class LogStore implements AutoCloseable {
             commitLock.unlock();
         }
         if (journal != null && durability == Durability.SYNC) {
-            journal.syncTo(seq);
+            syncTo(seq);
         }
         return true;
     }
@@ -536,7 +565,11 @@ public final class LogStore implements AutoCloseable {
                         return;
                     }
                     if (!oldJournalPending) {
-                        journal.rotate(lastAppended);
+                        try {
+                            journal.rotate(lastAppended);
+                        } catch (RuntimeException e) {
+                            throw health.fail("the journal could not start its next generation", e);
+                        }
                         oldJournalPending = true;
                     }
                     upTo = lastAppended;
@@ -559,7 +592,12 @@ public final class LogStore implements AutoCloseable {
         try {
             store.commit();
             store.sync();
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+        } catch (RuntimeException e) {
+            if (e instanceof DeltaLogException || closed) {
+                throw StoreFailures.rethrow(e, label, closed);
+            }
+            throw health.storeWriteFailed(store, e);
+        } catch (OutOfMemoryError | StackOverflowError e) {
             throw StoreFailures.rethrow(e, label, closed);
         }
     }
@@ -671,6 +709,7 @@ public final class LogStore implements AutoCloseable {
         if (closed) {
             throw new LogClosedException("log " + label + " is closed");
         }
+        health.check();
     }
 
     /** Throws {@link LogClosedException} if closed, {@link ReadOnlyLogException} if read-only. */
@@ -730,7 +769,19 @@ public final class LogStore implements AutoCloseable {
                 journal.closeAndDelete();
             }
         } catch (RuntimeException e) {
-            throw new DeltaLogException("cannot close log " + label + ": " + e.getMessage(), e);
+            // The journal stays for the next open to replay; release the files so that it can happen.
+            if (ownsStore && !store.isClosed()) {
+                store.closeImmediately();
+            }
+            if (journal != null) {
+                try {
+                    journal.close();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw FileErrors.of(
+                    "cannot close log " + label + " cleanly (its journal was kept: the next open recovers from it)", e);
         } finally {
             if (registered != null) {
                 OpenFiles.release(registered);
