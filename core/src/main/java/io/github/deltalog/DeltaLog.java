@@ -422,6 +422,22 @@ public final class DeltaLog implements AutoCloseable {
     }
 
     /**
+     * Writes a consistent copy of the log to {@code dest} (its journal goes beside it as
+     * {@code dest.journal}) while other threads go on committing: the copy holds every commit acknowledged
+     * before this call, opens like the log itself, and commits wait at most about one checkpoint. Copying the
+     * files of an open log by hand is not a backup: a checkpoint between copying the store and its journal
+     * leaves a copy with a hole, which opening refuses.
+     *
+     * @param dest the backup's file; neither it nor its journal files may exist
+     * @throws DeltaLogException if the log is in memory or attached, {@code dest} exists, or the copy fails
+     *     (then nothing is left at {@code dest})
+     */
+    public void backup(Path dest) {
+        checkOpen();
+        store.backup(dest);
+    }
+
+    /**
      * Writes everything committed so far into the store file and empties the journal, now rather than at the
      * next background checkpoint. Commits are durable without it; it only shortens recovery.
      */

@@ -9,6 +9,8 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.zip.Checksum;
 import org.h2.mvstore.DataUtils;
 import org.h2.store.fs.encrypt.FileEncrypt;
@@ -19,6 +21,7 @@ import org.h2.store.fs.encrypt.FileEncrypt;
  * delta (DESIGN §8a). Recognises a journal by its content before anything trusts or deletes it.
  */
 final class JournalReader implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(JournalReader.class.getName());
     /** Read buffer size; a record up to this size is read in one piece. */
     static final int CHUNK = 64 << 10;
 
@@ -63,6 +66,10 @@ final class JournalReader implements AutoCloseable {
     private long bodyLeft;
     /** File position of the next byte to load into {@link #buf} while streaming a large body. */
     private long streamPos;
+    /** File position and length of the current body. */
+    private long bodyStart;
+
+    private int bodyLength;
 
     private JournalReader(Path file, byte[] encryptionKey) throws IOException {
         this.file = file;
@@ -168,6 +175,14 @@ final class JournalReader implements AutoCloseable {
             } else if (type == JournalFiles.TRANSACTION) {
                 long ts = getLong();
                 if (ts > last) {
+                    // Checked in full before any delta is handed over: a malformed record (with a valid
+                    // checksum, so forged or written by a bug) ends the prefix like a torn one, never half-applied.
+                    if (!wellFormed(ts)) {
+                        break;
+                    }
+                    restartBody();
+                    getByte();
+                    getLong();
                     parseTransaction(ts, visitor);
                     last = ts;
                 } else {
@@ -200,6 +215,41 @@ final class JournalReader implements AutoCloseable {
             visitor.delta(new DeltaKey(tableId, ts, rowId), getBytes(getVarInt()));
         }
         checkEnd();
+    }
+
+    /** Walks the rest of a transaction body without keeping anything: whether every field fits. */
+    private boolean wellFormed(long ts) throws IOException {
+        try {
+            int count = getVarInt();
+            if (count < 0 || count > bodyLeft) {
+                return false;
+            }
+            for (int i = 0; i < count; i++) {
+                getVarInt();
+                getLong();
+                skipBytes(getVarInt());
+            }
+            checkEnd();
+            return true;
+        } catch (CorruptLogException malformed) {
+            LOG.log(Level.WARNING, "{0}: {1}; replay ends before it (timestamp {2})", new Object[] {
+                file, malformed.getMessage(), ts
+            });
+            return false;
+        }
+    }
+
+    /** Goes back to the start of the current body, to read it again. */
+    private void restartBody() {
+        bodyLeft = bodyLength;
+        if (bodyLength <= CHUNK) {
+            ((Buffer) buf).limit(bodyLength);
+            ((Buffer) buf).position(0);
+        } else {
+            ((Buffer) buf).position(0);
+            ((Buffer) buf).limit(0);
+            streamPos = bodyStart;
+        }
     }
 
     private void skip() {
@@ -243,6 +293,8 @@ final class JournalReader implements AutoCloseable {
             streamPos = start;
         }
         bodyLeft = bodyLength;
+        this.bodyStart = start;
+        this.bodyLength = bodyLength;
         return bodyLength;
     }
 
@@ -304,6 +356,20 @@ final class JournalReader implements AutoCloseable {
             bodyLeft -= piece;
         }
         return out;
+    }
+
+    private void skipBytes(int n) throws IOException {
+        if (n < 0 || n > bodyLeft) {
+            throw malformed("a length of " + n + " bytes");
+        }
+        int done = 0;
+        while (done < n) {
+            need(Math.min(n - done, CHUNK));
+            int piece = Math.min(n - done, buf.remaining());
+            ((Buffer) buf).position(buf.position() + piece);
+            done += piece;
+            bodyLeft -= piece;
+        }
     }
 
     private void checkEnd() {

@@ -44,6 +44,10 @@ public final class LogStore implements AutoCloseable {
     private final long checkpointBytes;
     private final HybridClock clock;
     private final StoreHealth health;
+    /** The journal file and its key (null in memory or attached), for backups. */
+    private final java.nio.file.Path journalPath;
+
+    private final byte[] journalKey;
     private final ReentrantLock commitLock = new ReentrantLock();
     private final Object checkpointMonitor = new Object();
     private final Object purgeMonitor = new Object();
@@ -70,6 +74,8 @@ public final class LogStore implements AutoCloseable {
         this.label = o.label();
         this.registered = o.registered();
         this.health = new StoreHealth(label);
+        this.journalPath = o.journalPath();
+        this.journalKey = o.journalKey();
         this.readOnly = options.readOnly() || store.isReadOnly();
         this.durability = options.durability();
         this.checkpointBytes = options.checkpointBytes();
@@ -599,6 +605,38 @@ public final class LogStore implements AutoCloseable {
             throw health.storeWriteFailed(store, e);
         } catch (OutOfMemoryError | StackOverflowError e) {
             throw StoreFailures.rethrow(e, label, closed);
+        }
+    }
+
+    /**
+     * Writes a consistent copy of the log to {@code dest} (and its journal beside it) while writers go on: a
+     * checkpoint, then a copy of the store file during which no checkpoint runs (commits go on into the journal).
+     * The copy holds every commit acknowledged before the call. A log open read-only is copied as it is.
+     *
+     * @throws DeltaLogException if the log is in memory or attached, the destination exists, or the copy fails
+     */
+    public void backup(java.nio.file.Path dest) {
+        checkOpen();
+        if (journalPath == null) {
+            throw new DeltaLogException("cannot back up " + label + ": it has no file of its own (in memory or"
+                    + " attached: back up the application's store instead)");
+        }
+        java.nio.file.Path storePath = journalPath.resolveSibling(journalPath
+                .getFileName()
+                .toString()
+                .substring(0, journalPath.getFileName().toString().length() - ".journal".length()));
+        if (journal == null) {
+            Backup.copyAsIs(storePath, dest);
+            return;
+        }
+        synchronized (checkpointMonitor) {
+            checkpoint();
+            checkOpen();
+            Backup.copyAfterCheckpoint(
+                    storePath,
+                    dest,
+                    journalKey,
+                    new JournalFiles.Generation(meta.id(), journal.generation(), checkpointed));
         }
     }
 
