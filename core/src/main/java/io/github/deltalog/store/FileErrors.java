@@ -24,6 +24,9 @@ final class FileErrors {
      */
     static IOException ioCause(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof InterruptedException) {
+                return new java.io.InterruptedIOException("interrupted");
+            }
             if (c instanceof IOException io && !(c instanceof java.io.EOFException)) {
                 return io;
             }
@@ -36,7 +39,7 @@ final class FileErrors {
 
     /** Describes an I/O failure in plain words: "no space left on device", "permission denied", "interrupted". */
     static String describe(IOException e) {
-        if (e instanceof ClosedByInterruptException) {
+        if (e instanceof ClosedByInterruptException || e instanceof java.io.InterruptedIOException) {
             return "interrupted";
         }
         if (e instanceof AccessDeniedException) {
@@ -67,6 +70,9 @@ final class FileErrors {
 
     /** Describes any failure: the I/O cause in plain words if there is one, else its message. */
     static String describeAny(Throwable e) {
+        if (e == null) {
+            return "unknown cause";
+        }
         IOException io = ioCause(e);
         if (io != null) {
             return describe(io);

@@ -47,6 +47,11 @@ final class Journal implements AutoCloseable {
     private long durableSeq;
     private boolean syncing;
     private long bytesSinceRotation;
+    /**
+     * Set when the file is in an unknown state: a rotation closed the old file and did not open the new one, or a
+     * failed write could not be cut back (its bytes, or older ones, may complete a record). Appends then fail.
+     */
+    private volatile boolean broken;
 
     /**
      * Creates a journal generation at {@code path}, which must not exist (the caller has recognised and removed
@@ -108,6 +113,7 @@ final class Journal implements AutoCloseable {
      * @throws DeltaLogException if the write fails; the journal is then cut back to where the record started
      */
     synchronized long append(byte[] record, int offset, int length) {
+        checkUsable();
         if (durability == Durability.ASYNC) {
             ensurePending(length);
             System.arraycopy(record, offset, pending, pendingLength, length);
@@ -136,6 +142,7 @@ final class Journal implements AutoCloseable {
     /** Writes what ASYNC buffered. Runs on the flusher thread, at rotation and at close. */
     synchronized void flush() {
         if (pendingLength > 0) {
+            checkUsable();
             writeFully(pending, 0, pendingLength);
             pendingLength = 0;
             if (pending.length > ASYNC_BUFFER_LIMIT * 2) {
@@ -174,6 +181,9 @@ final class Journal implements AutoCloseable {
             try {
                 channel.truncate(start); // never leave a torn record before later good ones
             } catch (IOException suppressed) {
+                // What was written of the record, with older bytes behind it, may read as a complete record:
+                // the outcome of this append is unknown, and no later append may go after it.
+                broken = true;
                 e.addSuppressed(suppressed);
             }
             throw FileErrors.of("cannot write journal " + path, e);
@@ -282,16 +292,32 @@ final class Journal implements AutoCloseable {
                     durableSeq = writtenSeq;
                     notifyAll();
                 }
+                broken = true;
                 channel.close();
                 Files.move(path, oldPath, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 generation++;
                 channel = openFresh(previous);
+                broken = false;
                 bytesSinceRotation = 0;
             }
         } catch (IOException e) {
             throw FileErrors.of("cannot rotate journal " + path, e);
         } finally {
             channelGuard.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Tells whether a failed rotation left the journal without a file to append to (a retry cannot repair that;
+     * the log must be reopened). A rotation that failed while writing out the old file leaves it usable.
+     */
+    boolean broken() {
+        return broken;
+    }
+
+    private void checkUsable() {
+        if (broken) {
+            throw new LogIOException("journal " + path + " is in an unknown state after a failed write");
         }
     }
 

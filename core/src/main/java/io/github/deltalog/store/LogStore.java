@@ -266,7 +266,7 @@ public final class LogStore implements AutoCloseable {
                 for (int i = 0; i < count; i++) {
                     record.addDelta(keys[i], values[i]);
                 }
-                seq = journal.append(record.finish(), 0, record.length());
+                seq = append();
             }
             try {
                 putAll(keys, values, count);
@@ -307,6 +307,18 @@ public final class LogStore implements AutoCloseable {
             }
         }
         return ts;
+    }
+
+    /** Appends the built record; a failed append that left the journal in an unknown state fails the log. */
+    private long append() {
+        try {
+            return journal.append(record.finish(), 0, record.length());
+        } catch (RuntimeException e) {
+            if (journal.broken()) {
+                throw health.outcomeUnknown("a failed journal write could not be cut back", e);
+            }
+            throw e;
+        }
     }
 
     /** Takes a journaled record back after its commit failed, so that the commit never comes back. */
@@ -432,7 +444,7 @@ public final class LogStore implements AutoCloseable {
             }
             if (journal != null) {
                 record.consumer(name, position);
-                seq = journal.append(record.finish(), 0, record.length());
+                seq = append();
             }
             if (change == ConsumerChange.DROP) {
                 consumers.remove(name);
@@ -543,7 +555,7 @@ public final class LogStore implements AutoCloseable {
             }
             synchronized (checkpointMonitor) {
                 checkOpen();
-                store.compact(RECLAIM_FILL_RATE, 16 << 20);
+                Uninterrupted.run(() -> store.compact(RECLAIM_FILL_RATE, 16 << 20));
             }
             checkpoint();
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
@@ -574,7 +586,10 @@ public final class LogStore implements AutoCloseable {
                         try {
                             journal.rotate(lastAppended);
                         } catch (RuntimeException e) {
-                            throw health.fail("the journal could not start its next generation", e);
+                            if (journal.broken()) {
+                                throw health.fail("the journal could not start its next generation", e);
+                            }
+                            throw e; // nothing moved: the next checkpoint retries
                         }
                         oldJournalPending = true;
                     }
@@ -595,11 +610,18 @@ public final class LogStore implements AutoCloseable {
     }
 
     private void commitStore() {
+        commitStore(false);
+    }
+
+    /** Commits and syncs the store; {@code closing}: called by close(), whose own failure is not "closed". */
+    private void commitStore(boolean closing) {
         try {
-            store.commit();
-            store.sync();
+            Uninterrupted.run(() -> {
+                store.commit();
+                store.sync();
+            });
         } catch (RuntimeException e) {
-            if (e instanceof DeltaLogException || closed) {
+            if (e instanceof DeltaLogException || (closed && !closing)) {
                 throw StoreFailures.rethrow(e, label, closed);
             }
             throw health.storeWriteFailed(store, e);
@@ -747,6 +769,9 @@ public final class LogStore implements AutoCloseable {
         if (closed) {
             throw new LogClosedException("log " + label + " is closed");
         }
+        if (journal != null && journal.broken()) {
+            health.fail("the journal is in an unknown state after a failed write", null);
+        }
         health.check();
     }
 
@@ -799,7 +824,7 @@ public final class LogStore implements AutoCloseable {
                     if (journal != null) {
                         meta.setJournal(journal.generation(), false);
                     }
-                    commitStore();
+                    commitStore(true);
                 }
                 store.close();
             }
