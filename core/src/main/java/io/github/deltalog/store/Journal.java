@@ -227,11 +227,29 @@ final class Journal implements AutoCloseable {
      * @throws DeltaLogException if the fsync fails
      */
     void syncTo(long seq) {
+        boolean[] interrupted = {Thread.interrupted()};
+        try {
+            syncLoop(seq, interrupted);
+        } finally {
+            if (interrupted[0]) {
+                Thread.currentThread().interrupt(); // kept for the caller, after the wait
+            }
+        }
+    }
+
+    /** The group commit of {@link #syncTo}; notes in {@code interrupted[0]} an interrupt while it waited. */
+    private void syncLoop(long seq, boolean[] interrupted) {
         while (true) {
             long target;
             synchronized (this) {
                 while (durableSeq < seq && syncing) {
-                    waitUninterruptibly();
+                    // Re-interrupting inside the loop would make every wait() throw at once: a spin that
+                    // starved the leader of this monitor (found by InterruptStormTest).
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        interrupted[0] = true;
+                    }
                 }
                 if (durableSeq >= seq) {
                     return;
@@ -262,14 +280,6 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    private void waitUninterruptibly() {
-        try {
-            wait();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** Returns how many bytes were appended since the last rotation: a checkpoint trigger. */
     synchronized long bytesSinceRotation() {
         return bytesSinceRotation;
@@ -292,12 +302,15 @@ final class Journal implements AutoCloseable {
                     durableSeq = writtenSeq;
                     notifyAll();
                 }
-                broken = true;
                 channel.close();
-                Files.move(path, oldPath, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                generation++;
-                channel = openFresh(previous);
-                broken = false;
+                try {
+                    Files.move(path, oldPath, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    generation++;
+                    channel = openFresh(previous);
+                } catch (IOException | RuntimeException e) {
+                    broken = true; // the old file is closed and no new one is open
+                    throw e;
+                }
                 bytesSinceRotation = 0;
             }
         } catch (IOException e) {
