@@ -25,10 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * are cancelled with {@code Future.cancel(true)}; a checkpoint, purge and consumer move run on interrupted
  * threads too. Every commit that returned must be there after a reopen, every commit that threw must not, an
  * interrupt must never fail the log for other threads, and the log works at the end. Commits:
- * {@code -Ddeltalog.interrupt.commits} (100 000); seed: {@code -Ddeltalog.interrupt.seed}.
+ * {@code -Ddeltalog.interrupt.commits} (50 000; 10^6 under {@code -Pstress}); seed: {@code -Ddeltalog.interrupt.seed}.
  */
 class InterruptStormTest {
-    private static final int COMMITS = Integer.getInteger("deltalog.interrupt.commits", 100_000);
+    private static final int COMMITS = Integer.getInteger("deltalog.interrupt.commits", 50_000);
     private static final int THREADS = 8;
 
     @TempDir
