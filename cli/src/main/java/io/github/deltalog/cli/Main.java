@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
             DumpCommand.class,
             PurgeCommand.class,
             VerifyCommand.class,
+            BackupCommand.class,
             ExportKafkaCommand.class,
             CommandLine.HelpCommand.class
         },

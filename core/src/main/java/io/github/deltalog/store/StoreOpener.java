@@ -4,6 +4,7 @@ import io.github.deltalog.CorruptLogException;
 import io.github.deltalog.DeltaLogException;
 import io.github.deltalog.EncryptionKeyException;
 import io.github.deltalog.FileLockedException;
+import io.github.deltalog.LogIOException;
 import io.github.deltalog.UnsupportedFormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -46,6 +47,11 @@ final class StoreOpener {
             Path parent = path.toAbsolutePath().getParent();
             if (parent != null && !Files.isDirectory(parent)) {
                 throw new DeltaLogException("cannot create " + label + ": folder " + parent + " does not exist");
+            }
+            if (exists && !o.readOnly() && !Files.isWritable(path)) {
+                // MVStore would quietly open it read-only, and the first change would say "open read-only".
+                throw new LogIOException(
+                        "cannot open " + label + " for writing: permission denied (open it" + " read-only to read it)");
             }
             if (exists) {
                 checkEncryption(path, o.encryptionKey() != null);
