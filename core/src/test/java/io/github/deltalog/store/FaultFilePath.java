@@ -102,10 +102,6 @@ public final class FaultFilePath extends FilePathWrapper {
             fault = null;
         }
         fired.incrementAndGet();
-        if (Boolean.getBoolean("deltalog.faults.debug")) {
-            new Exception("fault " + f + " at " + position + " len " + (src == null ? -1 : src.remaining()))
-                    .printStackTrace(System.out);
-        }
         switch (f) {
             case NO_SPACE -> throw new IOException("No space left on device");
             case IO_ERROR -> throw new IOException("Input/output error");

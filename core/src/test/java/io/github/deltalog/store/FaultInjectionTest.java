@@ -197,10 +197,6 @@ class FaultInjectionTest {
                     throw e;
                 }
             }
-            if (Boolean.getBoolean("deltalog.faults.debug")) {
-                Path jp = file.resolveSibling("log.deltas.journal");
-                trace.append(" size ").append(Files.exists(jp) ? Files.size(jp) : -1);
-            }
             trace.append(']');
             boolean interrupted = Thread.interrupted(); // cleared for the next operation
             if (armed == FaultFilePath.Fault.INTERRUPT && FaultFilePath.fired() > firedAtStart && !closed) {
@@ -224,25 +220,6 @@ class FaultInjectionTest {
             } catch (DeltaLogException e) {
                 assertFalse(e instanceof CorruptLogException, e.toString());
                 failed = true;
-            }
-        }
-        if (Boolean.getBoolean("deltalog.faults.debug")) {
-            for (Path p :
-                    new Path[] {file.resolveSibling("log.deltas.journal.old"), file.resolveSibling("log.deltas.journal")
-                    }) {
-                System.out.println(p + " " + JournalReader.inspect(p, null));
-                if (Files.exists(p)) {
-                    System.out.println("  "
-                            + JournalReader.replay(p, null, Long.MIN_VALUE, new JournalFiles.Visitor() {
-                                public void transaction(long ts) {
-                                    System.out.print("  tx " + ts);
-                                }
-
-                                public void delta(DeltaKey k, byte[] v) {
-                                    System.out.print(" row " + k.rowId());
-                                }
-                            }));
-                }
             }
         }
         try (DeltaLog reopened = open(file, durability)) {
