@@ -30,6 +30,8 @@ public final class FaultFilePath extends FilePathWrapper {
     private static volatile boolean sticky;
     private static final AtomicLong countdown = new AtomicLong(Long.MAX_VALUE);
     private static final AtomicInteger fired = new AtomicInteger();
+    /** The thread the last interrupt fault hit: the caller, or a background thread writing for it. */
+    private static volatile Thread interruptedThread;
 
     static {
         FilePath.register(new FaultFilePath());
@@ -60,6 +62,7 @@ public final class FaultFilePath extends FilePathWrapper {
      */
     static void arm(Fault what, long after, boolean stays) {
         fired.set(0);
+        interruptedThread = null;
         fault = what;
         sticky = stays;
         countdown.set(after);
@@ -69,6 +72,11 @@ public final class FaultFilePath extends FilePathWrapper {
     static void disarm() {
         countdown.set(Long.MAX_VALUE);
         fault = null;
+    }
+
+    /** The thread the last interrupt fault hit, or null. */
+    static Thread interruptedThread() {
+        return interruptedThread;
     }
 
     /** How many faults fired since the last {@link #arm}. */
@@ -113,7 +121,10 @@ public final class FaultFilePath extends FilePathWrapper {
                 }
                 throw new IOException("No space left on device");
             }
-            case INTERRUPT -> Thread.currentThread().interrupt();
+            case INTERRUPT -> {
+                interruptedThread = Thread.currentThread();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
