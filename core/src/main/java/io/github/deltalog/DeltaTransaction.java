@@ -16,8 +16,11 @@ import java.util.function.IntFunction;
 public final class DeltaTransaction implements AutoCloseable {
     private final DeltaLog log;
     private final PendingRows changes = new PendingRows();
-    /** Tables whose names were validated and resolved to ids in this transaction, however many. */
-    private final HashMap<String, Integer> known = new HashMap<>();
+    /**
+     * Tables whose names were validated and resolved to ids in this transaction, however many; made when a second
+     * table comes (a one-table transaction needs only {@link #lastTable}).
+     */
+    private HashMap<String, Integer> known;
 
     private String lastTable;
     private int lastTableId;
@@ -212,13 +215,19 @@ public final class DeltaTransaction implements AutoCloseable {
      */
     private int trackedTableId(String table) {
         int id;
-        if (table == lastTable && table != null) {
+        if (table != null && (table == lastTable || table.equals(lastTable))) {
             id = lastTableId;
         } else {
-            Integer cached = table == null ? null : known.get(table);
+            Integer cached = known == null || table == null ? null : known.get(table);
             if (cached == null) {
                 id = log.trackedTableId(table);
-                known.put(table, id);
+                if (lastTable != null) {
+                    if (known == null) {
+                        known = new HashMap<>();
+                        known.put(lastTable, lastTableId);
+                    }
+                    known.put(table, id);
+                }
             } else {
                 id = cached;
             }

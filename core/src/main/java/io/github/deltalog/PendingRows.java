@@ -11,7 +11,8 @@ import java.util.Arrays;
  * one thread).
  */
 final class PendingRows {
-    private static final int INITIAL_ENTRIES = 16;
+    /** Small: most transactions recorded one by one hold a few rows, and the arrays double as needed. */
+    private static final int INITIAL_ENTRIES = 4;
     /** Table ids below this are remembered in {@link #seenSmall}; others by a scan of {@link #distinct}. */
     private static final int SMALL_IDS = 1 << 12;
 

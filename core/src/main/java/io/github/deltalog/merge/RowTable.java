@@ -23,12 +23,12 @@ public final class RowTable {
     private int size;
 
     /**
-     * Creates a table with room for {@code expectedRows} rows before it grows (at least 16).
+     * Creates a table with room for {@code expectedRows} rows before it grows (at least 4).
      *
      * @param expectedRows a hint; more rows still fit
      */
     public RowTable(int expectedRows) {
-        int capacity = Integer.highestOneBit(Math.max(16, expectedRows) * 2 - 1);
+        int capacity = Integer.highestOneBit(Math.max(4, expectedRows) * 2 - 1);
         slots = new long[capacity * 2 * STRIDE];
         mask = capacity * 2 - 1;
         tables = new int[capacity];
