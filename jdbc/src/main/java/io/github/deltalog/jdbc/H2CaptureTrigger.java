@@ -48,7 +48,8 @@ public final class H2CaptureTrigger implements Trigger {
         if (!m.matches()) {
             throw new SQLException("not a deltalog capture trigger name: " + triggerName);
         }
-        table = tableName;
+        // After ALTER TABLE, H2 initialises the trigger on its working copy, named <table>_COPY_<n>_<m>.
+        table = tableName.replaceFirst("_COPY_\\d+_\\d+$", "");
         shape = Integer.parseInt(m.group(1));
         columns = Integer.parseInt(m.group(2));
         rowId = Integer.parseInt(m.group(3));
