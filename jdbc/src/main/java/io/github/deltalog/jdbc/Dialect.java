@@ -106,6 +106,17 @@ public interface Dialect {
     Object[][] readImages(ResultSet rs, TableShape shape) throws SQLException;
 
     /**
+     * Makes every transaction committed so far survive a crash of the process. The relay calls it after reading
+     * outbox rows (so the log never holds a transaction the database could still lose) and after deleting them
+     * (so a lost delete never makes it move a transaction twice). A no-op where a commit is written to the file
+     * before it returns (SQLite); H2 writes commits in the background (WRITE_DELAY) and needs a CHECKPOINT.
+     *
+     * @param c a connection
+     * @throws SQLException if the database refuses
+     */
+    default void flushCommitted(Connection c) throws SQLException {}
+
+    /**
      * Prepares a connection that writes to captured tables. SQLite needs it (the triggers call a function the
      * connection must provide, and its commits wake the relay); H2 does not.
      *

@@ -40,6 +40,13 @@ final class H2Dialect implements Dialect {
     }
 
     @Override
+    public void flushCommitted(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT");
+        }
+    }
+
+    @Override
     public void checkTypes(String table, List<CapturedColumn> columns) {
         for (CapturedColumn col : columns) {
             String t = col.type();

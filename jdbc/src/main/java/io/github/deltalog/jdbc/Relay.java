@@ -26,7 +26,8 @@ import java.util.Objects;
  * <p>Hand-over: each log transaction also inserts, into the reserved position table, a delta whose row id is the
  * database transaction's last outbox id and whose tuple holds its first id and its key; log commits are atomic, so
  * the log itself says which outbox rows it holds. Outbox rows are deleted only after their log commit, and the
- * capture's log consumer is advanced past a position delta only after that delete committed. Every pass first
+ * capture's log consumer is advanced past a position delta only after that delete committed and was flushed
+ * ({@link Dialect#flushCommitted}), as are the rows read before they go to the log. Every pass first
  * deletes the rows named by position deltas after the consumer, so a crash at any point neither loses nor repeats
  * a change.
  *
@@ -75,7 +76,7 @@ final class Relay {
         c.setAutoCommit(true);
         try {
             ensureTracked();
-            cleanUp(c);
+            cleanUp(c, dialect);
             int total = 0;
             while (true) {
                 CaptureCatalog.Shapes shapes = CaptureCatalog.load(c);
@@ -85,11 +86,12 @@ final class Relay {
                 if (groups.isEmpty()) {
                     return total;
                 }
+                dialect.flushCommitted(c);
                 for (Group g : groups) {
                     moved.accept(write(g, rows.getOrDefault(g.key(), List.of()), shapes));
                     total++;
                 }
-                cleanUp(c);
+                cleanUp(c, dialect);
             }
         } finally {
             c.setAutoCommit(autoCommit);
@@ -110,7 +112,7 @@ final class Relay {
     }
 
     /** Deletes the outbox rows the log already holds, then moves the consumer past them. */
-    void cleanUp(Connection c) throws SQLException {
+    void cleanUp(Connection c, Dialect dialect) throws SQLException {
         Consumer consumer = consumer();
         if (consumer.isStale()) {
             if (outboxSize(c) > 0) {
@@ -150,6 +152,7 @@ final class Relay {
         } finally {
             c.setAutoCommit(true);
         }
+        dialect.flushCommitted(c);
         consumer.advanceTo(last);
     }
 

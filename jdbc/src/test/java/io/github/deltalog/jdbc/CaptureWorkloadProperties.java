@@ -39,7 +39,7 @@ class CaptureWorkloadProperties {
                     capture.install(c, "items");
                     capture.start();
                     committed += Workload.run(
-                            db, dir, capture, seed + round, threads, perThread, new AtomicBoolean(), "r" + round);
+                            db, dir, capture, seed + round, threads, perThread, new AtomicBoolean(), round);
                     capture.close();
                     assertNull(capture.failure(), context);
                     capture.relayAvailable(c);

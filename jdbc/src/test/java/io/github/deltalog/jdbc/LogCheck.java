@@ -102,7 +102,21 @@ final class LogCheck {
         if (!seen.keySet().equals(committed)) {
             Set<String> missing = new HashSet<>(committed);
             missing.removeAll(seen.keySet());
-            throw new AssertionError(context + ": committed transactions missing from the log: " + missing);
+            StringBuilder debug = new StringBuilder();
+            for (String m : missing) {
+                String[] parts = m.substring(1).split("-");
+                long first = Long.parseLong(parts[0]) * 10_000_000L
+                        + Long.parseLong(parts[1]) * 1_000_000L
+                        + Long.parseLong(parts[2]) * 10L;
+                try (DeltaCursor cursor = log.changesAfter(table, 0L)) {
+                    for (Delta d : cursor) {
+                        if (d.rowId() >= first && d.rowId() < first + 10) {
+                            debug.append("\n  ").append(d);
+                        }
+                    }
+                }
+            }
+            throw new AssertionError(context + ": committed transactions missing from the log: " + missing + debug);
         }
         return tagsByCommit.size();
     }

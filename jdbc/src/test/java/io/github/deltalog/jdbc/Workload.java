@@ -39,7 +39,7 @@ final class Workload {
      * @return the number of committed transactions
      */
     static long run(
-            Db db, Path dir, Capture capture, long seed, int threads, int transactions, AtomicBoolean stop, String run)
+            Db db, Path dir, Capture capture, long seed, int threads, int transactions, AtomicBoolean stop, int run)
             throws InterruptedException {
         AtomicLong committed = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -51,9 +51,18 @@ final class Workload {
                     capture.enlist(c);
                     c.setAutoCommit(false);
                     Random random = new Random(seed * 31 + thread);
-                    long idBase = (Math.abs((long) run.hashCode()) % 1000) * 10_000_000L + thread * 1_000_000L;
+                    long runBase = run * 10_000_000L;
                     for (int i = 0; (transactions < 0 || i < transactions) && !stop.get(); i++) {
-                        if (transaction(c, random, run + "-" + thread + "-" + i, idBase + i * 10L, threads)) {
+                        long firstId = runBase + thread * 1_000_000L + i * 10L;
+                        long someId = runBase
+                                + random.nextInt(threads) * 1_000_000L
+                                + Math.max(0, i - random.nextInt(50)) * 10L
+                                + random.nextInt(3);
+                        if (someId >= firstId && someId < firstId + 10) {
+                            // Never its own rows: every committed transaction then leaves a row with its tag.
+                            someId -= 10;
+                        }
+                        if (transaction(c, random, "r" + run + "-" + thread + "-" + i, firstId, someId)) {
                             committed.incrementAndGet();
                         }
                     }
@@ -73,7 +82,7 @@ final class Workload {
     }
 
     /** One transaction; returns true if it committed. */
-    private static boolean transaction(Connection c, Random random, String name, long firstId, int threads)
+    private static boolean transaction(Connection c, Random random, String name, long firstId, long someId)
             throws SQLException {
         boolean commit = random.nextInt(4) != 0;
         String tag = (commit ? "" : ROLLED_BACK) + name;
@@ -82,7 +91,6 @@ final class Workload {
             insert(c, firstId, tag, random);
             for (int s = 1; s < statements; s++) {
                 int kind = random.nextInt(10);
-                long someId = pick(random, firstId, threads);
                 if (kind < 3) {
                     insert(c, firstId + s, tag, random);
                 } else if (kind < 8) {
@@ -125,14 +133,5 @@ final class Workload {
             p.setString(4, random.nextInt(5) == 0 ? null : "x".repeat(random.nextInt(50)));
             p.executeUpdate();
         }
-    }
-
-    /** An id some transaction of any thread may have inserted recently. */
-    private static long pick(Random random, long firstId, int threads) {
-        long base = firstId - firstId % 1_000_000L - (firstId / 1_000_000L % 10) * 1_000_000L;
-        long thread = random.nextInt(threads);
-        long offset = firstId % 1_000_000L;
-        long back = 10L * random.nextInt(50);
-        return base + thread * 1_000_000L + Math.max(0, offset - back) + random.nextInt(3);
     }
 }
