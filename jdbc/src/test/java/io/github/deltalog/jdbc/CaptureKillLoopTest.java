@@ -119,11 +119,15 @@ class CaptureKillLoopTest {
                 transactions > rounds, context + ": only " + transactions + " transactions over " + rounds + " rounds");
     }
 
+    /** Counts the rows one by one: H2's COUNT(*) shortcut was seen to count rows no SELECT returns after a kill. */
     private static long countOutbox(Connection c) throws Exception {
+        long n = 0;
         try (var s = c.createStatement();
-                var rs = s.executeQuery("SELECT COUNT(*) FROM " + Dialect.OUTBOX)) {
-            rs.next();
-            return rs.getLong(1);
+                var rs = s.executeQuery("SELECT ID FROM " + Dialect.OUTBOX)) {
+            while (rs.next()) {
+                n++;
+            }
         }
+        return n;
     }
 }
