@@ -32,6 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       running ({@link Capture#start()}, polling every 100 ms; SQLite's enlisted connection wakes it on each
  *       commit), as an application runs it: the triggers' outbox writes and the relay's reads and deletes are
  *       both in the figure.
+ *   <li>{@code H2_TRIGGERS_ONLY}, {@code SQLITE_TRIGGERS_ONLY}: installed, no relay (the outbox grows): the
+ *       triggers' share of the cost.
  * </ul>
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar CaptureWriteBenchmark -rf json -rff bench/capture-write.json}
@@ -47,17 +49,21 @@ import org.openjdk.jmh.annotations.Warmup;
 public class CaptureWriteBenchmark {
     /** The implementations under test. */
     public enum Impl {
-        H2_PLAIN(CaptureDatabase.H2, false),
-        H2_CAPTURED(CaptureDatabase.H2, true),
-        SQLITE_PLAIN(CaptureDatabase.SQLITE, false),
-        SQLITE_CAPTURED(CaptureDatabase.SQLITE, true);
+        H2_PLAIN(CaptureDatabase.H2, false, false),
+        H2_TRIGGERS_ONLY(CaptureDatabase.H2, true, false),
+        H2_CAPTURED(CaptureDatabase.H2, true, true),
+        SQLITE_PLAIN(CaptureDatabase.SQLITE, false, false),
+        SQLITE_TRIGGERS_ONLY(CaptureDatabase.SQLITE, true, false),
+        SQLITE_CAPTURED(CaptureDatabase.SQLITE, true, true);
 
         final CaptureDatabase db;
         final boolean captured;
+        final boolean relaying;
 
-        Impl(CaptureDatabase db, boolean captured) {
+        Impl(CaptureDatabase db, boolean captured, boolean relaying) {
             this.db = db;
             this.captured = captured;
+            this.relaying = relaying;
         }
     }
 
@@ -85,7 +91,9 @@ public class CaptureWriteBenchmark {
             capture = Capture.of(log, () -> impl.db.connect(folder));
             capture.install(app, "orders");
             capture.enlist(app);
-            capture.start();
+            if (impl.relaying) {
+                capture.start();
+            }
         }
         app.setAutoCommit(false);
         update = app.prepareStatement(CaptureDatabase.UPDATE);

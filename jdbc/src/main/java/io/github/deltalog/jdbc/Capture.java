@@ -435,6 +435,15 @@ public final class Capture implements AutoCloseable {
                         running = false;
                     }
                 }
+                if (woken && running) {
+                    // Woken by a commit: let the commits that follow it join the same pass.
+                    try {
+                        wake.wait(Math.min(pollInterval.toMillis(), 10));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        running = false;
+                    }
+                }
                 woken = false;
             }
         }

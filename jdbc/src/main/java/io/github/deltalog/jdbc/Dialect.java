@@ -117,6 +117,18 @@ public interface Dialect {
     default void flushCommitted(Connection c) throws SQLException {}
 
     /**
+     * Returns a value that changes whenever the database's schema changes, so the relay can skip re-reading the
+     * captured tables' metadata on every pass; null if the database has none (then it reads it every pass).
+     *
+     * @param c a connection
+     * @return the token or null
+     * @throws SQLException if the database refuses
+     */
+    default Object schemaToken(Connection c) throws SQLException {
+        return null;
+    }
+
+    /**
      * Prepares a connection that writes to captured tables. SQLite needs it (the triggers call a function the
      * connection must provide, and its commits wake the relay); H2 does not.
      *

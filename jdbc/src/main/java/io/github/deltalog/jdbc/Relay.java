@@ -27,9 +27,9 @@ import java.util.Objects;
  * database transaction's last outbox id and whose tuple holds its first id and its key; log commits are atomic, so
  * the log itself says which outbox rows it holds. Outbox rows are deleted only after their log commit, and the
  * capture's log consumer is advanced past a position delta only after that delete committed and was flushed
- * ({@link Dialect#flushCommitted}), as are the rows read before they go to the log. Every pass first
- * deletes the rows named by position deltas after the consumer, so a crash at any point neither loses nor repeats
- * a change.
+ * ({@link Dialect#flushCommitted}, done once per pass, before the rows just read go to the log). Every call
+ * first deletes the rows named by position deltas after the consumer, so a crash at any point neither loses nor
+ * repeats a change.
  *
  * <p>Order: a transaction's position is its last outbox id. Two transactions that change one row are ordered by
  * the database's row lock (the second writes after the first committed), so the second's last id is above every
@@ -46,6 +46,10 @@ final class Relay {
     private final String name;
     private final String positionTable;
     private final String columnsTable;
+    /** The log timestamp up to which this relay deleted moved outbox rows (not necessarily flushed yet). */
+    private long deletedUpTo = Long.MIN_VALUE;
+    /** The dialect's schema token at the last successful shape check, or null. */
+    private Object checkedSchema;
     /** The columns tuple the log holds per shape id, loaded from the log on first use. */
     private Map<Integer, Tuple> loggedShapes;
 
@@ -76,7 +80,8 @@ final class Relay {
         c.setAutoCommit(true);
         try {
             ensureTracked();
-            cleanUp(c, dialect);
+            checkConsumer(c);
+            deleteMoved(c);
             int total = 0;
             while (true) {
                 CaptureCatalog.Shapes shapes = CaptureCatalog.load(c);
@@ -86,12 +91,18 @@ final class Relay {
                 if (groups.isEmpty()) {
                     return total;
                 }
+                // Makes the rows just read durable (the log must not hold what the database could lose) and the
+                // deletes done so far (the consumer may now pass them).
                 dialect.flushCommitted(c);
+                Consumer consumer = consumer();
+                if (deletedUpTo > consumer.position()) {
+                    consumer.advanceTo(deletedUpTo);
+                }
                 for (Group g : groups) {
                     moved.accept(write(g, rows.getOrDefault(g.key(), List.of()), shapes));
                     total++;
                 }
-                cleanUp(c, dialect);
+                deleteMoved(c);
             }
         } finally {
             c.setAutoCommit(autoCommit);
@@ -111,21 +122,30 @@ final class Relay {
         return log.consumer(Capture.consumerName(name));
     }
 
-    /** Deletes the outbox rows the log already holds, then moves the consumer past them. */
-    void cleanUp(Connection c, Dialect dialect) throws SQLException {
+    /** A stale consumer (a hard retention cap purged unconfirmed positions) is fatal unless the outbox is empty. */
+    private void checkConsumer(Connection c) throws SQLException {
         Consumer consumer = consumer();
         if (consumer.isStale()) {
-            if (outboxSize(c) > 0) {
+            long pending = outboxSize(c);
+            if (pending > 0) {
                 throw new CaptureException("the log purged capture positions it had not confirmed (consumer "
-                        + consumer.name() + " is stale): cannot tell which of the " + outboxSize(c)
+                        + consumer.name() + " is stale): cannot tell which of the " + pending
                         + " outbox rows were already moved; empty " + Dialect.OUTBOX + " after checking the log");
             }
             consumer.reset();
-            return;
+            deletedUpTo = Long.MIN_VALUE;
         }
+    }
+
+    /**
+     * Deletes the outbox rows that position deltas after the consumer (and after what this relay deleted already)
+     * name: the log holds them. The consumer is not moved here: only after the next flush.
+     */
+    private void deleteMoved(Connection c) throws SQLException {
         List<Group> done = new ArrayList<>();
-        long last = consumer.position();
-        try (DeltaCursor cursor = log.changesAfter(positionTable, consumer.position())) {
+        long last = Long.MIN_VALUE;
+        try (DeltaCursor cursor =
+                log.changesAfter(positionTable, Math.max(consumer().position(), deletedUpTo))) {
             for (Delta d : cursor) {
                 Tuple t = ((DeltaOp.Insert) d.op()).after();
                 done.add(new Group(t.get(1), (Long) t.get(0), d.rowId(), 0));
@@ -152,8 +172,7 @@ final class Relay {
         } finally {
             c.setAutoCommit(true);
         }
-        dialect.flushCommitted(c);
-        consumer.advanceTo(last);
+        deletedUpTo = last;
     }
 
     private static long outboxSize(Connection c) throws SQLException {
@@ -232,7 +251,11 @@ final class Relay {
     }
 
     /** Stops before moving anything if an active shape no longer matches its table (DDL since install). */
-    private static void checkShapes(Connection c, Dialect dialect, CaptureCatalog.Shapes shapes) throws SQLException {
+    private void checkShapes(Connection c, Dialect dialect, CaptureCatalog.Shapes shapes) throws SQLException {
+        Object schema = dialect.schemaToken(c);
+        if (schema != null && schema.equals(checkedSchema)) {
+            return;
+        }
         for (int id : shapes.active()) {
             TableShape shape = shapes.all().get(id);
             List<CapturedColumn> now = dialect.columns(c, shape.table());
@@ -250,6 +273,7 @@ final class Relay {
                         + " lost its capture triggers (dropped and re-created?); run capture install for it again");
             }
         }
+        checkedSchema = schema;
     }
 
     private static String describe(List<CapturedColumn> columns) {

@@ -48,6 +48,14 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public Object schemaToken(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("PRAGMA schema_version")) {
+            return rs.next() ? rs.getLong(1) : null;
+        }
+    }
+
+    @Override
     public void checkTypes(String table, List<CapturedColumn> columns) {
         // Every SQLite value is one of NULL, INTEGER, REAL, TEXT, BLOB: all have a log type.
     }

@@ -33,6 +33,7 @@ final class LogCheck {
         String table = Workload.table(db);
         Map<Long, Tuple> view = new TreeMap<>();
         Map<Long, Set<String>> tagsByCommit = new TreeMap<>();
+        Delta rolledBack = null;
         try (DeltaCursor cursor = log.changesAfter(table, 0L)) {
             for (Delta d : cursor) {
                 Tuple current = view.get(d.rowId());
@@ -54,8 +55,8 @@ final class LogCheck {
                             .computeIfAbsent(d.commitTimestamp(), k -> new HashSet<>())
                             .add((String) after.get(1));
                 }
-                if (d.toString().contains(Workload.ROLLED_BACK)) {
-                    throw new AssertionError(context + ": a rolled-back change reached the log: " + d);
+                if (d.toString().contains(Workload.ROLLED_BACK) && rolledBack == null) {
+                    rolledBack = d;
                 }
             }
         }
@@ -73,6 +74,16 @@ final class LogCheck {
                     committed.add(rs.getString(1));
                 }
             }
+        }
+        for (Tuple row : database.values()) {
+            if (((String) row.get(1)).startsWith(Workload.ROLLED_BACK)) {
+                throw new AssertionError(context + ": the database itself holds a row of a transaction the"
+                        + " application rolled back (or had not committed when killed): " + row
+                        + (rolledBack == null ? "" : "; the log has " + rolledBack));
+            }
+        }
+        if (rolledBack != null) {
+            throw new AssertionError(context + ": a rolled-back change reached the log: " + rolledBack);
         }
         Map<Long, Tuple> normalized = new TreeMap<>();
         view.forEach((k, v) ->
