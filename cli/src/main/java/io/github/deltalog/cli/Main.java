@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             PurgeCommand.class,
             VerifyCommand.class,
             ExportKafkaCommand.class,
+            CaptureCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
