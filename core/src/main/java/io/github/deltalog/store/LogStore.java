@@ -580,16 +580,16 @@ public final class LogStore implements AutoCloseable {
      * Opens a cursor over one table's deltas with {@code after < ts <= upTo}, on a snapshot of the map that
      * stays readable until the cursor is closed or exhausted. O(log n) to position, O(1) per step.
      */
-    public RangeCursor range(int tableId, long after, long upTo) {
+    public RangeCursor range(int tableId, String table, long after, long upTo) {
         // Opened under the cursor set's monitor, which close() takes after marking the log closed: a cursor is
         // either in the set close() releases, or sees the log closed (a version left registered in use would fail
         // the store's close; guarded by HostileValuesTest.concurrentCloseWhileCommittingAndReading).
         synchronized (openCursors) {
-            return openRange(tableId, after, upTo);
+            return openRange(tableId, table, after, upTo);
         }
     }
 
-    private RangeCursor openRange(int tableId, long after, long upTo) {
+    private RangeCursor openRange(int tableId, String table, long after, long upTo) {
         checkOpen();
         MVStore.TxCounter usage = store.registerVersionUsage();
         long from = after == Long.MAX_VALUE ? Long.MAX_VALUE : after + 1;
@@ -604,7 +604,7 @@ public final class LogStore implements AutoCloseable {
             store.deregisterVersionUsage(usage);
             throw StoreFailures.rethrow(e, label, closed);
         }
-        return new RangeCursor(store, usage, c, openCursors, this);
+        return new RangeCursor(table, store, usage, c, openCursors, this);
     }
 
     /** Counts one table's deltas with {@code after < ts <= upTo} from two ranks of the counted B-tree. O(log n). */
