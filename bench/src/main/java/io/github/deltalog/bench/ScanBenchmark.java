@@ -29,7 +29,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * <ul>
  *   <li>{@code DELTALOG}: {@code log.changesAfter(table, after)}, every {@link Delta} into a Blackhole.
  *   <li>{@code MVSTORE_CURSOR_DECODE}: the floor. A raw MVStore cursor over the same map of the same file,
- *       and {@link DeltaCodec#decode} (checksum + Kryo) of each value into a Blackhole.
+ *       and {@link DeltaCodec#decode} (checksum + the value reader) of each value into a Blackhole.
  *   <li>{@code SQLITE}, {@code H2}: the peers' {@code SELECT ... FROM changelog WHERE tbl = ? AND ts > ? ORDER BY
  *       ts, row_id}, each row decoded to a {@link Delta} (JSON row images to typed tuples).
  *   <li>{@code SEED_ROCKSDB}: the seed's read, from the start of the key space (see
