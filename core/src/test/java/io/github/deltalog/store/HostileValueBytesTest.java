@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Hostile value bytes with a correct checksum: what a damaged or forged file can put before the value reader.
- * Every length and count is checked before it is allocated, nesting is capped, classes are named by registered
- * id only, and nothing is instantiated from a name; each case is a {@link CorruptLogException} naming the row.
+ * Every length and count is checked before it is allocated, values cannot nest (a tuple or operation tag where a
+ * value belongs is refused), classes are named by tag only, and nothing is instantiated from a name; each case is a
+ * {@link CorruptLogException} naming the row.
  */
 class HostileValueBytesTest {
     private static final DeltaKey KEY = new DeltaKey(1, 1_700_000_000_000_000L, 42);
