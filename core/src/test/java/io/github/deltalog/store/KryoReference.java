@@ -23,13 +23,18 @@ import java.util.function.Function;
 /**
  * The format as it was defined: a real Kryo 5 with the hand-written serializers and registration ids the library
  * used before it dropped Kryo at run time (registration required, references off, Kryo's default ids removed,
- * class names refused). {@code KryoWireFormatTest} holds the codec's writer and reader to it. Test only.
+ * class names refused). {@code KryoWireFormatTest} holds the codec's writer and reader to it; bench's
+ * {@code DecodeBenchmark} measures the old read path with it. Test only (public for the bench module).
  */
-final class KryoReference {
+public final class KryoReference {
     private KryoReference() {}
 
-    /** A Kryo that writes and reads the v1 value format (the operation after the 5-byte header). */
-    static Kryo newKryo() {
+    /**
+     * Creates a Kryo that writes and reads the v1 value format (the operation after the 5-byte header).
+     *
+     * @return a new Kryo instance (not thread-safe)
+     */
+    public static Kryo newKryo() {
         Kryo kryo = new Kryo(new NoNamesClassResolver(), null);
         kryo.setRegistrationRequired(true);
         kryo.setReferences(false);
