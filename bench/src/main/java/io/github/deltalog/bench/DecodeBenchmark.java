@@ -27,7 +27,8 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Value decode, the codec alone: one operation checks and decodes {@code deltas} stored values (sealed, from the
- * seeded {@link Workload}) into a Blackhole; the secondary result {@code deltas} is deltas per second. What the
+ * seeded {@link Workload}) into a Blackhole; secondary results {@code deltas} (per second) and {@code cpuNanos}
+ * (see {@link CpuTime}: CPU per delta, robust to the machine's load). What the
  * scan pays per delta beyond the B-tree walk, old path against new in one run (issue 22's cost, issue 13's
  * trusted decode).
  *
@@ -93,10 +94,12 @@ public class DecodeBenchmark {
      * Checks and decodes every value.
      *
      * @param counter counts the deltas
+     * @param cpu counts the CPU time
      * @param bh receives every operation
      */
     @Benchmark
-    public void decode(DeltaCounter counter, Blackhole bh) {
+    public void decode(DeltaCounter counter, CpuTime cpu, Blackhole bh) {
+        long start = CpuTime.now();
         if (impl == Impl.CODEC) {
             for (int i = 0; i < values.length; i++) {
                 bh.consume(DeltaCodec.decode(keys[i], values[i], "t", "bench"));
@@ -106,6 +109,7 @@ public class DecodeBenchmark {
                 bh.consume(kryoDecode(keys[i], values[i]));
             }
         }
+        cpu.cpuNanos += CpuTime.now() - start;
         counter.deltas += values.length;
     }
 

@@ -180,6 +180,44 @@ public final class KryoReference {
         return kryo;
     }
 
+    /**
+     * Writes an operation the way the library did before it dropped Kryo (its {@code OpWriter}): Kryo's
+     * {@link Output}, each tag written directly and each value by its registered serializer, without
+     * {@code writeClassAndObject}'s per-object bookkeeping. The same bytes as {@code kryo.writeClassAndObject}.
+     *
+     * @param kryo a Kryo from {@link #newKryo()}
+     * @param out the output
+     * @param op the operation
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static void writeDirect(Kryo kryo, Output out, DeltaOp op) {
+        Tuple[] tuples;
+        if (op instanceof DeltaOp.Update u) {
+            out.writeVarInt(13, true);
+            tuples = new Tuple[] {u.before(), u.after()};
+        } else if (op instanceof DeltaOp.Insert i) {
+            out.writeVarInt(12, true);
+            tuples = new Tuple[] {i.after()};
+        } else {
+            out.writeVarInt(14, true);
+            tuples = new Tuple[] {op.before()};
+        }
+        for (Tuple t : tuples) {
+            int size = t.size();
+            out.writeVarInt(size, true);
+            for (int i = 0; i < size; i++) {
+                Object v = TupleAccess.value(t, i);
+                if (v == null) {
+                    out.writeByte(0);
+                } else {
+                    Registration r = kryo.getRegistration(v.getClass());
+                    out.writeVarInt(r.getId() + 2, true);
+                    ((Serializer) r.getSerializer()).write(kryo, out, v);
+                }
+            }
+        }
+    }
+
     /** Kryo's resolver, but a class name (tag 1) is refused before anything is read. */
     private static final class NoNamesClassResolver extends DefaultClassResolver {
         @Override

@@ -42,6 +42,9 @@ class KryoWireFormatTest {
             DeltaOp op = randomOp(random);
             byte[] value = DeltaCodec.encode("t", KEY.rowId(), op);
             assertArrayEquals(kryoBytes(kryo, op), body(value), "seed " + SEED + ", " + op);
+            Output direct = new Output(64, -1);
+            KryoReference.writeDirect(kryo, direct, op); // bench's replica of the old write path
+            assertArrayEquals(kryoBytes(kryo, op), direct.toBytes(), "seed " + SEED + ", " + op);
 
             new DeltaCodec.Sealer().seal(KEY, value);
             byte[] sealedStatically = value.clone();
