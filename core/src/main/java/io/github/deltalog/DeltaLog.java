@@ -244,7 +244,7 @@ public final class DeltaLog implements AutoCloseable {
     public DeltaCursor changesAfter(String table, long after, long upTo) {
         int id = knownTableId(table);
         long limit = Math.min(upTo, store.watermark());
-        RangeCursor c = store.range(id, after, limit);
+        RangeCursor c = store.range(id, table, after, limit);
         // Checked after the snapshot is taken: a purge raises the mark before it removes anything, so a
         // snapshot taken before the mark moved is complete.
         checkRetained(table, after);

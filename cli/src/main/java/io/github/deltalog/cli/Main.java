@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
             VerifyCommand.class,
             BackupCommand.class,
             ExportKafkaCommand.class,
+            CaptureCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

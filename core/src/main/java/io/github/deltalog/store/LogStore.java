@@ -327,8 +327,8 @@ public final class LogStore implements AutoCloseable {
      * Opens a cursor over one table's deltas with {@code after < ts <= upTo}, on a snapshot of the map that
      * stays readable until the cursor is closed or exhausted. O(log n) to position, O(1) per step.
      */
-    public RangeCursor range(int tableId, long after, long upTo) {
-        return reads.range(tableId, after, upTo);
+    public RangeCursor range(int tableId, String table, long after, long upTo) {
+        return reads.range(tableId, table, after, upTo);
     }
 
     /** Counts one table's deltas with {@code after < ts <= upTo} from two ranks of the counted B-tree. O(log n). */
