@@ -8,7 +8,6 @@
 module io.github.deltalog.core {
     // DeltaLog.attach(MVStore, String) takes the application's store: users need the module too.
     requires transitive com.h2database.mvstore;
-    requires com.esotericsoftware.kryo.kryo5;
     requires java.logging;
 
     exports io.github.deltalog;

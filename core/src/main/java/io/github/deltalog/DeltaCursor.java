@@ -1,7 +1,5 @@
 package io.github.deltalog;
 
-import io.github.deltalog.store.DeltaCodec;
-import io.github.deltalog.store.DeltaKey;
 import io.github.deltalog.store.LogStore;
 import io.github.deltalog.store.RangeCursor;
 import java.util.Iterator;
@@ -69,9 +67,7 @@ public final class DeltaCursor implements Iterable<Delta>, Iterator<Delta>, Auto
         if (!hasNext()) {
             throw new NoSuchElementException("no more deltas of table '" + table + "' up to " + upTo);
         }
-        DeltaKey key = cursor.next();
-        DeltaOp op = DeltaCodec.decode(key, cursor.value(), table, store.label());
-        return new Delta(table, key.rowId(), key.commitTimestamp(), op);
+        return cursor.next();
     }
 
     private void checkOpen() {

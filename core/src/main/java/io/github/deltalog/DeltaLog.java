@@ -289,7 +289,7 @@ public final class DeltaLog implements AutoCloseable {
     public DeltaCursor changesAfter(String table, long after, long upTo) {
         int id = knownTableId(table);
         long limit = Math.min(upTo, store.watermark());
-        RangeCursor c = store.range(id, after, limit);
+        RangeCursor c = store.range(id, table, after, limit);
         // Checked after the snapshot is taken: a purge raises the mark before it removes anything, so a
         // snapshot taken before the mark moved is complete.
         checkRetained(table, after);
@@ -449,6 +449,22 @@ public final class DeltaLog implements AutoCloseable {
      */
     public LogMetrics metrics() {
         return store.metrics();
+    }
+
+    /**
+     * Writes a consistent copy of the log to {@code dest} (its journal goes beside it as
+     * {@code dest.journal}) while other threads go on committing: the copy holds every commit acknowledged
+     * before this call, opens like the log itself, and commits wait at most about one checkpoint. Copying the
+     * files of an open log by hand is not a backup: a checkpoint between copying the store and its journal
+     * leaves a copy with a hole, which opening refuses.
+     *
+     * @param dest the backup's file; neither it nor its journal files may exist
+     * @throws DeltaLogException if the log is in memory or attached, {@code dest} exists, or the copy fails
+     *     (then nothing is left at {@code dest})
+     */
+    public void backup(Path dest) {
+        checkOpen();
+        store.backup(dest);
     }
 
     /**

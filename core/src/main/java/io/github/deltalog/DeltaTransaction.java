@@ -2,7 +2,10 @@ package io.github.deltalog;
 
 import io.github.deltalog.merge.ChainRule;
 import io.github.deltalog.store.DeltaCodec;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.IntFunction;
 
 /**
  * A set of changes committed atomically under one commit timestamp. Changes of one row inside a transaction
@@ -11,14 +14,16 @@ import java.util.Objects;
  * leaves the transaction as it was. Closing without {@link #commit()} rolls back. Belongs to one thread.
  */
 public final class DeltaTransaction implements AutoCloseable {
-    /** Tables whose names were validated and resolved to ids in this transaction, at most this many. */
-    private static final int KNOWN_TABLES = 8;
-
     private final DeltaLog log;
     private final PendingRows changes = new PendingRows();
-    private final String[] knownNames = new String[KNOWN_TABLES];
-    private final int[] knownIds = new int[KNOWN_TABLES];
-    private int known;
+    /**
+     * Tables whose names were validated and resolved to ids in this transaction, however many; made when a second
+     * table comes (a one-table transaction needs only {@link #lastTable}).
+     */
+    private HashMap<String, Integer> known;
+
+    private String lastTable;
+    private int lastTableId;
     private boolean finished;
 
     DeltaTransaction(DeltaLog log) {
@@ -84,7 +89,109 @@ public final class DeltaTransaction implements AutoCloseable {
         // A null op would read as a no-op below and silently drop the row's earlier change in this transaction.
         Objects.requireNonNull(op, "op");
         checkActive();
+        apply(trackedTableId(table), table, rowId, op);
+        return this;
+    }
+
+    /**
+     * Records that rows were inserted: {@code insert(table, rowIds[i], afters.get(i))} for each i in order, with
+     * the table resolved once. If one change is refused, none of the batch is recorded.
+     *
+     * @param table a tracked table
+     * @param rowIds the rows
+     * @param afters the new row images, one per row id
+     * @return this transaction
+     * @throws IllegalArgumentException if the lengths differ
+     * @throws UntrackedTableException if the table is not tracked
+     * @throws MergeConflictException if a row's change conflicts with an earlier one of this transaction (or of
+     *     the batch); the transaction is left as it was before the call
+     */
+    public DeltaTransaction insertAll(String table, long[] rowIds, List<Tuple> afters) {
+        checkLengths(rowIds, afters, "after images");
+        return recordAll(table, rowIds, i -> new DeltaOp.Insert(afters.get(i)));
+    }
+
+    /**
+     * Records that rows were updated: {@code update(table, rowIds[i], befores.get(i), afters.get(i))} for each
+     * i in order, with the table resolved once. If one change is refused, none of the batch is recorded.
+     *
+     * @param table a tracked table
+     * @param rowIds the rows
+     * @param befores the row images before, one per row id
+     * @param afters the row images after, one per row id
+     * @return this transaction
+     * @throws IllegalArgumentException if the lengths differ
+     * @throws UntrackedTableException if the table is not tracked
+     * @throws MergeConflictException as for {@link #insertAll}; the transaction is left as it was
+     */
+    public DeltaTransaction updateAll(String table, long[] rowIds, List<Tuple> befores, List<Tuple> afters) {
+        checkLengths(rowIds, befores, "before images");
+        checkLengths(rowIds, afters, "after images");
+        return recordAll(table, rowIds, i -> new DeltaOp.Update(befores.get(i), afters.get(i)));
+    }
+
+    /**
+     * Records that rows were deleted: {@code delete(table, rowIds[i], befores.get(i))} for each i in order, with
+     * the table resolved once. If one change is refused, none of the batch is recorded.
+     *
+     * @param table a tracked table
+     * @param rowIds the rows
+     * @param befores the removed row images, one per row id
+     * @return this transaction
+     * @throws IllegalArgumentException if the lengths differ
+     * @throws UntrackedTableException if the table is not tracked
+     * @throws MergeConflictException as for {@link #insertAll}; the transaction is left as it was
+     */
+    public DeltaTransaction deleteAll(String table, long[] rowIds, List<Tuple> befores) {
+        checkLengths(rowIds, befores, "before images");
+        return recordAll(table, rowIds, i -> new DeltaOp.Delete(befores.get(i)));
+    }
+
+    private static void checkLengths(long[] rowIds, List<Tuple> images, String what) {
+        Objects.requireNonNull(rowIds, "rowIds");
+        Objects.requireNonNull(images, what);
+        if (rowIds.length != images.size()) {
+            throw new IllegalArgumentException(
+                    rowIds.length + " row ids but " + images.size() + " " + what + ": one per row id is needed");
+        }
+    }
+
+    /** Records a batch of one table's changes, undoing the ones already made if one is refused. */
+    private DeltaTransaction recordAll(String table, long[] rowIds, IntFunction<DeltaOp> opAt) {
+        checkActive();
         int tableId = trackedTableId(table);
+        int n = rowIds.length;
+        int[] entries = new int[n];
+        DeltaOp[] previousOps = new DeltaOp[n];
+        byte[][] previousValues = new byte[n][];
+        int done = 0;
+        try {
+            for (; done < n; done++) {
+                long rowId = rowIds[done];
+                int entry = changes.find(tableId, rowId);
+                if (entry >= 0) {
+                    previousOps[done] = changes.op(entry);
+                    previousValues[done] = changes.value(entry);
+                }
+                entries[done] = apply(tableId, table, rowId, opAt.apply(done));
+            }
+        } catch (RuntimeException e) {
+            for (int i = done - 1; i >= 0; i--) {
+                if (entries[i] >= 0) {
+                    changes.set(entries[i], tableId, rowIds[i], table, previousOps[i], previousValues[i]);
+                }
+            }
+            throw e;
+        }
+        return this;
+    }
+
+    /**
+     * Folds one change into the row's net change of this transaction and encodes the result.
+     *
+     * @return the row's entry, or -1 if the row has none (a change that cancelled out on a new row)
+     */
+    private int apply(int tableId, String table, long rowId, DeltaOp op) {
         int entry = changes.find(tableId, rowId);
         DeltaOp earlier = entry < 0 ? null : changes.op(entry);
         DeltaOp net = op;
@@ -95,31 +202,39 @@ public final class DeltaTransaction implements AutoCloseable {
             net = ChainRule.combine(earlier, op);
         }
         if (ChainRule.isNoOp(net)) {
-            changes.set(entry, tableId, rowId, table, null, null);
-        } else {
-            changes.set(entry, tableId, rowId, table, net, DeltaCodec.encode(table, rowId, net));
+            return changes.set(entry, tableId, rowId, table, null, null);
         }
-        return this;
+        return changes.set(entry, tableId, rowId, table, net, DeltaCodec.encode(table, rowId, net));
     }
 
     /**
      * Resolves a table to its id, validating the name and the id lookup once per table and transaction (names
      * and ids never change meaning); whether the table is still tracked is checked on every call, as before.
+     * O(1) whatever the number of tables: the same name as the last call is one comparison, another one a hash
+     * lookup.
      */
     private int trackedTableId(String table) {
-        if (table != null) {
-            for (int i = 0; i < known; i++) {
-                if (table.equals(knownNames[i])) {
-                    log.checkTracked(knownIds[i]);
-                    return knownIds[i];
+        int id;
+        if (table != null && (table == lastTable || table.equals(lastTable))) {
+            id = lastTableId;
+        } else {
+            Integer cached = known == null || table == null ? null : known.get(table);
+            if (cached == null) {
+                id = log.trackedTableId(table);
+                if (lastTable != null) {
+                    if (known == null) {
+                        known = new HashMap<>();
+                        known.put(lastTable, lastTableId);
+                    }
+                    known.put(table, id);
                 }
+            } else {
+                id = cached;
             }
+            lastTable = table;
+            lastTableId = id;
         }
-        int id = log.trackedTableId(table);
-        if (known < KNOWN_TABLES) {
-            knownNames[known] = table;
-            knownIds[known++] = id;
-        }
+        log.checkTracked(id);
         return id;
     }
 

@@ -1,42 +1,36 @@
 package io.github.deltalog;
 
+import io.github.deltalog.merge.RowTable;
 import java.util.Arrays;
 
 /**
- * A transaction's changes, at most one per row: an open-addressing hash table keyed by (table id, row id) over
- * parallel arrays, so that recording a change allocates no key, entry or boxed id (the {@code HashMap} of
- * records it replaces was a large share of the recording cost). Entries stay in insertion order; a row whose
- * changes collapsed to nothing keeps its entry with a null op, so the index never needs deletions. Not
- * thread-safe (a transaction belongs to one thread).
+ * A transaction's changes, at most one per row, indexed by (table id, row id) in a {@link RowTable} (the merge's
+ * row index), with the change, its encoding and its table's name in arrays indexed by entry: recording a change
+ * allocates no key, entry or boxed id. Entries stay in insertion order; a row whose changes collapsed to nothing
+ * keeps its entry with a null op, so the index never needs deletions. Not thread-safe (a transaction belongs to
+ * one thread).
  */
 final class PendingRows {
-    private static final int INITIAL_ENTRIES = 16;
-    /** Sorted runs at most this long use insertion sort. */
-    private static final int INSERTION_SORT = 16;
+    /** Small: most transactions recorded one by one hold a few rows, and the arrays double as needed. */
+    private static final int INITIAL_ENTRIES = 4;
+    /** Table ids below this are remembered in {@link #seenSmall}; others by a scan of {@link #distinct}. */
+    private static final int SMALL_IDS = 1 << 12;
 
-    private int[] tableIds = new int[INITIAL_ENTRIES];
-    private long[] rowIds = new long[INITIAL_ENTRIES];
+    private final RowTable index = new RowTable(INITIAL_ENTRIES);
     private String[] tables = new String[INITIAL_ENTRIES];
     private DeltaOp[] ops = new DeltaOp[INITIAL_ENTRIES];
     private byte[][] encoded = new byte[INITIAL_ENTRIES][];
-    /** Entry index + 1 per slot, 0 for a free slot; at most half full. */
-    private int[] slots = new int[INITIAL_ENTRIES * 2];
+    /** The distinct table ids of the entries, in the order they first came. */
+    private int[] distinct = new int[4];
 
-    private int entries;
+    private int distinctCount;
+    private boolean[] seenSmall = new boolean[0];
+    private int lastTable = -1;
     private int live;
 
     /** Returns the entry of a row, or -1. The entry may hold no change (a null {@link #op}). */
     int find(int tableId, long rowId) {
-        int mask = slots.length - 1;
-        for (int s = hash(tableId, rowId) & mask; ; s = (s + 1) & mask) {
-            int e = slots[s] - 1;
-            if (e < 0) {
-                return -1;
-            }
-            if (rowIds[e] == rowId && tableIds[e] == tableId) {
-                return e;
-            }
-        }
+        return index.find(tableId, rowId);
     }
 
     /** Returns the change held by an entry, or null. */
@@ -44,17 +38,24 @@ final class PendingRows {
         return ops[entry];
     }
 
+    /** Returns the encoding of an entry's change, or null. */
+    byte[] value(int entry) {
+        return encoded[entry];
+    }
+
     /**
      * Sets a row's change, creating its entry when {@code entry} is -1.
      *
      * @param entry the row's entry from {@link #find}, or -1 if it has none
+     * @param tableId the table's id, at least 0
      * @param op the net change, or null if the row's changes cancelled out
      * @param value its encoding, null with a null op
+     * @return the row's entry, or -1 if it has none (a null op for a row without an entry)
      */
-    void set(int entry, int tableId, long rowId, String table, DeltaOp op, byte[] value) {
+    int set(int entry, int tableId, long rowId, String table, DeltaOp op, byte[] value) {
         if (entry < 0) {
             if (op == null) {
-                return;
+                return -1;
             }
             entry = add(tableId, rowId);
         }
@@ -64,6 +65,7 @@ final class PendingRows {
         tables[entry] = table;
         ops[entry] = op;
         encoded[entry] = value;
+        return entry;
     }
 
     /** Returns how many rows hold a change. */
@@ -73,11 +75,18 @@ final class PendingRows {
 
     /** Drops every entry. */
     void clear() {
-        Arrays.fill(slots, 0);
+        int entries = index.size();
+        index.clear();
         Arrays.fill(tables, 0, entries, null);
         Arrays.fill(ops, 0, entries, null);
         Arrays.fill(encoded, 0, entries, null);
-        entries = 0;
+        for (int i = 0; i < distinctCount; i++) {
+            if (distinct[i] < seenSmall.length) {
+                seenSmall[distinct[i]] = false;
+            }
+        }
+        distinctCount = 0;
+        lastTable = -1;
         live = 0;
     }
 
@@ -86,6 +95,7 @@ final class PendingRows {
 
     /** Returns the rows that hold a change, ordered by (table id, row id). O(n log n). */
     Sorted sorted() {
+        int entries = index.size();
         int[] order = new int[live];
         int n = 0;
         for (int e = 0; e < entries; e++) {
@@ -93,7 +103,9 @@ final class PendingRows {
                 order[n++] = e;
             }
         }
-        sort(order, 0, n);
+        int[] tableOrder = Arrays.copyOf(distinct, distinctCount);
+        Arrays.sort(tableOrder);
+        order = index.sortedEntries(order, n, tableOrder);
         int[] sortedTableIds = new int[n];
         long[] sortedRowIds = new long[n];
         byte[][] sortedValues = new byte[n][];
@@ -101,8 +113,8 @@ final class PendingRows {
         DeltaOp[] sortedOps = new DeltaOp[n];
         for (int i = 0; i < n; i++) {
             int e = order[i];
-            sortedTableIds[i] = tableIds[e];
-            sortedRowIds[i] = rowIds[e];
+            sortedTableIds[i] = index.table(e);
+            sortedRowIds[i] = index.row(e);
             sortedValues[i] = encoded[e];
             sortedTables[i] = tables[e];
             sortedOps[i] = ops[e];
@@ -111,107 +123,40 @@ final class PendingRows {
     }
 
     private int add(int tableId, long rowId) {
-        if (entries == tableIds.length) {
-            grow();
+        int e = index.add(tableId, rowId);
+        if (e == ops.length) {
+            int capacity = ops.length * 2;
+            tables = Arrays.copyOf(tables, capacity);
+            ops = Arrays.copyOf(ops, capacity);
+            encoded = Arrays.copyOf(encoded, capacity);
         }
-        int e = entries++;
-        tableIds[e] = tableId;
-        rowIds[e] = rowId;
-        insertSlot(e);
+        if (tableId != lastTable) {
+            noteTable(tableId);
+            lastTable = tableId;
+        }
         return e;
     }
 
-    private void insertSlot(int entry) {
-        int mask = slots.length - 1;
-        int s = hash(tableIds[entry], rowIds[entry]) & mask;
-        while (slots[s] != 0) {
-            s = (s + 1) & mask;
-        }
-        slots[s] = entry + 1;
-    }
-
-    private void grow() {
-        int capacity = tableIds.length * 2;
-        tableIds = Arrays.copyOf(tableIds, capacity);
-        rowIds = Arrays.copyOf(rowIds, capacity);
-        tables = Arrays.copyOf(tables, capacity);
-        ops = Arrays.copyOf(ops, capacity);
-        encoded = Arrays.copyOf(encoded, capacity);
-        slots = new int[capacity * 2];
-        for (int e = 0; e < entries; e++) {
-            insertSlot(e);
-        }
-    }
-
-    /** Mixes both key parts (Stafford's variant 13 finalizer): row ids are often sequential. */
-    private static int hash(int tableId, long rowId) {
-        long h = rowId ^ ((long) tableId << 48) ^ ((long) tableId >>> 16);
-        h = (h ^ (h >>> 30)) * 0xBF58476D1CE4E5B9L;
-        h = (h ^ (h >>> 27)) * 0x94D049BB133111EBL;
-        return (int) (h ^ (h >>> 31));
-    }
-
-    private boolean less(int a, int b) {
-        int c = Integer.compare(tableIds[a], tableIds[b]);
-        return c != 0 ? c < 0 : rowIds[a] < rowIds[b];
-    }
-
-    /**
-     * Sorts entry indexes by their keys: quicksort with a median-of-three pivot, insertion sort for short runs,
-     * recursion only into the shorter side (stack depth O(log n)). Keys are distinct.
-     */
-    private void sort(int[] a, int from, int to) {
-        while (to - from > INSERTION_SORT) {
-            int mid = (from + to) >>> 1;
-            medianToMiddle(a, from, mid, to - 1);
-            int pivot = a[mid];
-            int i = from;
-            int j = to - 1;
-            while (i <= j) {
-                while (less(a[i], pivot)) {
-                    i++;
-                }
-                while (less(pivot, a[j])) {
-                    j--;
-                }
-                if (i <= j) {
-                    swap(a, i++, j--);
+    /** Remembers a table id among the distinct ones: O(1) for small ids, a scan of the distinct ones otherwise. */
+    private void noteTable(int tableId) {
+        if (tableId < SMALL_IDS) {
+            if (tableId >= seenSmall.length) {
+                seenSmall = Arrays.copyOf(seenSmall, Math.min(SMALL_IDS, Math.max(tableId + 1, seenSmall.length * 2)));
+            }
+            if (seenSmall[tableId]) {
+                return;
+            }
+            seenSmall[tableId] = true;
+        } else {
+            for (int i = 0; i < distinctCount; i++) {
+                if (distinct[i] == tableId) {
+                    return;
                 }
             }
-            if (j - from < to - i) {
-                sort(a, from, j + 1);
-                from = i;
-            } else {
-                sort(a, i, to);
-                to = j + 1;
-            }
         }
-        for (int i = from + 1; i < to; i++) {
-            int x = a[i];
-            int j = i - 1;
-            while (j >= from && less(x, a[j])) {
-                a[j + 1] = a[j];
-                j--;
-            }
-            a[j + 1] = x;
+        if (distinctCount == distinct.length) {
+            distinct = Arrays.copyOf(distinct, distinctCount * 2);
         }
-    }
-
-    private void medianToMiddle(int[] a, int x, int y, int z) {
-        if (less(a[y], a[x])) {
-            swap(a, x, y);
-        }
-        if (less(a[z], a[y])) {
-            swap(a, y, z);
-            if (less(a[y], a[x])) {
-                swap(a, x, y);
-            }
-        }
-    }
-
-    private static void swap(int[] a, int i, int j) {
-        int t = a[i];
-        a[i] = a[j];
-        a[j] = t;
+        distinct[distinctCount++] = tableId;
     }
 }

@@ -254,9 +254,10 @@ class DeltaLogTest {
             for (int i = 0; i < 10; i++) {
                 log.recordInsert("t", i, Tuple.of(i));
             }
-            assertTrue(Files.size(journal) > 0, "commits go to the journal first");
+            long header = 41; // the generation header that starts every journal file
+            assertTrue(Files.size(journal) > header, "commits go to the journal first");
             log.checkpoint();
-            assertEquals(0, Files.size(journal));
+            assertEquals(header, Files.size(journal), "a checkpoint leaves a journal of only its header");
             last = log.recordInsert("t", 10, Tuple.of(10));
             assertEquals(11, log.countAll());
         }

@@ -20,9 +20,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Purge throughput: one operation purges every delta of a copy of the pre-filled log ({@code retained}
- * deltas, one table), including the checkpoint and the space reclaim that follow; the secondary result
- * {@code deltas} is deltas removed per second (target ≥ 1 M/s). The copy is made outside the timed code.
+ * Purge throughput: one operation purges the oldest deltas of a copy of the pre-filled log ({@code retained}
+ * deltas, one table), all of them or all but the newest {@code keptPercent}, including the checkpoint and the
+ * space reclaim that follow; the secondary result {@code deltas} is deltas removed per second (target ≥ 1 M/s).
+ * Purging everything takes the one-step path (the map is emptied); keeping some deltas takes the range removal.
+ * The copy and the cut are made outside the timed code.
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar PurgeBenchmark -rf json -rff purge.json}; add
  * {@code -p retained=10000000} for the largest size (its pre-filled log takes minutes to build once).
@@ -39,9 +41,15 @@ public class PurgeBenchmark {
     @Param({"100000", "1000000"})
     public int retained;
 
+    /** The share of the newest deltas the purge keeps, in percent. */
+    @Param({"0", "50"})
+    public int keptPercent;
+
     private Path source;
     private Path folder;
     private DeltaLog log;
+    private long cut;
+    private long expected;
 
     @Setup(Level.Trial)
     public void prefill() {
@@ -54,13 +62,32 @@ public class PurgeBenchmark {
         Path file = folder.resolve("log.db");
         Files.copy(source, file);
         log = DeltaLog.open(file);
+        if (keptPercent == 0) {
+            cut = Long.MAX_VALUE;
+            expected = retained;
+            return;
+        }
+        // The oldest commit timestamp whose deltas, with all older ones, make up the share to remove.
+        long target = (long) retained * (100 - keptPercent) / 100;
+        long lo = 0;
+        long hi = log.lastCommitted();
+        while (lo < hi) {
+            long mid = lo + (hi - lo) / 2;
+            if (log.count(BenchFiles.TABLE, 0, mid) >= target) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        cut = lo + 1;
+        expected = log.count(BenchFiles.TABLE, 0, lo);
     }
 
     @Benchmark
-    public long purgeAll(DeltaCounter counter) {
-        long removed = log.purgeBefore(Long.MAX_VALUE);
-        if (removed != retained) {
-            throw new IllegalStateException("purged " + removed + " of " + retained + " deltas");
+    public long purge(DeltaCounter counter) {
+        long removed = log.purgeBefore(cut);
+        if (removed != expected) {
+            throw new IllegalStateException("purged " + removed + " of " + expected + " deltas");
         }
         counter.deltas += removed;
         return removed;

@@ -24,12 +24,13 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * Scan + decode throughput: one operation reads and decodes the last {@code range} deltas of one table of a
  * pre-filled log of {@code logSize} deltas; the secondary result {@code deltas} is the figure in deltas per
- * second (DESIGN §9, scan target).
+ * second (DESIGN §9, scan target), and {@code cpuNanos} the benchmark thread's CPU time (per delta: divide by
+ * {@code deltas}; robust to other processes' load, see {@link CpuTime}).
  *
  * <ul>
  *   <li>{@code DELTALOG}: {@code log.changesAfter(table, after)}, every {@link Delta} into a Blackhole.
  *   <li>{@code MVSTORE_CURSOR_DECODE}: the floor. A raw MVStore cursor over the same map of the same file,
- *       and {@link DeltaCodec#decode} (checksum + Kryo) of each value into a Blackhole.
+ *       and {@link DeltaCodec#decode} (checksum + the value reader) of each value into a Blackhole.
  *   <li>{@code SQLITE}, {@code H2}: the peers' {@code SELECT ... FROM changelog WHERE tbl = ? AND ts > ? ORDER BY
  *       ts, row_id}, each row decoded to a {@link Delta} (JSON row images to typed tuples).
  *   <li>{@code SEED_ROCKSDB}: the seed's read, from the start of the key space (see
@@ -96,11 +97,13 @@ public class ScanBenchmark {
      * Reads and decodes one range.
      *
      * @param counter counts the deltas
+     * @param cpu counts the benchmark thread's CPU time
      * @param bh receives every decoded delta
      * @return the number of deltas read
      */
     @Benchmark
-    public long scan(DeltaCounter counter, Blackhole bh) {
+    public long scan(DeltaCounter counter, CpuTime cpu, Blackhole bh) {
+        long start = CpuTime.now();
         long n = 0;
         if (data.peer != null) {
             n = data.peer.scan(BenchFiles.TABLE, data.after, bh::consume);
@@ -120,6 +123,7 @@ public class ScanBenchmark {
                 n++;
             }
         }
+        cpu.cpuNanos += CpuTime.now() - start;
         counter.deltas += n;
         return n;
     }

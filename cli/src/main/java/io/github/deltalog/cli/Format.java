@@ -35,4 +35,29 @@ final class Format {
     static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }
+
+    /**
+     * Makes a name safe to print on a terminal: control characters (newlines, escape sequences, NUL) and the
+     * backslash become Java-style escapes, so that a table name cannot forge or garble output lines.
+     */
+    static String printable(String name) {
+        StringBuilder b = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            switch (c) {
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.toString();
+    }
 }

@@ -35,13 +35,23 @@ final class LogFiles {
         if (!Files.isRegularFile(file)) {
             throw cannotOpen(file, "not a regular file", null);
         }
+        if (!Files.isReadable(file)) {
+            throw cannotOpen(file, "permission denied (the file is not readable)", null);
+        }
+        if (!readOnly && !Files.isWritable(file)) {
+            throw cannotOpen(
+                    file, "permission denied (the file is not writable; commands that only read it work)", null);
+        }
         char[] key = keyFile == null ? null : readKey(keyFile);
         try {
+            StoreCheck.requireLog(file, key);
             DeltaLogBuilder b = DeltaLog.builder().path(file).readOnly(readOnly);
             if (key != null) {
                 b.encryptionKey(key);
             }
             return b.open();
+        } catch (CliException e) {
+            throw e;
         } catch (FileLockedException e) {
             throw cannotOpen(file, "file is locked by another process", e);
         } catch (EncryptionKeyException e) {

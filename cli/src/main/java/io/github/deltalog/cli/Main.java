@@ -29,7 +29,9 @@ import picocli.CommandLine.Spec;
             DumpCommand.class,
             PurgeCommand.class,
             VerifyCommand.class,
+            BackupCommand.class,
             ExportKafkaCommand.class,
+            CaptureCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -38,7 +38,7 @@ final class StatsCommand extends FileCommand {
                 first = Math.min(first, t);
                 out.printf(
                         "  %-14s%d deltas%s%s%n",
-                        table,
+                        Format.printable(table),
                         n,
                         t == Long.MAX_VALUE ? "" : ", first at " + Timestamps.format(t),
                         log.isTracked(table) ? "" : " (untracked)");
@@ -59,7 +59,7 @@ final class StatsCommand extends FileCommand {
             for (String name : consumers) {
                 Consumer c = log.consumer(name, log.lastCommitted()); // exists: opens it without a write
                 String behind = c.isStale() ? "STALE: deltas it had not read were purged" : behind(log, tables, c);
-                out.printf("  %-14s at %s, %s%n", name, Timestamps.format(c.position()), behind);
+                out.printf("  %-14s at %s, %s%n", Format.printable(name), Timestamps.format(c.position()), behind);
             }
         }
         return Main.EXIT_OK;

@@ -19,11 +19,26 @@ import java.util.Objects;
  * merged without first materialising it. {@link #add} is expected O(1). Not thread-safe.
  */
 public final class DeltaMerger {
+    /** The row's chain changes nothing so far, and the row does not exist at its end. */
+    private static final byte NET_NONE_ABSENT = 1;
+    /** The row's chain changes nothing so far, and the row exists at its end. */
+    private static final byte NET_NONE_PRESENT = 2;
+    /** The row's chain has a net change. */
+    private static final byte NET_CHANGE = 3;
+
     private final MergePolicy policy;
     /** Inputs of known size pre-size the row table up to this many rows (more rows still grow it). */
     private static final int MAX_PRESIZED_ROWS = 1 << 20;
 
-    private final RowStates rows;
+    /** The rows seen, each with its state, latest timestamp and operation in the arrays below by entry. */
+    private final RowTable rows;
+    /** Per entry: one of the NET_ states. */
+    private byte[] states;
+    /** Per entry: the latest commit timestamp of the row's chain. */
+    private long[] timestamps;
+    /** Per entry: the net change, or in the none states the last change (for conflict messages). */
+    private DeltaOp[] ops;
+
     private final Map<String, Integer> tableIndex = new HashMap<>();
     private final List<String> tables = new ArrayList<>();
     private String lastTable;
@@ -54,7 +69,11 @@ public final class DeltaMerger {
      */
     public DeltaMerger(MergePolicy policy, int expectedRows) {
         this.policy = Objects.requireNonNull(policy, "policy");
-        this.rows = new RowStates(Math.min(Math.max(expectedRows, 0), MAX_PRESIZED_ROWS));
+        int presized = Math.max(16, Math.min(Math.max(expectedRows, 0), MAX_PRESIZED_ROWS));
+        this.rows = new RowTable(presized);
+        this.states = new byte[presized];
+        this.timestamps = new long[presized];
+        this.ops = new DeltaOp[presized];
     }
 
     /**
@@ -110,38 +129,42 @@ public final class DeltaMerger {
         DeltaOp later = d.op();
         int e = rows.find(t, d.rowId());
         if (e < 0) {
-            e = rows.add(t, d.rowId(), RowStates.NET_CHANGE);
+            e = rows.add(t, d.rowId());
+            if (e == ops.length) {
+                grow();
+            }
             deltasIn++;
             start(e, later, d.commitTimestamp());
             return this;
         }
-        int state = rows.state(e);
-        DeltaOp earlier = rows.op(e);
-        boolean conflict = state == RowStates.NET_CHANGE
+        int state = states[e];
+        DeltaOp earlier = ops[e];
+        boolean conflict = state == NET_CHANGE
                 ? ChainRule.conflicts(earlier, later)
-                : (later instanceof DeltaOp.Insert) == (state == RowStates.NET_NONE_PRESENT);
+                : (later instanceof DeltaOp.Insert) == (state == NET_NONE_PRESENT);
         if (conflict) {
             if (policy == MergePolicy.STRICT) {
                 throw new MergeConflictException(
-                        d.table(), d.rowId(), earlier, rows.timestamp(e), later, d.commitTimestamp());
+                        d.table(), d.rowId(), earlier, timestamps[e], later, d.commitTimestamp());
             }
             deltasIn++;
             ignored++;
             return this;
         }
         deltasIn++;
-        if (state == RowStates.NET_CHANGE) {
+        if (state == NET_CHANGE) {
             DeltaOp net = ChainRule.combine(earlier, later);
             if (net == null) {
                 boolean removed = later instanceof DeltaOp.Delete;
                 if (!removed) {
                     noOps++; // an update chain, or a delete and re-insert, that restored the row
                 }
-                rows.setState(e, removed ? RowStates.NET_NONE_ABSENT : RowStates.NET_NONE_PRESENT);
-                rows.set(e, later, d.commitTimestamp());
+                states[e] = removed ? NET_NONE_ABSENT : NET_NONE_PRESENT;
+                ops[e] = later;
             } else {
-                rows.set(e, net, d.commitTimestamp());
+                ops[e] = net;
             }
+            timestamps[e] = d.commitTimestamp();
         } else {
             start(e, later, d.commitTimestamp());
         }
@@ -149,13 +172,21 @@ public final class DeltaMerger {
     }
 
     private void start(int e, DeltaOp op, long ts) {
-        rows.set(e, op, ts);
+        ops[e] = op;
+        timestamps[e] = ts;
         if (ChainRule.isNoOp(op)) {
             noOps++;
-            rows.setState(e, RowStates.NET_NONE_PRESENT);
+            states[e] = NET_NONE_PRESENT;
         } else {
-            rows.setState(e, RowStates.NET_CHANGE);
+            states[e] = NET_CHANGE;
         }
+    }
+
+    private void grow() {
+        int capacity = ops.length * 2;
+        states = Arrays.copyOf(states, capacity);
+        timestamps = Arrays.copyOf(timestamps, capacity);
+        ops = Arrays.copyOf(ops, capacity);
     }
 
     private int tableIndexOf(String table) {
@@ -180,42 +211,26 @@ public final class DeltaMerger {
      * @return the merged deltas and the merge's figures
      */
     public MergeResult result() {
-        Integer[] order = new Integer[tables.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        Integer[] byName = new Integer[tables.size()];
+        for (int i = 0; i < byName.length; i++) {
+            byName[i] = i;
         }
-        Arrays.sort(order, (a, b) -> tables.get(a).compareTo(tables.get(b)));
-        long[][] idsOfTable = new long[tables.size()][];
-        int[][] slotsOfTable = new int[tables.size()][];
-        int[] counts = new int[tables.size()];
-        for (int e = 0; e < rows.capacity(); e++) {
-            if (rows.state(e) == RowStates.NET_CHANGE) {
-                counts[rows.tableIndex(e)]++;
+        Arrays.sort(byName, (a, b) -> tables.get(a).compareTo(tables.get(b)));
+        int[] tableOrder = new int[byName.length];
+        for (int i = 0; i < byName.length; i++) {
+            tableOrder[i] = byName[i];
+        }
+        int[] changed = new int[rows.size()];
+        int n = 0;
+        for (int e = 0; e < rows.size(); e++) {
+            if (states[e] == NET_CHANGE) {
+                changed[n++] = e;
             }
         }
-        int total = 0;
-        for (int t = 0; t < counts.length; t++) {
-            idsOfTable[t] = new long[counts[t]];
-            slotsOfTable[t] = new int[counts[t]];
-            total += counts[t];
-            counts[t] = 0;
-        }
-        for (int e = 0; e < rows.capacity(); e++) {
-            if (rows.state(e) == RowStates.NET_CHANGE) {
-                int t = rows.tableIndex(e);
-                idsOfTable[t][counts[t]] = rows.rowId(e);
-                slotsOfTable[t][counts[t]++] = e;
-            }
-        }
-        List<Delta> out = new ArrayList<>(total);
-        for (int t : order) {
-            long[] ids = idsOfTable[t];
-            int[] slots = slotsOfTable[t];
-            SlotSort.sort(ids, slots, 0, ids.length);
-            String name = tables.get(t);
-            for (int i = 0; i < ids.length; i++) {
-                out.add(new Delta(name, ids[i], rows.timestamp(slots[i]), rows.op(slots[i])));
-            }
+        int[] order = rows.sortedEntries(changed, n, tableOrder);
+        List<Delta> out = new ArrayList<>(n);
+        for (int e : order) {
+            out.add(new Delta(tables.get(rows.table(e)), rows.row(e), timestamps[e], ops[e]));
         }
         return new MergeResult(out, new MergeStats(deltasIn, out.size(), noOps, ignored));
     }

@@ -11,8 +11,10 @@ import java.util.logging.Logger;
 /**
  * The log's one background thread: the ASYNC journal flush, the periodic checkpoint (and the one a large
  * journal asks for early), and the retention compaction round (purge by the policy, then reclaim space). The
- * tasks run one after another, so they never compete with each other for the cores or the locks. A failing task
- * is logged and retried at its next turn. Holds no lock of its own.
+ * tasks run one after another, so they never compete with each other for the cores or the locks; a compaction
+ * round under way delays a due ASYNC flush by its length (the journal still writes its buffer inline once it
+ * holds 1 MiB, which bounds what a crash can lose meanwhile). A failing task is logged and retried at its next
+ * turn. Holds no lock of its own.
  */
 final class Background {
     private static final Logger LOG = Logger.getLogger(Background.class.getName());

@@ -77,11 +77,19 @@ final class Checkpoints {
                 return;
             }
             if (!oldJournalPending) {
-                s.journal.rotate();
+                try {
+                    s.journal.rotate(s.lastAppended);
+                } catch (RuntimeException e) {
+                    if (s.journal.broken()) {
+                        throw s.health.fail("the journal could not start its next generation", e);
+                    }
+                    throw e; // nothing moved: the next checkpoint retries
+                }
                 oldJournalPending = true;
             }
             upTo = s.lastAppended;
             s.meta.setCheckpoint(upTo);
+            s.meta.setJournal(s.journal.generation(), true);
         } finally {
             s.writeLock.unlock();
         }
@@ -103,7 +111,7 @@ final class Checkpoints {
         try {
             synchronized (lock) {
                 s.checkOpen();
-                s.store.compact(RECLAIM_FILL_RATE, RECLAIM_WRITE_LIMIT);
+                Uninterrupted.run(() -> s.store.compact(RECLAIM_FILL_RATE, RECLAIM_WRITE_LIMIT));
                 checkpointLocked();
             }
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
@@ -135,7 +143,39 @@ final class Checkpoints {
     void checkpointAtClose() {
         if (s.ownsStore && !s.readOnly) {
             s.meta.setCheckpoint(s.lastAppended);
-            s.commitStore();
+            if (s.journal != null) {
+                s.meta.setJournal(s.journal.generation(), false);
+            }
+            s.commitStore(true);
+        }
+    }
+
+    /**
+     * Writes a consistent copy of the log to {@code dest}: a checkpoint, then a copy of the store file while the
+     * checkpoint lock keeps every store write off (commits go on into the journal), plus an empty journal of the
+     * store's generation; a log without a journal of its own (read-only) is copied as it is.
+     */
+    void backup(java.nio.file.Path dest) {
+        s.checkOpen();
+        if (s.journalPath == null) {
+            throw new io.github.deltalog.DeltaLogException("cannot back up " + s.label + ": it has no file of its"
+                    + " own (in memory or attached: back up the application's store instead)");
+        }
+        String name = s.journalPath.getFileName().toString();
+        java.nio.file.Path storePath =
+                s.journalPath.resolveSibling(name.substring(0, name.length() - ".journal".length()));
+        if (s.journal == null) {
+            Backup.copyAsIs(storePath, dest);
+            return;
+        }
+        synchronized (lock) {
+            checkpointLocked();
+            s.checkOpen();
+            Backup.copyAfterCheckpoint(
+                    storePath,
+                    dest,
+                    s.journalKey,
+                    new JournalFiles.Generation(s.meta.id(), s.journal.generation(), checkpointed));
         }
     }
 }

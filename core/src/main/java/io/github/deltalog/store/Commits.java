@@ -60,11 +60,19 @@ final class Commits {
                 for (int i = 0; i < count; i++) {
                     s.record.addDelta(keys[i], values[i]);
                 }
-                seq = journal.append(s.record.finish(), 0, s.record.length());
+                seq = s.append();
                 journaled = s.record.length();
+            }
+            try {
+                putAll(keys, values, count);
+            } catch (RuntimeException e) {
+                if (journal != null) {
+                    s.cancelRecord(seq, e);
+                }
+                throw e;
+            } finally {
                 s.record.trim();
             }
-            putAll(keys, values, count);
             if (journal == null && !s.ownsStore) {
                 s.meta.setLastCommitted(ts);
             }
@@ -79,7 +87,7 @@ final class Commits {
         }
         if (journal != null) {
             if (s.durability == Durability.SYNC) {
-                journal.syncTo(seq);
+                s.syncTo(seq);
                 s.publish(ts);
             }
             if (journal.bytesSinceRotation() > checkpointBytes) {

@@ -80,7 +80,7 @@ final class ConsumerTable {
             long journaled = change == Change.DROP ? JournalFiles.DROPPED : position;
             if (s.journal != null) {
                 s.record.consumer(name, journaled);
-                seq = s.journal.append(s.record.finish(), 0, s.record.length());
+                seq = s.append();
             }
             if (change == Change.DROP) {
                 s.consumers.remove(name);
@@ -91,7 +91,7 @@ final class ConsumerTable {
             s.writeLock.unlock();
         }
         if (s.journal != null && s.durability == Durability.SYNC) {
-            s.journal.syncTo(seq);
+            s.syncTo(seq);
         }
         return true;
     }

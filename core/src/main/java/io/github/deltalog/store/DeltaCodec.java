@@ -1,21 +1,22 @@
 package io.github.deltalog.store;
 
-import com.esotericsoftware.kryo.kryo5.Kryo;
-import com.esotericsoftware.kryo.kryo5.KryoException;
-import com.esotericsoftware.kryo.kryo5.io.Input;
-import com.esotericsoftware.kryo.kryo5.io.Output;
 import io.github.deltalog.CorruptLogException;
 import io.github.deltalog.DeltaOp;
 import io.github.deltalog.DeltaTooLargeException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.zip.Checksum;
+import org.h2.mvstore.WriteBuffer;
 
 /**
  * Encodes a {@link DeltaOp} once into the bytes that go both to the journal and to the map, and decodes them
  * back with every check the reader owes its caller.
  *
  * <p>Layout of a stored value: 4 bytes CRC-32C (big-endian) over the key fields and the rest of the value,
- * 1 byte format version, then the Kryo encoding of the operation (class id, then its tuples). The checksum is
- * filled in by {@link #seal} once the commit timestamp is known.
+ * 1 byte format version, then the operation in the format of {@link WireFormat} (Kryo 5's bytes, written and
+ * read by {@link OpWriter} and {@link OpReader}; no Kryo instance, so nothing reaches {@code sun.misc.Unsafe}).
+ * The checksum is filled in by {@link #seal} once the commit timestamp is known.
  */
 public final class DeltaCodec {
     /** The version byte of values written by this code. */
@@ -24,17 +25,10 @@ public final class DeltaCodec {
     public static final int MAX_VALUE_BYTES = 16 * 1024 * 1024;
 
     private static final int HEADER = 5;
-    private static final ThreadLocal<Worker> WORKERS = ThreadLocal.withInitial(Worker::new);
+    private static final ThreadLocal<WriteBuffer> BUFFERS = ThreadLocal.withInitial(() -> new WriteBuffer(256));
+    private static final ThreadLocal<byte[]> KEY_BYTES = ThreadLocal.withInitial(() -> new byte[20]);
 
     private DeltaCodec() {}
-
-    /** A Kryo instance and its buffers; Kryo is not thread-safe, so each thread has one. */
-    private static final class Worker {
-        final Kryo kryo = KryoRegistry.newKryo();
-        final Output output = new Output(256, MAX_VALUE_BYTES);
-        final Input input = new Input();
-        final byte[] keyBytes = new byte[20];
-    }
 
     /**
      * Encodes an operation, leaving the checksum unset. O(size of the images).
@@ -46,26 +40,23 @@ public final class DeltaCodec {
      * @throws DeltaTooLargeException if the encoding exceeds {@link #MAX_VALUE_BYTES}
      */
     public static byte[] encode(String table, long rowId, DeltaOp op) {
-        Worker w = WORKERS.get();
-        Output out = w.output;
-        out.reset();
+        WriteBuffer out = BUFFERS.get().clear();
         try {
-            out.writeInt(0);
-            out.writeByte(VALUE_VERSION);
-            OpWriter.write(out, op); // the bytes of w.kryo.writeClassAndObject(out, op), without its lookups
-            return out.toBytes();
-        } catch (KryoException e) {
-            if (out.position() + 64 >= MAX_VALUE_BYTES
-                    || String.valueOf(e.getMessage()).contains("overflow")) {
-                throw new DeltaTooLargeException("delta of row " + rowId + " in table '" + table
-                        + "' exceeds the limit of " + MAX_VALUE_BYTES + " bytes encoded");
-            }
-            throw e;
-        } finally {
-            if (out.getBuffer().length > 64 * 1024) {
-                WORKERS.remove(); // do not keep a huge buffer alive per thread
-            }
+            out.putInt(0);
+            out.put(VALUE_VERSION);
+            OpWriter.write(out, op, MAX_VALUE_BYTES);
+        } catch (OpWriter.TooLargeException e) {
+            BUFFERS.remove(); // do not keep a huge buffer alive per thread
+            throw new DeltaTooLargeException("delta of row " + rowId + " in table '" + table + "' exceeds the limit of "
+                    + MAX_VALUE_BYTES + " bytes encoded");
         }
+        ByteBuffer b = out.getBuffer();
+        byte[] value = new byte[b.position()];
+        System.arraycopy(b.array(), b.arrayOffset(), value, 0, value.length);
+        if (out.capacity() > 64 * 1024) {
+            BUFFERS.remove(); // h2's buffer would keep up to 4 MB per thread
+        }
+        return value;
     }
 
     /**
@@ -79,7 +70,8 @@ public final class DeltaCodec {
     }
 
     /**
-     * Checks and decodes a stored value.
+     * Checks and decodes a stored value. O(size of the value); allocates only the operation, one array per
+     * tuple and the values.
      *
      * @param key the key it was stored under
      * @param value the stored bytes
@@ -101,30 +93,26 @@ public final class DeltaCodec {
         if (value[4] != VALUE_VERSION) {
             throw corrupt(key, table, file, "unknown value version " + value[4], null);
         }
-        Worker w = WORKERS.get();
-        Input in = w.input;
-        in.setBuffer(value, HEADER, value.length - HEADER);
+        ByteBuffer in = ByteBuffer.wrap(value, HEADER, value.length - HEADER).order(ByteOrder.LITTLE_ENDIAN);
         try {
-            Object op = w.kryo.readClassAndObject(in);
-            if (!(op instanceof DeltaOp)) {
-                throw corrupt(key, table, file, "value is not a delta operation", null);
+            DeltaOp op = OpReader.read(in);
+            if (in.hasRemaining()) {
+                throw corrupt(key, table, file, in.remaining() + " trailing bytes", null);
             }
-            if (in.position() != value.length) {
-                throw corrupt(key, table, file, (value.length - in.position()) + " trailing bytes", null);
-            }
-            return (DeltaOp) op;
-        } catch (RuntimeException e) {
-            if (e instanceof CorruptLogException c) {
-                throw c;
-            }
-            throw corrupt(key, table, file, "undecodable value: " + e.getMessage(), e);
-        } finally {
-            in.setBuffer(w.keyBytes); // drop the reference to the value
+            return op;
+        } catch (BufferUnderflowException e) {
+            throw corrupt(key, table, file, "value ends early", e);
+        } catch (OpReader.FormatException e) {
+            throw corrupt(key, table, file, e.getMessage(), null);
+        } catch (CorruptLogException e) {
+            throw e;
+        } catch (RuntimeException e) { // dates and times out of range
+            throw corrupt(key, table, file, "undecodable value: " + e, e);
         }
     }
 
     private static int checksum(DeltaKey key, byte[] value) {
-        return checksum(key, value, WORKERS.get().keyBytes, Crc32c.threadLocal());
+        return checksum(key, value, KEY_BYTES.get(), Crc32c.threadLocal());
     }
 
     private static int checksum(DeltaKey key, byte[] value, byte[] keyBytes, Checksum c) {

@@ -2,13 +2,13 @@ package io.github.deltalog.store;
 
 import io.github.deltalog.DeltaLogException;
 import io.github.deltalog.Durability;
+import io.github.deltalog.LogIOException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.h2.store.fs.encrypt.FileEncrypt;
 
@@ -16,8 +16,11 @@ import org.h2.store.fs.encrypt.FileEncrypt;
  * The append-only commit journal beside a log file ({@code <file>.journal}): one record per transaction,
  * written before its deltas enter the map, so that a commit is durable without a store commit.
  *
- * <p>At a checkpoint the journal is {@linkplain #rotate rotated} to {@code <file>.journal.old}, which is
- * deleted once the store commit that covers it is on disk. Appends are made under the log's commit lock; the
+ * <p>Each file is one generation of the journal and starts with a header naming the log, the generation and
+ * the commit timestamp it continues from (see {@link JournalFiles}). At a checkpoint the journal is
+ * {@linkplain #rotate rotated} to {@code <file>.journal.old} and the next generation starts; the rotated file is
+ * deleted once the store commit that covers it is on disk. Its channel ignores interrupts
+ * ({@link RandomAccessChannel}), so a caller's interrupt never closes it for other threads. Appends are made under the log's commit lock; the
  * journal adds its own monitor only for what also runs outside it (the ASYNC flusher and group fsync).
  */
 final class Journal implements AutoCloseable {
@@ -27,6 +30,9 @@ final class Journal implements AutoCloseable {
     private final Path oldPath;
     private final byte[] encryptionKey;
     private final Durability durability;
+    private final LogId id;
+    private final JournalFiles.RecordBuilder headerRecord = new JournalFiles.RecordBuilder();
+    private long generation;
     /** Keeps a fsync from running on a channel that a rotation is closing. */
     private final ReentrantReadWriteLock channelGuard = new ReentrantReadWriteLock();
 
@@ -41,13 +47,32 @@ final class Journal implements AutoCloseable {
     private long durableSeq;
     private boolean syncing;
     private long bytesSinceRotation;
+    /**
+     * Set when the file is in an unknown state: a rotation closed the old file and did not open the new one, or a
+     * failed write could not be cut back (its bytes, or older ones, may complete a record). Appends then fail.
+     */
+    private volatile boolean broken;
 
-    Journal(Path path, byte[] encryptionKey, Durability durability) {
+    /**
+     * Creates a journal generation at {@code path}, which must not exist (the caller has recognised and removed
+     * what was there), and writes its header.
+     *
+     * @param header the log, the generation and the commit timestamp it continues from
+     * @throws DeltaLogException if the file exists or cannot be created or written
+     */
+    Journal(Path path, byte[] encryptionKey, Durability durability, JournalFiles.Generation header) {
         this.path = path;
         this.oldPath = oldPath(path);
         this.encryptionKey = encryptionKey;
         this.durability = durability;
-        this.channel = openFresh();
+        this.id = header.id();
+        this.generation = header.generation();
+        this.channel = openFresh(header.previous());
+    }
+
+    /** Returns the generation being written. */
+    synchronized long generation() {
+        return generation;
     }
 
     /** The path of the rotated journal that a checkpoint in progress still needs. */
@@ -55,15 +80,28 @@ final class Journal implements AutoCloseable {
         return journal.resolveSibling(journal.getFileName() + ".old");
     }
 
-    private FileChannel openFresh() {
+    private FileChannel openFresh(long previous) {
+        if (Files.exists(path)) {
+            throw new DeltaLogException("cannot create journal " + path + ": a file of that name exists");
+        }
+        FileChannel created = null;
         try {
-            Files.deleteIfExists(path);
-            FileChannel base = FileChannel.open(
-                    path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            created = JournalFiles.wrap(path, SafeFilePath.open(path, "rw"), encryptionKey);
+            channel = created;
             filePosition = 0;
-            return JournalFiles.wrap(path, base, encryptionKey);
-        } catch (IOException e) {
-            throw new DeltaLogException("cannot create journal " + path + ": " + e.getMessage(), e);
+            headerRecord.generation(new JournalFiles.Generation(id, generation, previous));
+            writeFully(headerRecord.finish(), 0, headerRecord.length());
+            return created;
+        } catch (IOException | RuntimeException e) {
+            if (created != null) {
+                try {
+                    created.close();
+                    Files.deleteIfExists(path);
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw FileErrors.of("cannot create journal " + path, e);
         }
     }
 
@@ -75,6 +113,7 @@ final class Journal implements AutoCloseable {
      * @throws DeltaLogException if the write fails; the journal is then cut back to where the record started
      */
     synchronized long append(byte[] record, int offset, int length) {
+        checkUsable();
         if (durability == Durability.ASYNC) {
             ensurePending(length);
             System.arraycopy(record, offset, pending, pendingLength, length);
@@ -103,6 +142,7 @@ final class Journal implements AutoCloseable {
     /** Writes what ASYNC buffered. Runs on the flusher thread, at rotation and at close. */
     synchronized void flush() {
         if (pendingLength > 0) {
+            checkUsable();
             writeFully(pending, 0, pendingLength);
             pendingLength = 0;
             if (pending.length > ASYNC_BUFFER_LIMIT * 2) {
@@ -141,9 +181,42 @@ final class Journal implements AutoCloseable {
             try {
                 channel.truncate(start); // never leave a torn record before later good ones
             } catch (IOException suppressed) {
+                // What was written of the record, with older bytes behind it, may read as a complete record:
+                // the outcome of this append is unknown, and no later append may go after it.
+                broken = true;
                 e.addSuppressed(suppressed);
             }
-            throw new DeltaLogException("cannot write journal " + path + ": " + e.getMessage(), e);
+            throw FileErrors.of("cannot write journal " + path, e);
+        }
+    }
+
+    /**
+     * Takes back the record that ended at {@code seq}, the last one appended, after the commit it belongs to
+     * failed before it was acknowledged: from the buffer (ASYNC) or by cutting the file back, so that a commit
+     * that threw never comes back after a reopen. Called under the commit lock.
+     *
+     * @param seq what {@link #append} returned for the record
+     * @param length the record's length
+     * @throws LogIOException if the file cannot be cut back
+     */
+    synchronized void cancel(long seq, int length) {
+        if (seq != appendedSeq) {
+            throw new IllegalStateException("only the last record can be taken back");
+        }
+        appendedSeq -= length;
+        bytesSinceRotation -= length;
+        if (durability == Durability.ASYNC && pendingLength >= length) {
+            pendingLength -= length;
+            return;
+        }
+        long start = filePosition - length;
+        try {
+            channel.truncate(start);
+            filePosition = start;
+            writtenSeq = appendedSeq;
+        } catch (IOException e) {
+            throw new LogIOException(
+                    "cannot take back a failed commit from journal " + path + ": " + FileErrors.describe(e), e);
         }
     }
 
@@ -154,11 +227,29 @@ final class Journal implements AutoCloseable {
      * @throws DeltaLogException if the fsync fails
      */
     void syncTo(long seq) {
+        boolean[] interrupted = {Thread.interrupted()};
+        try {
+            syncLoop(seq, interrupted);
+        } finally {
+            if (interrupted[0]) {
+                Thread.currentThread().interrupt(); // kept for the caller, after the wait
+            }
+        }
+    }
+
+    /** The group commit of {@link #syncTo}; notes in {@code interrupted[0]} an interrupt while it waited. */
+    private void syncLoop(long seq, boolean[] interrupted) {
         while (true) {
             long target;
             synchronized (this) {
                 while (durableSeq < seq && syncing) {
-                    waitUninterruptibly();
+                    // Re-interrupting inside the loop would make every wait() throw at once: a spin that
+                    // starved the leader of this monitor (found by InterruptStormTest).
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        interrupted[0] = true;
+                    }
                 }
                 if (durableSeq >= seq) {
                     return;
@@ -183,17 +274,9 @@ final class Journal implements AutoCloseable {
                 notifyAll();
             }
             if (failure != null) {
-                throw new DeltaLogException(
-                        "cannot force journal " + path + " to disk: " + failure.getMessage(), failure);
+                throw new LogIOException(
+                        "cannot force journal " + path + " to disk: " + FileErrors.describe(failure), failure);
             }
-        }
-    }
-
-    private void waitUninterruptibly() {
-        try {
-            wait();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -203,10 +286,13 @@ final class Journal implements AutoCloseable {
     }
 
     /**
-     * Moves the journal aside to {@code <file>.journal.old} and starts an empty one. Called under the commit
-     * lock at the start of a checkpoint; everything appended so far is written (and with SYNC forced) first.
+     * Moves the journal aside to {@code <file>.journal.old} and starts the next generation. Called under the
+     * commit lock at the start of a checkpoint; everything appended so far is written (and with SYNC forced)
+     * first.
+     *
+     * @param previous the last commit timestamp appended: the new generation continues from it
      */
-    void rotate() {
+    void rotate(long previous) {
         channelGuard.writeLock().lock();
         try {
             synchronized (this) {
@@ -217,14 +303,34 @@ final class Journal implements AutoCloseable {
                     notifyAll();
                 }
                 channel.close();
-                Files.move(path, oldPath, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                channel = openFresh();
+                try {
+                    Files.move(path, oldPath, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    generation++;
+                    channel = openFresh(previous);
+                } catch (IOException | RuntimeException e) {
+                    broken = true; // the old file is closed and no new one is open
+                    throw e;
+                }
                 bytesSinceRotation = 0;
             }
         } catch (IOException e) {
-            throw new DeltaLogException("cannot rotate journal " + path + ": " + e.getMessage(), e);
+            throw FileErrors.of("cannot rotate journal " + path, e);
         } finally {
             channelGuard.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Tells whether a failed rotation left the journal without a file to append to (a retry cannot repair that;
+     * the log must be reopened). A rotation that failed while writing out the old file leaves it usable.
+     */
+    boolean broken() {
+        return broken;
+    }
+
+    private void checkUsable() {
+        if (broken) {
+            throw new LogIOException("journal " + path + " is in an unknown state after a failed write");
         }
     }
 
@@ -233,7 +339,7 @@ final class Journal implements AutoCloseable {
         try {
             Files.deleteIfExists(oldPath);
         } catch (IOException e) {
-            throw new DeltaLogException("cannot delete journal " + oldPath + ": " + e.getMessage(), e);
+            throw FileErrors.of("cannot delete journal " + oldPath, e);
         }
     }
 
@@ -243,7 +349,7 @@ final class Journal implements AutoCloseable {
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {
-            throw new DeltaLogException("cannot delete journal " + path + ": " + e.getMessage(), e);
+            throw FileErrors.of("cannot delete journal " + path, e);
         }
         deleteOld();
     }
@@ -261,7 +367,7 @@ final class Journal implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new DeltaLogException("cannot close journal " + path + ": " + e.getMessage(), e);
+            throw FileErrors.of("cannot close journal " + path, e);
         } finally {
             channelGuard.writeLock().unlock();
         }

@@ -5,32 +5,80 @@ import io.github.deltalog.UnsupportedFormatException;
 import org.h2.mvstore.MVMap;
 
 /**
- * The {@code meta} map: format version, checkpointed watermark, last commit (attached logs) and low-water
- * mark. The format version gate lives here: a file written in a version this code does not know is refused.
+ * The {@code meta} map: format version, the log's identity, the checkpointed watermark, the journal generation
+ * that continues the checkpoint, last commit (attached logs) and low-water mark. The format version gate lives
+ * here: a file written in a version this code does not know is refused.
+ *
+ * <p>Format 2 added the identity and journal generation (DESIGN §8a). A format 1 store (no identity) is read as
+ * it is; its first read-write open adopts it: its headerless journal is replayed as before, then the store is
+ * given a new identity and format 2, and every later journal is bound to it.
  */
 final class LogMeta {
-    /** The format version this code writes and reads. */
-    static final long FORMAT_VERSION = 1;
+    /** The format version this code writes. */
+    static final long FORMAT_VERSION = 2;
+    /** The format version before journals were bound to their store; still read, and adopted on write. */
+    static final long FORMAT_UNBOUND = 1;
 
     private static final String FORMAT = "format";
     private static final String CHECKPOINT = "checkpoint";
     private static final String LAST_COMMITTED = "lastCommitted";
     private static final String LOW_WATER = "lowWater";
+    private static final String ID_HIGH = "logIdHigh";
+    private static final String ID_LOW = "logIdLow";
+    private static final String JOURNAL_GENERATION = "journalGeneration";
+    private static final String JOURNAL_LIVE = "journalLive";
 
     private final MVMap<String, Long> map;
+    private final boolean created;
 
     LogMeta(MVMap<String, Long> map, String label, boolean fresh) {
         this.map = map;
         Object version = map.get(FORMAT);
+        this.created = version == null;
         if (version == null) {
             if (!fresh) {
                 throw new CorruptLogException(label + " holds deltas but no format version: not a deltalog file");
             }
-            map.put(FORMAT, FORMAT_VERSION);
-        } else if (!(version instanceof Long v) || v != FORMAT_VERSION) {
+            bind(LogId.random());
+        } else if (!(version instanceof Long v) || (v != FORMAT_VERSION && v != FORMAT_UNBOUND)) {
             throw new UnsupportedFormatException(label + " was written in format version " + version
-                    + "; this version of deltalog reads format version " + FORMAT_VERSION);
+                    + "; this version of deltalog reads format versions " + FORMAT_UNBOUND + " and " + FORMAT_VERSION);
         }
+    }
+
+    /** Tells whether this open created the log (the store had no format version yet). */
+    boolean created() {
+        return created;
+    }
+
+    /** Returns the log's identity, or null for a format 1 store not yet adopted. */
+    LogId id() {
+        Long high = map.get(ID_HIGH);
+        Long low = map.get(ID_LOW);
+        return high == null || low == null ? null : new LogId(high, low);
+    }
+
+    /** Gives the store an identity and format 2 (a new log, or the adoption of a format 1 store). */
+    void bind(LogId id) {
+        map.put(ID_HIGH, id.high());
+        map.put(ID_LOW, id.low());
+        map.put(FORMAT, FORMAT_VERSION);
+    }
+
+    /** Returns the journal generation that continues the checkpoint (or the last one, when not live); 0 if none. */
+    long journalGeneration() {
+        return get(JOURNAL_GENERATION);
+    }
+
+    /** Tells whether journal generation {@link #journalGeneration()} may hold commits after the checkpoint. */
+    boolean journalLive() {
+        return get(JOURNAL_LIVE) != 0;
+    }
+
+    /** Records which journal generation continues the checkpoint, and whether it may hold later commits. */
+    void setJournal(long generation, boolean live) {
+        map.put(JOURNAL_GENERATION, generation);
+        map.put(JOURNAL_LIVE, live ? 1L : 0L);
     }
 
     long checkpoint() {

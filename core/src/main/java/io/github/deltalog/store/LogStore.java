@@ -44,24 +44,26 @@ public final class LogStore implements AutoCloseable {
         Catalog catalog = new Catalog(store.openMap(prefix + "catalog"));
         MVMap<String, Long> consumerMap = store.openMap(prefix + "consumers");
         long lowWater = meta.lowWater();
-        long last = Recovery.recover(o, deltas, consumerMap, catalog, meta.checkpoint(), meta.lastCommitted());
+        JournalChain.Found found = Recovery.recover(o, deltas, consumerMap, catalog, meta, meta.created(), readOnly);
+        long last = found.last();
         if (!readOnly) {
             Purges.finishCutShort(deltas, catalog, lowWater);
         }
         Journal journal = null;
         if (o.journalPath() != null && !readOnly) {
-            // The replayed journal is now in the store; start from an empty one.
-            meta.setCheckpoint(last);
-            try {
-                store.commit();
-                store.sync();
-            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-                throw StoreFailures.rethrow(e, o.label(), false);
-            }
-            journal = new Journal(o.journalPath(), o.journalKey(), options.durability());
-            // The checkpoint above also covers a rotated journal a crash left behind: drop it now, so that no
-            // stale .journal.old outlives this session (guarded by JournalRecoveryTest).
-            journal.deleteOld();
+            // Stores what was replayed, removes the covered journals (no stale .journal.old outlives this session;
+            // guarded by JournalRecoveryTest) and starts the next journal generation.
+            journal =
+                    JournalChain.start(meta, found, last, o.journalPath(), o.journalKey(), options.durability(), () -> {
+                        try {
+                            Uninterrupted.run(() -> {
+                                store.commit();
+                                store.sync();
+                            });
+                        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+                            throw StoreFailures.rethrow(e, o.label(), false);
+                        }
+                    });
         }
         this.s = new StoreState(
                 o, readOnly, options.durability(), deltas, meta, catalog, consumerMap, journal, last, lowWater);
@@ -325,8 +327,8 @@ public final class LogStore implements AutoCloseable {
      * Opens a cursor over one table's deltas with {@code after < ts <= upTo}, on a snapshot of the map that
      * stays readable until the cursor is closed or exhausted. O(log n) to position, O(1) per step.
      */
-    public RangeCursor range(int tableId, long after, long upTo) {
-        return reads.range(tableId, after, upTo);
+    public RangeCursor range(int tableId, String table, long after, long upTo) {
+        return reads.range(tableId, table, after, upTo);
     }
 
     /** Counts one table's deltas with {@code after < ts <= upTo} from two ranks of the counted B-tree. O(log n). */
@@ -394,8 +396,21 @@ public final class LogStore implements AutoCloseable {
     }
 
     /**
+     * Writes a consistent copy of the log to {@code dest} (and its journal beside it) while writers go on: a
+     * checkpoint, then a copy of the store file during which no checkpoint runs. The copy holds every commit
+     * acknowledged before the call. A log open read-only is copied as it is.
+     *
+     * @throws DeltaLogException if the log is in memory or attached, the destination exists, or the copy fails
+     */
+    public void backup(java.nio.file.Path dest) {
+        checkpoints.backup(dest);
+    }
+
+    /**
      * Checkpoints, stops the background thread, closes the store (unless attached) and deletes the journal.
-     * Idempotent.
+     * Idempotent. A failed final store write keeps the journal for the next open, which recovers from it.
+     *
+     * @throws DeltaLogException naming the cause if the final checkpoint fails
      */
     @Override
     public void close() {
@@ -419,7 +434,20 @@ public final class LogStore implements AutoCloseable {
                 s.journal.closeAndDelete();
             }
         } catch (RuntimeException e) {
-            throw new DeltaLogException("cannot close log " + s.label + ": " + e.getMessage(), e);
+            // The journal stays for the next open to replay; release the files so that it can happen.
+            if (s.ownsStore && !s.store.isClosed()) {
+                s.store.closeImmediately();
+            }
+            if (s.journal != null) {
+                try {
+                    s.journal.close();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw FileErrors.of(
+                    "cannot close log " + s.label + " cleanly (its journal was kept: the next open recovers from it)",
+                    e);
         } finally {
             if (s.registered != null) {
                 OpenFiles.release(s.registered);

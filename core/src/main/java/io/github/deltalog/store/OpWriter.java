@@ -1,121 +1,181 @@
 package io.github.deltalog.store;
 
-import com.esotericsoftware.kryo.kryo5.Serializer;
-import com.esotericsoftware.kryo.kryo5.io.Output;
 import io.github.deltalog.DeltaOp;
 import io.github.deltalog.Tuple;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.UUID;
+import org.h2.mvstore.WriteBuffer;
 
 /**
- * Writes a {@link DeltaOp} in exactly the bytes of {@code kryo.writeClassAndObject} with the classes of
- * {@link KryoRegistry}, without going through Kryo's class resolver: each class tag is the registered id plus
- * 2 as a positive varint (Kryo's {@code DefaultClassResolver.writeClass}), a null value is the single byte 0
- * (Kryo's {@code NULL}), and the value bytes come from the same serializers. Encoding is on the commit path of
- * every delta, and Kryo's per-object class lookup, depth and reference bookkeeping were a large share of it;
- * the layout is fixed by the format, so nothing needs to be resolved. Reading still goes through Kryo, which
- * checks every tag ({@code OpWriterTest} compares both writers).
+ * Writes a {@link DeltaOp} in the value format of {@link WireFormat} (the bytes Kryo 5 wrote, pinned by
+ * {@code FormatGoldenTest} and compared with Kryo itself by {@code KryoWireFormatTest}) into an h2
+ * {@link WriteBuffer}. The layout is fixed, so nothing is looked up per value: the class decides the tag, the
+ * tag the bytes. Fixed-width numbers are little-endian, as Kryo 5 writes them, and h2's buffer is big-endian:
+ * hence the byte reversals. Stateless.
  */
 final class OpWriter {
-    /** Kryo writes a registered class as its id + 2 (0 is null, 1 a class name). */
-    private static final int TAG_OFFSET = 2;
-
-    private static final int NULL_TAG = 0;
-
     private OpWriter() {}
 
-    /** Writes an operation: its class tag, then its tuples. */
-    static void write(Output out, DeltaOp op) {
+    /** Thrown when an encoding outgrows its limit; {@link DeltaCodec} names the row. */
+    static final class TooLargeException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooLargeException() {
+            super("encoded delta too large", null, false, false);
+        }
+    }
+
+    /**
+     * Writes an operation: its tag, then its tuples. O(size of the images).
+     *
+     * @param out the buffer, written from its position
+     * @param op the operation
+     * @param limit the largest position the buffer may reach
+     * @throws TooLargeException once the encoding would pass {@code limit}; nothing large is copied first
+     */
+    static void write(WriteBuffer out, DeltaOp op, int limit) {
         if (op instanceof DeltaOp.Update u) {
-            out.writeVarInt(KryoRegistry.UPDATE + TAG_OFFSET, true);
-            writeTuple(out, u.before());
-            writeTuple(out, u.after());
+            out.putVarInt(WireFormat.UPDATE);
+            writeTuple(out, u.before(), limit);
+            writeTuple(out, u.after(), limit);
         } else if (op instanceof DeltaOp.Insert i) {
-            out.writeVarInt(KryoRegistry.INSERT + TAG_OFFSET, true);
-            writeTuple(out, i.after());
+            out.putVarInt(WireFormat.INSERT);
+            writeTuple(out, i.after(), limit);
         } else {
-            out.writeVarInt(KryoRegistry.DELETE + TAG_OFFSET, true);
-            writeTuple(out, ((DeltaOp.Delete) op).before());
+            out.putVarInt(WireFormat.DELETE);
+            writeTuple(out, ((DeltaOp.Delete) op).before(), limit);
+        }
+        if (out.position() > limit) {
+            throw new TooLargeException();
         }
     }
 
-    /** A tuple as {@code OpSerializers.TUPLE} writes it: the value count, then each value with its tag. */
-    private static void writeTuple(Output out, Tuple tuple) {
+    private static void writeTuple(WriteBuffer out, Tuple tuple, int limit) {
         int size = tuple.size();
-        out.writeVarInt(size, true);
+        out.putVarInt(size);
         for (int i = 0; i < size; i++) {
-            writeValue(out, tuple.get(i));
+            if (out.position() > limit) {
+                throw new TooLargeException();
+            }
+            writeValue(out, TupleAccess.value(tuple, i), limit);
         }
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void writeValue(Output out, Object value) {
+    // Ordered by how often a type occurs in rows; exact classes, as Tuple admits them.
+    private static void writeValue(WriteBuffer out, Object value, int limit) {
         if (value == null) {
-            out.writeByte(NULL_TAG);
+            out.put((byte) WireFormat.NULL);
             return;
         }
         Class<?> type = value.getClass();
-        int id;
-        Serializer serializer;
-        // Exact classes, as Tuple admits them (a subclass of BigDecimal or BigInteger never gets into a tuple).
         if (type == Long.class) {
-            id = KryoRegistry.LONG;
-            serializer = ValueSerializers.LONG;
+            out.put((byte) WireFormat.LONG);
+            putSignedVarLong(out, (Long) value);
         } else if (type == Integer.class) {
-            id = KryoRegistry.INTEGER;
-            serializer = ValueSerializers.INTEGER;
+            out.put((byte) WireFormat.INTEGER);
+            putSignedVarInt(out, (Integer) value);
         } else if (type == String.class) {
-            id = KryoRegistry.STRING;
-            serializer = ValueSerializers.STRING;
+            out.put((byte) WireFormat.STRING);
+            putBytes(out, ((String) value).getBytes(StandardCharsets.UTF_8), limit);
         } else if (type == BigDecimal.class) {
-            id = KryoRegistry.BIG_DECIMAL;
-            serializer = ValueSerializers.BIG_DECIMAL;
+            BigDecimal v = (BigDecimal) value;
+            out.put((byte) WireFormat.BIG_DECIMAL);
+            putSignedVarInt(out, v.scale());
+            putBigInteger(out, v.unscaledValue(), limit);
         } else if (type == Double.class) {
-            id = KryoRegistry.DOUBLE;
-            serializer = ValueSerializers.DOUBLE;
+            out.put((byte) WireFormat.DOUBLE);
+            out.putLong(Long.reverseBytes(Double.doubleToRawLongBits((Double) value)));
         } else if (type == Boolean.class) {
-            id = KryoRegistry.BOOLEAN;
-            serializer = ValueSerializers.BOOLEAN;
+            out.put((byte) WireFormat.BOOLEAN);
+            out.put((byte) ((Boolean) value ? 1 : 0));
         } else if (type == Instant.class) {
-            id = KryoRegistry.INSTANT;
-            serializer = ValueSerializers.INSTANT;
+            Instant v = (Instant) value;
+            out.put((byte) WireFormat.INSTANT);
+            putSignedVarLong(out, v.getEpochSecond());
+            out.putVarInt(v.getNano());
         } else if (type == LocalDate.class) {
-            id = KryoRegistry.LOCAL_DATE;
-            serializer = ValueSerializers.LOCAL_DATE;
+            out.put((byte) WireFormat.LOCAL_DATE);
+            putSignedVarLong(out, ((LocalDate) value).toEpochDay());
         } else if (type == UUID.class) {
-            id = KryoRegistry.UUID_ID;
-            serializer = ValueSerializers.UUID_VALUE;
+            UUID v = (UUID) value;
+            out.put((byte) WireFormat.UUID);
+            out.putLong(Long.reverseBytes(v.getMostSignificantBits()));
+            out.putLong(Long.reverseBytes(v.getLeastSignificantBits()));
         } else if (type == byte[].class) {
-            id = KryoRegistry.BYTES;
-            serializer = ValueSerializers.BYTES;
+            out.put((byte) WireFormat.BYTES);
+            putBytes(out, (byte[]) value, limit);
         } else if (type == LocalDateTime.class) {
-            id = KryoRegistry.LOCAL_DATE_TIME;
-            serializer = ValueSerializers.LOCAL_DATE_TIME;
+            LocalDateTime v = (LocalDateTime) value;
+            out.put((byte) WireFormat.LOCAL_DATE_TIME);
+            putSignedVarLong(out, v.toLocalDate().toEpochDay());
+            putVarLong(out, v.toLocalTime().toNanoOfDay());
         } else if (type == LocalTime.class) {
-            id = KryoRegistry.LOCAL_TIME;
-            serializer = ValueSerializers.LOCAL_TIME;
+            out.put((byte) WireFormat.LOCAL_TIME);
+            putVarLong(out, ((LocalTime) value).toNanoOfDay());
         } else if (type == Short.class) {
-            id = KryoRegistry.SHORT;
-            serializer = ValueSerializers.SHORT;
+            out.put((byte) WireFormat.SHORT);
+            putSignedVarInt(out, (Short) value);
         } else if (type == Byte.class) {
-            id = KryoRegistry.BYTE;
-            serializer = ValueSerializers.BYTE;
+            out.put((byte) WireFormat.BYTE);
+            out.put((Byte) value);
         } else if (type == Float.class) {
-            id = KryoRegistry.FLOAT;
-            serializer = ValueSerializers.FLOAT;
+            out.put((byte) WireFormat.FLOAT);
+            out.putInt(Integer.reverseBytes(Float.floatToRawIntBits((Float) value)));
         } else if (type == BigInteger.class) {
-            id = KryoRegistry.BIG_INTEGER;
-            serializer = ValueSerializers.BIG_INTEGER;
+            out.put((byte) WireFormat.BIG_INTEGER);
+            putBigInteger(out, (BigInteger) value, limit);
         } else {
-            // Unreachable through Tuple, which admits only these types; fail as Kryo's registration check would.
-            throw new IllegalArgumentException("class is not registered: " + type.getName());
+            // Unreachable through Tuple, which admits only the types above.
+            throw new IllegalArgumentException("no tag for values of " + type.getName());
         }
-        out.writeVarInt(id + TAG_OFFSET, true);
-        serializer.write(null, out, value);
+    }
+
+    /** A length (unsigned varint) and the bytes; refuses them before copying if they would pass the limit. */
+    private static void putBytes(WriteBuffer out, byte[] bytes, int limit) {
+        if (bytes.length > limit - out.position()) {
+            throw new TooLargeException();
+        }
+        out.putVarInt(bytes.length);
+        out.put(bytes);
+    }
+
+    /** One that fits a long as a 0 marker and a signed varlong, any other as its two's-complement bytes. */
+    private static void putBigInteger(WriteBuffer out, BigInteger v, int limit) {
+        if (v.bitLength() < 64) {
+            out.put((byte) 0);
+            putSignedVarLong(out, v.longValue());
+        } else {
+            putBytes(out, v.toByteArray(), limit); // at least 8 bytes: never the 0 marker
+        }
+    }
+
+    private static void putSignedVarInt(WriteBuffer out, int v) {
+        out.putVarInt((v << 1) ^ (v >> 31));
+    }
+
+    private static void putSignedVarLong(WriteBuffer out, long v) {
+        putVarLong(out, (v << 1) ^ (v >> 63));
+    }
+
+    /**
+     * Kryo's varlong, which is not h2's: like a varint for up to 8 bytes, but the ninth byte carries the top 8
+     * bits whole (h2's {@code putVarLong} would take a tenth byte).
+     */
+    private static void putVarLong(WriteBuffer out, long v) {
+        for (int i = 0; i < 8; i++) {
+            if ((v & ~0x7FL) == 0) {
+                out.put((byte) v);
+                return;
+            }
+            out.put((byte) (v | 0x80));
+            v >>>= 7;
+        }
+        out.put((byte) v);
     }
 }

@@ -1,26 +1,30 @@
 package io.github.deltalog.store;
 
+import io.github.deltalog.Delta;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVStore;
 
 /**
- * A walk over one key range of the deltas map on a snapshot, holding the snapshot's MVStore version in use
- * until closed or exhausted, so that the space reclaim after a purge never rewrites pages the walk still
- * needs.
+ * A walk over one table's key range of the deltas map on a snapshot, returning each entry checked and decoded
+ * as a {@link Delta}. Holds the snapshot's MVStore version in use until closed or exhausted, so that the space
+ * reclaim after a purge never rewrites pages the walk still needs.
  */
 public final class RangeCursor implements AutoCloseable {
     private final Cursor<DeltaKey, byte[]> cursor;
     private final MVStore store;
     private final java.util.Set<RangeCursor> open;
     private final LogStore owner;
+    private final String table;
     private MVStore.TxCounter usage;
 
     RangeCursor(
+            String table,
             MVStore store,
             MVStore.TxCounter usage,
             Cursor<DeltaKey, byte[]> cursor,
             java.util.Set<RangeCursor> open,
             LogStore owner) {
+        this.table = table;
         this.store = store;
         this.usage = usage;
         this.cursor = cursor;
@@ -48,21 +52,27 @@ public final class RangeCursor implements AutoCloseable {
         return more;
     }
 
-    /** Returns the next key; {@link #value()} then gives its value. */
-    public DeltaKey next() {
+    /**
+     * Returns the next delta, checked and decoded.
+     *
+     * @throws java.util.NoSuchElementException at the end
+     * @throws io.github.deltalog.CorruptLogException if the stored delta fails its checks
+     */
+    public Delta next() {
+        DeltaKey key;
         try {
-            return cursor.next();
+            key = cursor.next();
         } catch (java.util.NoSuchElementException e) {
             throw e;
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             close();
             throw StoreFailures.rethrow(e, owner.label(), owner.isClosed());
         }
-    }
-
-    /** Returns the value of the key last returned by {@link #next()}. */
-    public byte[] value() {
-        return cursor.getValue();
+        return new Delta(
+                table,
+                key.rowId(),
+                key.commitTimestamp(),
+                DeltaCodec.decode(key, cursor.getValue(), table, owner.label()));
     }
 
     /** Releases the snapshot. Idempotent; also called for every open cursor when the log closes. */

@@ -26,7 +26,7 @@ final class Reads {
      * Opens a cursor over one table's deltas with {@code after < ts <= upTo}, on a snapshot of the map that
      * stays readable until the cursor is closed or exhausted. O(log n) to position, O(1) per step.
      */
-    RangeCursor range(int tableId, long after, long upTo) {
+    RangeCursor range(int tableId, String table, long after, long upTo) {
         // Opened under the registry's monitor, which close() takes after marking the log closed: a cursor is
         // either in the set close() releases, or sees the log closed (a version left registered in use would fail
         // the store's close; guarded by HostileValuesTest.concurrentCloseWhileCommittingAndReading).
@@ -45,7 +45,7 @@ final class Reads {
                 s.store.deregisterVersionUsage(usage);
                 throw s.rethrow(e);
             }
-            return new RangeCursor(s.store, usage, c, openCursors, owner);
+            return new RangeCursor(table, s.store, usage, c, openCursors, owner);
         }
     }
 

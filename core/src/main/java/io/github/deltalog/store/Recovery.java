@@ -6,39 +6,62 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
 
 /**
- * Recovery on open: replays the journals' valid records above the checkpoint (the rotated one first), applies
- * consumer position records in order, and removes map entries that no journal record vouches for (deltas a
- * store version caught in the middle of a transaction, or whose ASYNC journal record was lost), so that the
- * log holds exactly a prefix of its committed transactions.
+ * Recovery on open: replays the journal records that continue the store's checkpoint (which files qualify is
+ * {@link JournalChain}'s call), applies consumer position records in order, and removes map entries that no
+ * journal record vouches for (deltas a store version caught in the middle of a transaction, or whose ASYNC
+ * journal record was lost), so that the log holds exactly a prefix of its committed transactions.
+ *
+ * <p>Memory does not grow with the journal: records are streamed delta by delta, and a read-write open stores
+ * what it replayed every {@link #STORE_EVERY_BYTES} (the store's meta still points at the old checkpoint and
+ * journal, so a crash meanwhile only replays again). A read-only open cannot store, so it keeps the replayed
+ * deltas in memory.
  */
 final class Recovery {
     private static final Logger LOG = Logger.getLogger(Recovery.class.getName());
+    /** Replayed bytes after which a read-write recovery stores what it has, to bound its memory. */
+    static final long STORE_EVERY_BYTES = 4 << 20;
 
     private Recovery() {}
 
     /**
      * Recovers the maps of a store just opened.
      *
-     * @return the last commit timestamp the log holds
+     * @param created whether this open created the store
+     * @param readOnly whether the store may be written
+     * @return what recovery found; its {@code last} is the last commit timestamp the log holds
+     * @throws io.github.deltalog.CorruptLogException if the journal files do not belong to the store
      */
-    static long recover(
+    static JournalChain.Found recover(
             Opened o,
             MVMap<DeltaKey, byte[]> deltas,
             MVMap<String, Long> consumers,
             Catalog catalog,
-            long checkpoint,
-            long lastCommitted) {
+            LogMeta meta,
+            boolean created,
+            boolean readOnly) {
         String label = o.label();
-        long last = Math.max(checkpoint, lastCommitted);
+        long checkpoint = Math.max(meta.checkpoint(), meta.lastCommitted());
+        JournalChain.Found found;
         if (o.journalPath() != null) {
+            MVStore store = o.store();
             JournalFiles.Visitor replay = new JournalFiles.Visitor() {
+                private long sinceStore;
+
                 @Override
-                public void transaction(long commitTimestamp, DeltaKey[] keys, byte[][] values) {
-                    for (int i = 0; i < keys.length; i++) {
-                        deltas.put(keys[i], values[i]);
+                public void transaction(long commitTimestamp) {
+                    if (!readOnly && sinceStore > STORE_EVERY_BYTES) {
+                        store.commit();
+                        sinceStore = 0;
                     }
+                }
+
+                @Override
+                public void delta(DeltaKey key, byte[] value) {
+                    deltas.put(key, value);
+                    sinceStore += value.length + 32;
                 }
 
                 @Override
@@ -50,28 +73,14 @@ final class Recovery {
                     }
                 }
             };
-            long checkpointed = last;
-            JournalFiles.Replayed old =
-                    JournalFiles.replay(Journal.oldPath(o.journalPath()), o.journalKey(), last, replay);
-            last = old.last();
-            // A rotated journal that ends in damage ends the prefix there, unless a finished checkpoint covers
-            // it: replaying the newer journal after the damage would leave a gap. (Guarded by
-            // JournalRecoveryTest.corruptRotatedJournalStopsReplayBeforeTheNewJournal.)
-            boolean covered = old.highestRead() != Long.MIN_VALUE && old.highestRead() <= checkpointed;
-            if (old.clean() || covered) {
-                last = JournalFiles.replay(o.journalPath(), o.journalKey(), last, replay)
-                        .last();
-            } else {
-                LOG.log(
-                        Level.WARNING,
-                        "{0}: rotated journal is damaged after timestamp {1}; later journal records are not replayed",
-                        new Object[] {label, last});
-            }
+            found = JournalChain.replay(meta, created, o.journalPath(), o.journalKey(), checkpoint, label, replay);
+        } else {
+            found = new JournalChain.Found(checkpoint, 0, false);
         }
         for (int id : catalog.allIds()) {
-            removeAbove(deltas, id, last, label);
+            removeAbove(deltas, id, found.last(), label);
         }
-        return last;
+        return found;
     }
 
     private static void removeAbove(MVMap<DeltaKey, byte[]> deltas, int tableId, long ts, String label) {

@@ -21,7 +21,8 @@ final class StoreFailures {
 
     /**
      * Maps a failure of a store call: typed exceptions stay as they are; on a closed log it is a
-     * {@link LogClosedException}; anything else means the file is damaged.
+     * {@link LogClosedException}; an I/O failure is a {@link io.github.deltalog.LogIOException} naming its cause;
+     * anything else means the file is damaged.
      *
      * @param e what the store call threw
      * @param label the file, for the message
@@ -33,6 +34,10 @@ final class StoreFailures {
         }
         if (closed) {
             return new LogClosedException("log " + label + " is closed", e);
+        }
+        if (FileErrors.ioCause(e) != null) {
+            // A full disk, a denied permission, a device error: not the file's content.
+            return FileErrors.of("cannot access log file " + label, e);
         }
         if (e instanceof OutOfMemoryError) {
             // A single array of a damaged size failed to allocate; the heap itself is fine.

@@ -4,6 +4,7 @@ import io.github.deltalog.CorruptLogException;
 import io.github.deltalog.DeltaLogException;
 import io.github.deltalog.EncryptionKeyException;
 import io.github.deltalog.FileLockedException;
+import io.github.deltalog.LogIOException;
 import io.github.deltalog.UnsupportedFormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,7 +12,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -48,6 +48,11 @@ final class StoreOpener {
             if (parent != null && !Files.isDirectory(parent)) {
                 throw new DeltaLogException("cannot create " + label + ": folder " + parent + " does not exist");
             }
+            if (exists && !o.readOnly() && !Files.isWritable(path)) {
+                // MVStore would quietly open it read-only, and the first change would say "open read-only".
+                throw new LogIOException(
+                        "cannot open " + label + " for writing: permission denied (open it" + " read-only to read it)");
+            }
             if (exists) {
                 checkEncryption(path, o.encryptionKey() != null);
                 if (o.readOnly() && o.encryptionKey() != null && Files.size(path) <= FileEncrypt.BLOCK_SIZE) {
@@ -56,7 +61,9 @@ final class StoreOpener {
                     throw new CorruptLogException("log file " + label + " holds no data, only its encryption header");
                 }
             }
-            MVStore store = openStore(path.toString(), o, label);
+            // Through the dlsafe: scheme, whose channels ignore interrupts: a caller's interrupt during a store
+            // write would otherwise close the store's channel, and MVStore would close the store for everyone.
+            MVStore store = openStore(SafeFilePath.name(path.toString()), o, label);
             // Every store commit of the log is followed by an fsync, and cursors hold their version in use, so
             // chunks that purges emptied can be reused at once instead of after MVStore's default 45 s.
             store.setRetentionTime(0);
@@ -116,7 +123,7 @@ final class StoreOpener {
 
     private static void checkEncryption(Path path, boolean haveKey) throws IOException {
         ByteBuffer head = ByteBuffer.allocate(ENCRYPTED_MAGIC.length);
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel channel = SafeFilePath.open(path, "r")) {
             while (head.hasRemaining() && channel.read(head) >= 0) {
                 // read the first bytes, or what the file has
             }
@@ -147,6 +154,10 @@ final class StoreOpener {
                     return new UnsupportedFormatException(
                             "log file " + label + " has an unsupported store format: " + e.getMessage(), e);
                 default:
+                    if (FileErrors.ioCause(e) != null) {
+                        // Permission denied, a full disk: the file system, not the file.
+                        return FileErrors.of("cannot open " + label, e);
+                    }
                     if (encrypted) {
                         return new EncryptionKeyException(
                                 "cannot open " + label + ": wrong encryption key, or the file is corrupt", e);

@@ -42,6 +42,12 @@ final class StoreState {
     final MVMap<String, Long> consumers;
     /** The commit journal, or null in memory, attached or read-only. */
     final Journal journal;
+    /** The journal's file and key (null in memory or attached), for backups. */
+    final Path journalPath;
+
+    final byte[] journalKey;
+    /** Whether the log failed after a write it cannot repair (then every call throws). */
+    final StoreHealth health;
 
     /** Orders commits, journal appends and catalog and consumer changes. */
     final ReentrantLock writeLock = new ReentrantLock();
@@ -78,6 +84,9 @@ final class StoreState {
         this.catalog = catalog;
         this.consumers = consumers;
         this.journal = journal;
+        this.journalPath = o.journalPath();
+        this.journalKey = o.journalKey();
+        this.health = new StoreHealth(o.label());
         this.watermark = new AtomicLong(last);
         this.lastAppended = last;
         this.lowWater = lowWater;
@@ -125,6 +134,41 @@ final class StoreState {
         if (closed) {
             throw new LogClosedException("log " + label + " is closed");
         }
+        if (journal != null && journal.broken()) {
+            health.fail("the journal is in an unknown state after a failed write", null);
+        }
+        health.check();
+    }
+
+    /** Appends the built record; a failed append that left the journal in an unknown state fails the log. */
+    long append() {
+        try {
+            return journal.append(record.finish(), 0, record.length());
+        } catch (RuntimeException e) {
+            if (journal.broken()) {
+                throw health.outcomeUnknown("a failed journal write could not be cut back", e);
+            }
+            throw e;
+        }
+    }
+
+    /** Takes the record appended last back after its change failed, so that the change never comes back. */
+    void cancelRecord(long seq, RuntimeException cause) {
+        try {
+            journal.cancel(seq, record.length());
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+            throw health.outcomeUnknown("its journal record could not be taken back after the commit failed", e);
+        }
+    }
+
+    /** Forces the journal; a failed fsync leaves the record's durability unknown, so the log fails. */
+    void syncTo(long seq) {
+        try {
+            journal.syncTo(seq);
+        } catch (RuntimeException e) {
+            throw health.outcomeUnknown("the journal could not be forced to disk", e);
+        }
     }
 
     void checkWritable(String what) {
@@ -156,10 +200,27 @@ final class StoreState {
 
     /** Writes the store's changes to its file and forces them to disk. */
     void commitStore() {
+        commitStore(false);
+    }
+
+    /**
+     * Writes the store's changes to its file and forces them to disk, with the caller's interrupt flag cleared
+     * (restored after). A failed write that made MVStore close the store fails the log.
+     *
+     * @param closing called by close(), whose own failure is not "closed"
+     */
+    void commitStore(boolean closing) {
         try {
-            store.commit();
-            store.sync();
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            Uninterrupted.run(() -> {
+                store.commit();
+                store.sync();
+            });
+        } catch (RuntimeException e) {
+            if (e instanceof DeltaLogException || (closed && !closing)) {
+                throw rethrow(e);
+            }
+            throw health.storeWriteFailed(store, e);
+        } catch (OutOfMemoryError | StackOverflowError e) {
             throw rethrow(e);
         }
     }

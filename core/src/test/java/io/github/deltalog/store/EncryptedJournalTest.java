@@ -47,10 +47,11 @@ class EncryptedJournalTest {
     void encryptedJournalRecordEndingOnABlockBoundaryIsReplayed() {
         Path path = dir.resolve("boundary.journal");
         JournalFiles.RecordBuilder record = new JournalFiles.RecordBuilder();
-        Journal journal = new Journal(path, KEY.clone(), Durability.COMMIT);
+        Journal journal = new Journal(path, KEY.clone(), Durability.COMMIT, JournalTestFiles.generation(1, 0));
         try {
-            // Records of 100 bytes, then 3996 (ending at exactly 4096), then 500 and 8192 - 596 (at 8192 again).
-            int[] recordLengths = {100, 3996, 500, 8192 - 4596};
+            // After the 41-byte generation header: records of 59 bytes, then 3996 (ending at exactly 4096), then
+            // 500 and 8192 - 4596 (at 8192 again).
+            int[] recordLengths = {100 - JournalFiles.GENERATION_HEADER_BYTES, 3996, 500, 8192 - 4596};
             for (int i = 0; i < recordLengths.length; i++) {
                 int valueLength = recordLengths[i] - 27 - (recordLengths[i] - 29 < 128 ? 1 : 2);
                 record.startTransaction(i + 1, 1);
@@ -67,7 +68,7 @@ class EncryptedJournalTest {
 
     private static List<Long> replayed(Path path) {
         List<Long> timestamps = new ArrayList<>();
-        JournalFiles.replay(path, KEY.clone(), 0, (ts, keys, values) -> timestamps.add(ts));
+        JournalReader.replay(path, KEY.clone(), 0, JournalTestFiles.transactions(timestamps));
         return timestamps;
     }
 }

@@ -21,9 +21,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hostile value bytes with a correct checksum: what a damaged or forged file can put before the Kryo reader.
- * Every length and count is checked before it is allocated, nesting is capped, classes are named by registered
- * id only, and nothing is instantiated from a name; each case is a {@link CorruptLogException} naming the row.
+ * Hostile value bytes with a correct checksum: what a damaged or forged file can put before the value reader.
+ * Every length and count is checked before it is allocated, values cannot nest (a tuple or operation tag where a
+ * value belongs is refused), classes are named by tag only, and nothing is instantiated from a name; each case is a
+ * {@link CorruptLogException} naming the row.
  */
 class HostileValueBytesTest {
     private static final DeltaKey KEY = new DeltaKey(1, 1_700_000_000_000_000L, 42);
@@ -41,7 +42,7 @@ class HostileValueBytesTest {
         }
     }
 
-    /** A sealed value: header, then these Kryo bytes. */
+    /** A sealed value: header, then these bytes of the value format. */
     static byte[] value(DeltaKey key, int... kryo) {
         byte[] v = new byte[5 + kryo.length];
         v[4] = DeltaCodec.VALUE_VERSION;
@@ -59,7 +60,7 @@ class HostileValueBytesTest {
         return e;
     }
 
-    /** Kryo's class tag of a registered id. */
+    /** The tag Kryo wrote for a class registered under an id. */
     private static int id(int registrationId) {
         return registrationId + 2;
     }
@@ -72,8 +73,8 @@ class HostileValueBytesTest {
             // Kryo's own defaults (int, String, float, ...) were unregistered: only the format's ids decode.
             corrupt(value(KEY, id(kryoDefault), 1, 2, 3, 4, 5, 6, 7, 8));
         }
-        corrupt(value(KEY, id(KryoRegistry.TUPLE), 0)); // a registered class, but not an operation
-        corrupt(value(KEY, id(KryoRegistry.STRING), 1, 'x'));
+        corrupt(value(KEY, WireFormat.TUPLE, 0)); // a registered class, but not an operation
+        corrupt(value(KEY, WireFormat.STRING, 1, 'x'));
         corrupt(value(KEY, 0)); // null
     }
 
@@ -84,7 +85,7 @@ class HostileValueBytesTest {
         byte[] ascii = name.getBytes(StandardCharsets.US_ASCII);
         ascii[ascii.length - 1] |= (byte) 0x80; // Kryo's ASCII string: the last byte has its high bit set
         ByteArrayOutputStream kryo = new ByteArrayOutputStream();
-        kryo.write(id(KryoRegistry.INSERT));
+        kryo.write(WireFormat.INSERT);
         kryo.write(1); // tuple of one value
         kryo.write(1); // Kryo's NAME tag: a class given by name
         kryo.write(1); // name id
@@ -105,48 +106,47 @@ class HostileValueBytesTest {
     void aClassNameClaimingGigabytesAllocatesNothing() {
         // NAME tag, name id, then a UTF-8 string header claiming ~2^31 chars: Kryo's resolver allocated it.
         corrupt(value(KEY, 1, 1, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 'a'));
-        corrupt(value(KEY, id(KryoRegistry.DELETE), 1, 1, 1, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F));
+        corrupt(value(KEY, WireFormat.DELETE, 1, 1, 1, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F));
     }
 
     @Test
     void lengthsAndCountsAreCheckedBeforeAllocation() {
         int[] huge = {0xFF, 0xFF, 0xFF, 0xFF, 0x07}; // varint 2^31 - 1
-        corrupt(value(KEY, concat(new int[] {id(KryoRegistry.INSERT)}, huge))); // tuple count
-        corrupt(value(KEY, concat(new int[] {id(KryoRegistry.INSERT), 1, id(KryoRegistry.STRING)}, huge)));
-        corrupt(value(KEY, concat(new int[] {id(KryoRegistry.INSERT), 1, id(KryoRegistry.BYTES)}, huge)));
-        corrupt(value(KEY, concat(new int[] {id(KryoRegistry.INSERT), 1, id(KryoRegistry.BIG_INTEGER)}, huge)));
-        corrupt(value(KEY, concat(new int[] {id(KryoRegistry.INSERT), 1, id(KryoRegistry.BIG_DECIMAL), 2}, huge)));
-        corrupt(value(KEY, id(KryoRegistry.INSERT), 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF)); // an overlong varint
-        corrupt(value(KEY, id(KryoRegistry.INSERT), 2, 0)); // two values announced, one present
+        corrupt(value(KEY, concat(new int[] {WireFormat.INSERT}, huge))); // tuple count
+        corrupt(value(KEY, concat(new int[] {WireFormat.INSERT, 1, WireFormat.STRING}, huge)));
+        corrupt(value(KEY, concat(new int[] {WireFormat.INSERT, 1, WireFormat.BYTES}, huge)));
+        corrupt(value(KEY, concat(new int[] {WireFormat.INSERT, 1, WireFormat.BIG_INTEGER}, huge)));
+        corrupt(value(KEY, concat(new int[] {WireFormat.INSERT, 1, WireFormat.BIG_DECIMAL, 2}, huge)));
+        corrupt(value(KEY, WireFormat.INSERT, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF)); // an overlong varint
+        corrupt(value(KEY, WireFormat.INSERT, 2, 0)); // two values announced, one present
     }
 
     @Test
     void nestingIsCappedWithoutAStackOverflow() {
         int depth = 200_000;
         int[] nested = new int[2 + 2 * depth];
-        nested[0] = id(KryoRegistry.INSERT);
+        nested[0] = WireFormat.INSERT;
         nested[1] = 1;
         for (int i = 0; i < depth; i++) {
-            nested[2 + 2 * i] = id(KryoRegistry.TUPLE);
+            nested[2 + 2 * i] = WireFormat.TUPLE;
             nested[3 + 2 * i] = 1;
         }
         corrupt(value(KEY, nested));
         int[] ops = new int[depth];
         for (int i = 0; i < depth; i += 2) {
-            ops[i] = id(KryoRegistry.INSERT);
+            ops[i] = WireFormat.INSERT;
             ops[i + 1] = 1;
         }
-        corrupt(value(KEY, concat(new int[] {id(KryoRegistry.INSERT), 1}, ops)));
+        corrupt(value(KEY, concat(new int[] {WireFormat.INSERT, 1}, ops)));
     }
 
     @Test
     void outOfRangeValuesAreCorruptionNotDateTimeExceptions() {
         int[] maxLong = {0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01}; // zig-zag varlong
-        corrupt(value(
-                KEY, concat(new int[] {id(KryoRegistry.INSERT), 1, id(KryoRegistry.INSTANT)}, maxLong, new int[] {0})));
-        corrupt(value(KEY, concat(new int[] {id(KryoRegistry.INSERT), 1, id(KryoRegistry.LOCAL_DATE)}, maxLong)));
-        corrupt(value(KEY, concat(new int[] {id(KryoRegistry.INSERT), 1, id(KryoRegistry.LOCAL_TIME)}, maxLong)));
-        corrupt(value(KEY, id(KryoRegistry.INSERT), 1, id(KryoRegistry.SHORT), 0xFE, 0xFF, 0x0F)); // 131071
+        corrupt(value(KEY, concat(new int[] {WireFormat.INSERT, 1, WireFormat.INSTANT}, maxLong, new int[] {0})));
+        corrupt(value(KEY, concat(new int[] {WireFormat.INSERT, 1, WireFormat.LOCAL_DATE}, maxLong)));
+        corrupt(value(KEY, concat(new int[] {WireFormat.INSERT, 1, WireFormat.LOCAL_TIME}, maxLong)));
+        corrupt(value(KEY, WireFormat.INSERT, 1, WireFormat.SHORT, 0xFE, 0xFF, 0x0F)); // 131071
     }
 
     @Test
@@ -160,7 +160,7 @@ class HostileValueBytesTest {
         assertTrue(e.getMessage().contains("checksum"), e.getMessage());
         corrupt(new byte[0]);
         corrupt(new byte[] {1, 2, 3});
-        byte[] version = value(KEY, id(KryoRegistry.INSERT), 0);
+        byte[] version = value(KEY, WireFormat.INSERT, 0);
         version[4] = 2;
         DeltaCodec.seal(KEY, version);
         assertTrue(corrupt(version).getMessage().contains("version 2"));

@@ -107,10 +107,7 @@ class JournalRecoveryTest {
     @Test
     void rotatedJournalOfAnInterruptedCheckpointIsReplayedFirst() throws IOException {
         // An interrupted checkpoint leaves records 0..2 in .journal.old and 3.. in the new .journal.
-        byte[] all = Files.readAllBytes(copyJournal);
-        int split = (int) end[2];
-        Files.write(Journal.oldPath(copyJournal), Arrays.copyOfRange(all, 0, split));
-        Files.write(copyJournal, Arrays.copyOfRange(all, split, all.length));
+        splitAfter(2);
         assertRecovered(TRANSACTIONS);
         assertFalse(Files.exists(copyJournal), "a clean close deletes the journal");
         assertFalse(Files.exists(Journal.oldPath(copyJournal)), "a clean close deletes the rotated journal");
@@ -137,10 +134,7 @@ class JournalRecoveryTest {
     void corruptRotatedJournalStopsReplayBeforeTheNewJournal() throws IOException {
         // Records 0..2 in .journal.old with record 1 damaged, 3.. in .journal: replaying .journal after the
         // damage would leave a gap (transactions 1 and 2 missing, 3.. present). Only a prefix may survive.
-        byte[] all = Files.readAllBytes(copyJournal);
-        int split = (int) end[2];
-        Files.write(Journal.oldPath(copyJournal), Arrays.copyOfRange(all, 0, split));
-        Files.write(copyJournal, Arrays.copyOfRange(all, split, all.length));
+        splitAfter(2);
         flip(Journal.oldPath(copyJournal), end[0] + 8 + 12);
         assertRecovered(1);
     }
@@ -266,7 +260,7 @@ class JournalRecoveryTest {
         for (byte[] key : new byte[][] {null, "secret".getBytes(java.nio.charset.StandardCharsets.UTF_8)}) {
             for (int records : new int[] {0, 1, 5, 200}) {
                 Path path = dir.resolve("j" + records + (key == null ? "" : "-encrypted") + ".journal");
-                Journal journal = new Journal(path, key, Durability.COMMIT);
+                Journal journal = new Journal(path, key, Durability.COMMIT, JournalTestFiles.generation(1, 0));
                 JournalFiles.RecordBuilder b = new JournalFiles.RecordBuilder();
                 for (int i = 1; i <= records; i++) {
                     b.startTransaction(i, 1);
@@ -278,7 +272,7 @@ class JournalRecoveryTest {
                 }
                 journal.close();
                 List<Long> seen = new ArrayList<>();
-                JournalFiles.Replayed r = JournalFiles.replay(path, key, 0, (t, keys, values) -> seen.add(t));
+                JournalReader.Replayed r = JournalReader.replay(path, key, 0, JournalTestFiles.transactions(seen));
                 String what = records + " records, encrypted " + (key != null);
                 assertEquals(records, seen.size(), what);
                 assertTrue(r.clean(), what);
@@ -301,10 +295,12 @@ class JournalRecoveryTest {
             log.track("a");
             last = log.recordInsert("a", 1, Tuple.of(1));
             log.checkpoint();
-            assertEquals(0, Files.size(journalOf(file)), "the journal is empty after a checkpoint");
+            assertFalse(
+                    JournalReader.inspect(journalOf(file), JournalTestFiles.key("secret"))
+                            .hasRecords(),
+                    "the journal holds only its header after a checkpoint");
             Files.copy(file, crashed);
             Files.copy(journalOf(file), journalOf(crashed));
-            Files.copy(journalOf(file), Journal.oldPath(journalOf(crashed)));
         }
         for (boolean readOnly : new boolean[] {true, false}) {
             try (DeltaLog log = DeltaLog.builder()
@@ -351,16 +347,19 @@ class JournalRecoveryTest {
         byte[] key = "secret".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         for (int records : new int[] {32, 64, 65}) {
             Path path = dir.resolve("aligned" + records + ".journal");
-            Journal journal = new Journal(path, key, Durability.COMMIT);
+            Journal journal = new Journal(path, key, Durability.COMMIT, JournalTestFiles.generation(1, 0));
             JournalFiles.RecordBuilder b = new JournalFiles.RecordBuilder();
             for (int i = 1; i <= records; i++) {
+                // The first record fills the block's first 128 bytes up with the 41-byte generation header.
+                int length = i == 1 ? 128 - JournalFiles.GENERATION_HEADER_BYTES : 128;
                 b.startTransaction(i, 1);
-                b.addDelta(new DeltaKey(1, i, i), new byte[100]);
-                assertEquals(128, b.length());
+                b.addDelta(new DeltaKey(1, i, i), new byte[length - 28]);
+                assertEquals(length, b.length());
                 journal.append(b.finish(), 0, b.length());
             }
             journal.close();
-            JournalFiles.Replayed r = JournalFiles.replay(path, key, 0, (t, keys, values) -> {});
+            JournalReader.Replayed r =
+                    JournalReader.replay(path, key, 0, JournalTestFiles.transactions(new ArrayList<>()));
             assertEquals(records, r.last(), records + " records");
             assertTrue(r.clean(), records + " records");
         }
@@ -406,6 +405,25 @@ class JournalRecoveryTest {
             }
         }
         return out;
+    }
+
+    /**
+     * Makes the crash image of a checkpoint cut short after its rotation: records up to {@code i} in
+     * {@code .journal.old} (generation G), the later ones in a new {@code .journal} of generation G+1 that
+     * continues from transaction {@code i}.
+     */
+    private void splitAfter(int i) throws IOException {
+        byte[] all = Files.readAllBytes(copyJournal);
+        JournalFiles.Generation g = JournalReader.inspect(copyJournal, null).header();
+        int split = (int) end[i];
+        Files.write(Journal.oldPath(copyJournal), Arrays.copyOfRange(all, 0, split));
+        JournalFiles.RecordBuilder b = new JournalFiles.RecordBuilder();
+        b.generation(new JournalFiles.Generation(g.id(), g.generation() + 1, ts[i]));
+        byte[] header = Arrays.copyOf(b.finish(), b.length());
+        byte[] rest = Arrays.copyOfRange(all, split, all.length);
+        byte[] next = Arrays.copyOf(header, header.length + rest.length);
+        System.arraycopy(rest, 0, next, header.length, rest.length);
+        Files.write(copyJournal, next);
     }
 
     private static Path journalOf(Path file) {

@@ -1,0 +1,123 @@
+package io.github.deltalog.bench;
+
+import io.github.deltalog.DeltaLog;
+import io.github.deltalog.jdbc.Capture;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The application's write throughput with change capture installed against without it, same database, same run
+ * (issue 15's target: captured ≥ 0.5× plain). One operation is one committed application transaction of
+ * {@code captureTxRows} UPDATEs of random rows of a 10 000-row table ({@link CaptureDatabase}).
+ *
+ * <ul>
+ *   <li>{@code H2_PLAIN}, {@code SQLITE_PLAIN}: the table without capture.
+ *   <li>{@code H2_CAPTURED}, {@code SQLITE_CAPTURED}: after {@link Capture#install}, with the background relay
+ *       running ({@link Capture#start()}, polling every 100 ms; SQLite's enlisted connection wakes it on each
+ *       commit), as an application runs it: the triggers' outbox writes and the relay's reads and deletes are
+ *       both in the figure.
+ *   <li>{@code H2_TRIGGERS_ONLY}, {@code SQLITE_TRIGGERS_ONLY}: installed, no relay (the outbox grows): the
+ *       triggers' share of the cost.
+ * </ul>
+ *
+ * <p>Run: {@code java -jar bench/target/benchmarks.jar CaptureWriteBenchmark -rf json -rff bench/capture-write.json}
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms512m", "-Xmx2g"})
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+public class CaptureWriteBenchmark {
+    /** The implementations under test. */
+    public enum Impl {
+        H2_PLAIN(CaptureDatabase.H2, false, false),
+        H2_TRIGGERS_ONLY(CaptureDatabase.H2, true, false),
+        H2_CAPTURED(CaptureDatabase.H2, true, true),
+        SQLITE_PLAIN(CaptureDatabase.SQLITE, false, false),
+        SQLITE_TRIGGERS_ONLY(CaptureDatabase.SQLITE, true, false),
+        SQLITE_CAPTURED(CaptureDatabase.SQLITE, true, true);
+
+        final CaptureDatabase db;
+        final boolean captured;
+        final boolean relaying;
+
+        Impl(CaptureDatabase db, boolean captured, boolean relaying) {
+            this.db = db;
+            this.captured = captured;
+            this.relaying = relaying;
+        }
+    }
+
+    @Param
+    public Impl impl;
+
+    /** Row changes per application transaction. */
+    @Param({"1", "10", "100"})
+    public int captureTxRows;
+
+    private Path folder;
+    private DeltaLog log;
+    private Capture capture;
+    private Connection app;
+    private PreparedStatement update;
+    private final SplittableRandom random = new SplittableRandom(42);
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        folder = BenchFiles.freshFolder("capture-write-");
+        app = impl.db.connect(folder);
+        impl.db.create(app);
+        if (impl.captured) {
+            log = DeltaLog.open(folder.resolve("log.deltas"));
+            capture = Capture.of(log, () -> impl.db.connect(folder));
+            capture.install(app, "orders");
+            capture.enlist(app);
+            if (impl.relaying) {
+                capture.start();
+            }
+        }
+        app.setAutoCommit(false);
+        update = app.prepareStatement(CaptureDatabase.UPDATE);
+    }
+
+    @Benchmark
+    public void transaction() throws Exception {
+        CaptureDatabase.transaction(app, update, random, captureTxRows);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        update.close();
+        app.setAutoCommit(true);
+        if (capture != null) {
+            capture.close();
+            Throwable failure = capture.failure();
+            capture.relayAvailable(app);
+            log.close();
+            if (failure != null) {
+                throw new IllegalStateException("the background relay failed", failure);
+            }
+        }
+        app.close();
+        BenchFiles.deleteRecursively(folder);
+    }
+}

@@ -1,0 +1,538 @@
+package io.github.deltalog.jdbc;
+
+import io.github.deltalog.Delta;
+import io.github.deltalog.DeltaCursor;
+import io.github.deltalog.DeltaLog;
+import io.github.deltalog.DeltaOp;
+import io.github.deltalog.Tuple;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.WeakHashMap;
+import java.util.function.IntConsumer;
+
+/**
+ * Captures the changes of an application's database tables (H2 2.x, SQLite) into a {@link DeltaLog}: every
+ * committed INSERT, UPDATE and DELETE, with before and after images of all columns and a stable row id, one log
+ * transaction per database transaction, nothing of a rolled-back one, exactly once across crashes.
+ *
+ * <pre>{@code
+ * try (DeltaLog log = DeltaLog.open(Path.of("app.deltas"));
+ *      Capture capture = Capture.of(log, () -> DriverManager.getConnection(url))) {
+ *     capture.install("ORDERS");          // triggers + outbox, once
+ *     capture.start();                    // relays in the background
+ *     ...                                 // the application writes as usual
+ * }
+ * }</pre>
+ *
+ * <p>How: {@link #install} puts triggers on the tables that write each change into an outbox table inside the
+ * writing transaction (so a rollback takes the captured change with it); the relay ({@link #relayAvailable()},
+ * or {@link #start()} in the background) moves committed outbox rows into the log and records, in the same log
+ * transaction, which outbox rows it moved. SQLite connections that write to captured tables must be
+ * {@link #enlist enlisted}. Log tables are named as the database stores the table ({@code ORDERS} in H2 for an
+ * unquoted {@code orders}); each table's column names are kept in the log's {@link #columnsTable} (see
+ * {@link #columns}). Thread-safe.
+ */
+public final class Capture implements AutoCloseable {
+    private static final Map<DeltaLog, Object> RELAY_LOCKS = new WeakHashMap<>();
+
+    private final DeltaLog log;
+    private final ConnectionSource source;
+    private final String name;
+    private final Duration pollInterval;
+    private final Relay relay;
+    private final Object lock;
+    private final Object wake = new Object();
+    private boolean woken;
+    private Thread thread;
+    private volatile boolean running;
+    private volatile Throwable failure;
+
+    private Capture(Builder b) {
+        this.log = b.log;
+        this.source = b.source;
+        this.name = b.name;
+        this.pollInterval = b.pollInterval;
+        this.relay = new Relay(log, name);
+        synchronized (RELAY_LOCKS) {
+            this.lock = RELAY_LOCKS.computeIfAbsent(log, k -> new Object());
+        }
+    }
+
+    /**
+     * Creates a capture with the defaults (name {@code main}, poll interval 100 ms).
+     *
+     * @param log the log to fill
+     * @param source where the relay gets connections to the captured database
+     * @return the capture, not yet relaying
+     */
+    public static Capture of(DeltaLog log, ConnectionSource source) {
+        return builder(log, source).build();
+    }
+
+    /**
+     * Starts a capture with options.
+     *
+     * @param log the log to fill
+     * @param source where the relay gets connections to the captured database
+     * @return the builder
+     */
+    public static Builder builder(DeltaLog log, ConnectionSource source) {
+        return new Builder(log, source);
+    }
+
+    /** Options of a {@link Capture}. */
+    public static final class Builder {
+        private final DeltaLog log;
+        private final ConnectionSource source;
+        private String name = "main";
+        private Duration pollInterval = Duration.ofMillis(100);
+
+        private Builder(DeltaLog log, ConnectionSource source) {
+            this.log = Objects.requireNonNull(log, "log");
+            this.source = Objects.requireNonNull(source, "source");
+        }
+
+        /**
+         * Names the capture, so that one log can hold the changes of several databases. Default {@code main}.
+         *
+         * @param name not blank; part of the reserved log table names
+         * @return this
+         * @throws IllegalArgumentException if blank
+         */
+        public Builder name(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("capture name must not be blank");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Sets how often the background relay looks at the outbox when no commit woke it. Default 100 ms.
+         *
+         * @param interval positive
+         * @return this
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder pollInterval(Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("poll interval must be positive, was " + interval);
+            }
+            this.pollInterval = interval;
+            return this;
+        }
+
+        /**
+         * Creates the capture.
+         *
+         * @return the capture, not yet relaying
+         */
+        public Capture build() {
+            return new Capture(this);
+        }
+    }
+
+    /**
+     * The reserved log table where the relay records which outbox rows each log transaction holds.
+     *
+     * @param name the capture's name
+     * @return the table name
+     */
+    public static String positionTable(String name) {
+        return "deltalog.capture/" + name + "/position";
+    }
+
+    /**
+     * The reserved log table that names the columns of each captured table: row id = shape id, tuple = (table,
+     * row id column or null, then name and type of each column). A table gets a new shape at each install.
+     *
+     * @param name the capture's name
+     * @return the table name
+     */
+    public static String columnsTable(String name) {
+        return "deltalog.capture/" + name + "/columns";
+    }
+
+    static String consumerName(String name) {
+        return "deltalog.capture/" + name;
+    }
+
+    static Tuple columnsTuple(TableShape shape) {
+        List<Object> values = new ArrayList<>();
+        values.add(shape.table());
+        values.add(shape.rowIdColumn());
+        for (CapturedColumn c : shape.columns()) {
+            values.add(c.name());
+            values.add(c.type());
+        }
+        return Tuple.of(values);
+    }
+
+    /**
+     * Installs capture for tables using a connection from the source. See {@link #install(Connection, String...)}.
+     *
+     * @param tables table names
+     * @return the tables' names as the database stores them (the log's table names)
+     * @throws CaptureException for a missing table, a table without usable row id, an unsupported column type, a
+     *     locked or unreachable database
+     */
+    public List<String> install(String... tables) {
+        try (Connection c = source.get()) {
+            return install(c, tables);
+        } catch (SQLException e) {
+            throw Failures.of("cannot connect to the captured database", e);
+        }
+    }
+
+    /**
+     * Installs capture for tables: creates the outbox and the catalog if missing, and triggers on each table, in
+     * one database transaction; then tracks the tables in the log. Idempotent for a table whose columns did not
+     * change; a table whose columns changed gets a new shape (its earlier changes keep the old one).
+     *
+     * @param c a connection to the database; its auto-commit mode is restored
+     * @param tables table names as typed (found as is, upper-cased or lower-cased)
+     * @return the tables' names as the database stores them (the log's table names)
+     * @throws CaptureException for a missing table, a table without usable row id, an unsupported column type, a
+     *     locked database; nothing is installed then
+     */
+    public List<String> install(Connection c, String... tables) {
+        if (tables.length == 0) {
+            throw new IllegalArgumentException("name at least one table to capture");
+        }
+        List<String> names = new ArrayList<>();
+        try {
+            Dialect dialect = Dialect.of(c);
+            // Checked before any DDL: H2 commits each DDL statement, so a failure later could not be rolled back.
+            List<TableShape> wanted = new ArrayList<>();
+            for (String t : tables) {
+                wanted.add(describe(c, dialect, t));
+            }
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                CaptureCatalog.create(c);
+                dialect.createOutbox(c);
+                for (TableShape t : wanted) {
+                    names.add(installTable(c, dialect, t));
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw Failures.of("cannot install capture for " + List.of(tables), e);
+        }
+        for (String n : names) {
+            log.track(n);
+        }
+        log.track(positionTable(name));
+        log.track(columnsTable(name));
+        log.consumer(consumerName(name));
+        return names;
+    }
+
+    /** Reads and checks a table's shape (its id is not allocated yet: 0). */
+    private static TableShape describe(Connection c, Dialect dialect, String typed) throws SQLException {
+        String table = dialect.findTable(c, typed);
+        if (table == null) {
+            throw new CaptureException("no table " + typed + " in the " + dialect.name() + " database");
+        }
+        if (table.toUpperCase(java.util.Locale.ROOT).startsWith("DELTALOG_")) {
+            throw new CaptureException("table " + table + " belongs to deltalog capture and cannot be captured");
+        }
+        List<CapturedColumn> columns = dialect.columns(c, table);
+        dialect.checkTypes(table, columns);
+        return new TableShape(0, table, dialect.rowIdColumn(c, table, columns), columns);
+    }
+
+    private static String installTable(Connection c, Dialect dialect, TableShape wanted) throws SQLException {
+        String table = wanted.table();
+        List<CapturedColumn> columns = wanted.columns();
+        String rowId = wanted.rowIdColumn();
+        CaptureCatalog.Shapes shapes = CaptureCatalog.load(c);
+        TableShape current = shapes.activeOf(table);
+        if (current != null
+                && current.columns().equals(columns)
+                && Objects.equals(current.rowIdColumn(), rowId)
+                && dialect.triggersPresent(c, current)) {
+            return table;
+        }
+        dialect.dropTriggers(c, table);
+        CaptureCatalog.deactivate(c, table);
+        TableShape shape = new TableShape(CaptureCatalog.nextId(c), table, rowId, columns);
+        CaptureCatalog.add(c, shape);
+        dialect.createTriggers(c, shape);
+        return table;
+    }
+
+    /**
+     * Removes capture from tables (all captured tables if none is named): drops their triggers, relays what
+     * they captured before, and, once no table is captured any more, drops the outbox and the catalog.
+     *
+     * @param c a connection to the database; its auto-commit mode is restored
+     * @param tables table names, or none for all
+     * @return the number of database transactions relayed on the way
+     * @throws CaptureException if the database refuses or is locked
+     */
+    public int uninstall(Connection c, String... tables) {
+        try {
+            Dialect dialect = Dialect.of(c);
+            if (!CaptureCatalog.exists(c, dialect)) {
+                return 0;
+            }
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                CaptureCatalog.Shapes shapes = CaptureCatalog.load(c);
+                List<String> targets = new ArrayList<>();
+                if (tables.length == 0) {
+                    for (int id : shapes.active()) {
+                        targets.add(shapes.all().get(id).table());
+                    }
+                } else {
+                    for (String t : tables) {
+                        String table = dialect.findTable(c, t);
+                        targets.add(table == null ? t : table);
+                    }
+                }
+                for (String t : targets) {
+                    dialect.dropTriggers(c, t);
+                    CaptureCatalog.deactivate(c, t);
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+            int moved = relayAvailable(c);
+            if (CaptureCatalog.load(c).active().isEmpty()) {
+                c.setAutoCommit(false);
+                try {
+                    dialect.dropOutbox(c);
+                    CaptureCatalog.drop(c);
+                    c.commit();
+                } finally {
+                    c.setAutoCommit(autoCommit);
+                }
+            }
+            return moved;
+        } catch (SQLException e) {
+            throw Failures.of("cannot uninstall capture", e);
+        }
+    }
+
+    /**
+     * Prepares a connection the application writes captured tables with. Required for SQLite (the triggers call
+     * a per-connection function that marks transaction boundaries, and the connection's commits wake the
+     * background relay); a no-op for H2. Call it once per connection, before its first write.
+     *
+     * @param c the application's connection
+     * @throws CaptureException if the driver refuses
+     */
+    public void enlist(Connection c) {
+        try {
+            Dialect.of(c).enlist(c, this::wake);
+        } catch (SQLException e) {
+            throw Failures.of("cannot enlist the connection", e);
+        }
+    }
+
+    /**
+     * Moves every committed captured change into the log now, in the calling thread.
+     *
+     * @return the number of database transactions moved
+     * @throws CapturedTableChangedException if a captured table's columns changed since install
+     * @throws CaptureException if the database is unreachable or locked
+     */
+    public int relayAvailable() {
+        try (Connection c = source.get()) {
+            return relayAvailable(c);
+        } catch (SQLException e) {
+            throw Failures.of("cannot relay captured changes", e);
+        }
+    }
+
+    /**
+     * Moves every committed captured change into the log now, over a given connection.
+     *
+     * @param c a connection to the captured database
+     * @return the number of database transactions moved
+     * @throws CapturedTableChangedException if a captured table's columns changed since install
+     * @throws CaptureException if the database is locked
+     */
+    public int relayAvailable(Connection c) {
+        return relayAvailable(c, n -> {});
+    }
+
+    /**
+     * Moves every committed captured change into the log now, reporting each log commit.
+     *
+     * @param c a connection to the captured database
+     * @param moved called after each log commit with its number of deltas
+     * @return the number of database transactions moved
+     * @throws CapturedTableChangedException if a captured table's columns changed since install
+     * @throws CaptureException if the database is locked
+     */
+    public int relayAvailable(Connection c, IntConsumer moved) {
+        synchronized (lock) {
+            try {
+                return relay.relay(c, Dialect.of(c), moved);
+            } catch (SQLException e) {
+                throw Failures.of("cannot relay captured changes", e);
+            }
+        }
+    }
+
+    /**
+     * Starts relaying in a background daemon thread: after each commit of an {@link #enlist enlisted} SQLite
+     * connection, and every poll interval. A failure is kept ({@link #failure()}) and retried at the next
+     * interval, except a {@link CapturedTableChangedException}, which stops the thread. Idempotent.
+     */
+    public synchronized void start() {
+        if (thread != null && thread.isAlive()) {
+            return;
+        }
+        running = true;
+        failure = null;
+        thread = new Thread(this::runRelay, "deltalog-capture-" + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void runRelay() {
+        while (running) {
+            try {
+                relayAvailable();
+                failure = null;
+            } catch (CapturedTableChangedException e) {
+                failure = e;
+                running = false;
+                return;
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            synchronized (wake) {
+                long deadline = System.nanoTime() + pollInterval.toNanos();
+                while (running && !woken) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    try {
+                        wake.wait(Math.max(1, left / 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        running = false;
+                    }
+                }
+                if (woken && running) {
+                    // Woken by a commit: let the commits that follow it join the same pass.
+                    try {
+                        wake.wait(Math.min(pollInterval.toMillis(), 10));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        running = false;
+                    }
+                }
+                woken = false;
+            }
+        }
+    }
+
+    private void wake() {
+        synchronized (wake) {
+            woken = true;
+            wake.notifyAll();
+        }
+    }
+
+    /**
+     * Tells whether the background relay runs.
+     *
+     * @return true between {@link #start()} and {@link #close()} unless a table change stopped it
+     */
+    public boolean isRunning() {
+        return running && thread != null && thread.isAlive();
+    }
+
+    /**
+     * Returns the background relay's last failure.
+     *
+     * @return the failure of its last pass, or null if it succeeded
+     */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /**
+     * Returns the columns a captured table had at its latest install, as the log records them.
+     *
+     * @param table the log's table name
+     * @return the columns, empty if the log holds none for the table (nothing relayed yet)
+     */
+    public List<CapturedColumn> columns(String table) {
+        String columnsTable = columnsTable(name);
+        if (!log.isTracked(columnsTable)) {
+            return List.of();
+        }
+        List<CapturedColumn> latest = List.of();
+        long latestShape = -1;
+        try (DeltaCursor cursor = log.changesAfter(columnsTable, Math.max(0L, log.oldestRetained()))) {
+            for (Delta d : cursor) {
+                Tuple t = d.op() instanceof DeltaOp.Update u ? u.after() : ((DeltaOp.Insert) d.op()).after();
+                if (table.equals(t.get(0)) && d.rowId() > latestShape) {
+                    latestShape = d.rowId();
+                    List<CapturedColumn> cols = new ArrayList<>();
+                    for (int i = 2; i + 1 < t.size(); i += 2) {
+                        cols.add(new CapturedColumn((String) t.get(i), (String) t.get(i + 1)));
+                    }
+                    latest = List.copyOf(cols);
+                }
+            }
+        }
+        return latest;
+    }
+
+    /**
+     * Stops the background relay (waits for its current pass). The log and the database stay open: they are the
+     * caller's.
+     */
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            running = false;
+            t = thread;
+            thread = null;
+        }
+        wake();
+        if (t != null) {
+            boolean interrupted = false;
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Capture[" + name + "]";
+    }
+}

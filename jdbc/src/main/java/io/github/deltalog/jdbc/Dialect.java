@@ -1,0 +1,241 @@
+package io.github.deltalog.jdbc;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What differs between databases for capture: the outbox table, the triggers that fill it inside the
+ * application's transaction, the row id and how the relay reads images back. Everything else (catalog, relay,
+ * exactly-once hand-over) is shared. A dialect for another database implements this interface; {@link #of} picks
+ * the built-in ones by the driver's product name.
+ *
+ * <p>Every outbox has the columns {@code id} (ascending in the order rows were written), {@code tx} (the same
+ * for all rows of one database transaction, different for any two transactions), {@code shape}, {@code op} (1
+ * insert, 2 update, 3 delete), {@code old_rid} and {@code new_rid}, then the images in the dialect's own form.
+ */
+public interface Dialect {
+    /** The outbox table's name. */
+    String OUTBOX = "DELTALOG_OUTBOX";
+
+    /**
+     * Names the database.
+     *
+     * @return a short name, as in messages
+     */
+    String name();
+
+    /**
+     * Creates the outbox table if missing. Runs inside the caller's transaction.
+     *
+     * @param c a connection
+     * @throws SQLException if the database refuses
+     */
+    void createOutbox(Connection c) throws SQLException;
+
+    /**
+     * Drops the outbox table.
+     *
+     * @param c a connection
+     * @throws SQLException if the database refuses
+     */
+    void dropOutbox(Connection c) throws SQLException;
+
+    /**
+     * Fails if a column type cannot be captured.
+     *
+     * @param table the table
+     * @param columns its columns
+     * @throws CaptureException naming the table, column and type
+     */
+    void checkTypes(String table, List<CapturedColumn> columns);
+
+    /**
+     * Returns the column that gives each row's id.
+     *
+     * @param c a connection
+     * @param table the table as the database stores it
+     * @param columns its columns
+     * @return an integer primary key column, or null for the database's implicit row id
+     * @throws CaptureException if the table has no usable row id
+     * @throws SQLException if the metadata cannot be read
+     */
+    String rowIdColumn(Connection c, String table, List<CapturedColumn> columns) throws SQLException;
+
+    /**
+     * Creates the triggers that capture a table's inserts, updates and deletes into the outbox, tagged with the
+     * shape's id. Runs inside the caller's transaction.
+     *
+     * @param c a connection
+     * @param shape the installed shape
+     * @throws SQLException if the database refuses
+     */
+    void createTriggers(Connection c, TableShape shape) throws SQLException;
+
+    /**
+     * Drops every capture trigger of a table.
+     *
+     * @param c a connection
+     * @param table the table as the database stores it
+     * @throws SQLException if the database refuses
+     */
+    void dropTriggers(Connection c, String table) throws SQLException;
+
+    /**
+     * Tells whether a shape's triggers are all in place (a dropped and re-created table has lost them).
+     *
+     * @param c a connection
+     * @param shape the shape
+     * @return true if they are
+     * @throws SQLException if the catalog cannot be read
+     */
+    boolean triggersPresent(Connection c, TableShape shape) throws SQLException;
+
+    /**
+     * Reads the before and after images of the current outbox row.
+     *
+     * @param rs positioned on a row of {@code SELECT * FROM DELTALOG_OUTBOX}
+     * @param shape the row's shape
+     * @return {before, after}, each null when the operation has none, else tuple-typed values
+     * @throws SQLException if the row cannot be read
+     */
+    Object[][] readImages(ResultSet rs, TableShape shape) throws SQLException;
+
+    /**
+     * Makes every transaction committed so far survive a crash of the process. The relay calls it after reading
+     * outbox rows (so the log never holds a transaction the database could still lose) and after deleting them
+     * (so a lost delete never makes it move a transaction twice). A no-op where a commit is written to the file
+     * before it returns (SQLite); H2 writes commits in the background (WRITE_DELAY) and needs a CHECKPOINT.
+     *
+     * @param c a connection
+     * @throws SQLException if the database refuses
+     */
+    default void flushCommitted(Connection c) throws SQLException {}
+
+    /**
+     * Returns a value that changes whenever the database's schema changes, so the relay can skip re-reading the
+     * captured tables' metadata on every pass; null if the database has none (then it reads it every pass).
+     *
+     * @param c a connection
+     * @return the token or null
+     * @throws SQLException if the database refuses
+     */
+    default Object schemaToken(Connection c) throws SQLException {
+        return null;
+    }
+
+    /**
+     * Prepares a connection that writes to captured tables. SQLite needs it (the triggers call a function the
+     * connection must provide, and its commits wake the relay); H2 does not.
+     *
+     * @param c the application's connection
+     * @param onCommit called after each commit of that connection
+     * @throws SQLException if the driver refuses
+     */
+    default void enlist(Connection c, Runnable onCommit) throws SQLException {}
+
+    /**
+     * Finds a table by the name a user typed: as is, then upper case, then lower case.
+     *
+     * @param c a connection
+     * @param table the name
+     * @return the name as the database stores it, or null if there is no such table
+     * @throws SQLException if the metadata cannot be read
+     */
+    default String findTable(Connection c, String table) throws SQLException {
+        DatabaseMetaData md = c.getMetaData();
+        for (String candidate : new String[] {table, table.toUpperCase(Locale.ROOT), table.toLowerCase(Locale.ROOT)}) {
+            try (ResultSet rs = md.getTables(null, null, candidate, new String[] {"TABLE", "BASE TABLE"})) {
+                while (rs.next()) {
+                    String name = rs.getString("TABLE_NAME");
+                    if (name.equals(candidate) && isUserSchema(rs.getString("TABLE_SCHEM"))) {
+                        return name;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Tells whether tables of a schema are the application's (not the database's own catalog).
+     *
+     * @param schema a schema name from the metadata, may be null
+     * @return true unless it is a system schema
+     */
+    default boolean isUserSchema(String schema) {
+        return schema == null || !schema.equalsIgnoreCase("INFORMATION_SCHEMA");
+    }
+
+    /**
+     * Reads a table's columns in order from the JDBC metadata.
+     *
+     * @param c a connection
+     * @param table the table as the database stores it
+     * @return its columns, empty if the table does not exist
+     * @throws SQLException if the metadata cannot be read
+     */
+    default List<CapturedColumn> columns(Connection c, String table) throws SQLException {
+        List<CapturedColumn> columns = new ArrayList<>();
+        try (ResultSet rs = c.getMetaData().getColumns(null, null, table, null)) {
+            while (rs.next()) {
+                if (rs.getString("TABLE_NAME").equals(table) && isUserSchema(rs.getString("TABLE_SCHEM"))) {
+                    String type = rs.getString("TYPE_NAME");
+                    columns.add(new CapturedColumn(
+                            rs.getString("COLUMN_NAME"), type == null ? "" : type.toUpperCase(Locale.ROOT)));
+                }
+            }
+        }
+        return columns;
+    }
+
+    /**
+     * Reads a table's primary key columns from the JDBC metadata.
+     *
+     * @param c a connection
+     * @param table the table as the database stores it
+     * @return the key's column names in key order, empty if none
+     * @throws SQLException if the metadata cannot be read
+     */
+    default List<String> primaryKey(Connection c, String table) throws SQLException {
+        List<String> key = new ArrayList<>();
+        List<Integer> seq = new ArrayList<>();
+        try (ResultSet rs = c.getMetaData().getPrimaryKeys(null, null, table)) {
+            while (rs.next()) {
+                if (rs.getString("TABLE_NAME").equals(table) && isUserSchema(rs.getString("TABLE_SCHEM"))) {
+                    int s = rs.getInt("KEY_SEQ");
+                    int at = 0;
+                    while (at < seq.size() && seq.get(at) < s) {
+                        at++;
+                    }
+                    seq.add(at, s);
+                    key.add(at, rs.getString("COLUMN_NAME"));
+                }
+            }
+        }
+        return key;
+    }
+
+    /**
+     * Picks the built-in dialect for a connection's database.
+     *
+     * @param c a connection
+     * @return the dialect
+     * @throws CaptureException if the database is neither H2 nor SQLite
+     * @throws SQLException if the metadata cannot be read
+     */
+    static Dialect of(Connection c) throws SQLException {
+        String product = c.getMetaData().getDatabaseProductName();
+        if (product.equalsIgnoreCase("H2")) {
+            return new H2Dialect();
+        }
+        if (product.equalsIgnoreCase("SQLite")) {
+            return new SqliteDialect();
+        }
+        throw new CaptureException("deltalog capture supports H2 and SQLite, not " + product);
+    }
+}

@@ -1,0 +1,109 @@
+package io.github.deltalog.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.h2.api.Trigger;
+
+/**
+ * The H2 row trigger that captures a table's changes into the outbox, inside the writing transaction. Installed by
+ * {@link Capture#install}, not meant to be used directly (H2 instantiates it by name, hence public). The trigger's
+ * name carries the shape id, the column count and the row id column's position, so a table whose column count
+ * changed (ALTER TABLE) makes the write fail with a message naming the table, rather than capture a row of
+ * another shape.
+ *
+ * <p>The transaction key is H2's {@code TRANSACTION_ID()} (unique among open transactions) joined with
+ * {@code CURRENT_TIMESTAMP(9)} (fixed at the transaction's start in H2), so keys stay distinct across restarts.
+ */
+public final class H2CaptureTrigger implements Trigger {
+    private static final Pattern NAME = Pattern.compile(".*DELTALOG_S(\\d+)_N(\\d+)_K(\\d+)$");
+    private static final String INSERT = "INSERT INTO " + Dialect.OUTBOX
+            + "(TX, SHAPE, OP, OLD_RID, NEW_RID, OLD_IMG, NEW_IMG)"
+            + " VALUES (TRANSACTION_ID() || '@' || CURRENT_TIMESTAMP(9), ?, ?, ?, ?, ?, ?)";
+
+    private String table;
+    private int shape;
+    private int columns;
+    private int rowId;
+
+    /** Creates the trigger; H2 calls it. */
+    public H2CaptureTrigger() {}
+
+    static String name(TableShape shape) {
+        return "DELTALOG_S" + shape.id() + "_N" + shape.columns().size() + "_K" + shape.rowIdIndex();
+    }
+
+    /**
+     * Reads the shape from the trigger's name.
+     *
+     * @throws SQLException if the name is not one {@link Capture#install} gives
+     */
+    @Override
+    public void init(Connection conn, String schemaName, String triggerName, String tableName, boolean before, int type)
+            throws SQLException {
+        Matcher m = NAME.matcher(triggerName);
+        if (!m.matches()) {
+            throw new SQLException("not a deltalog capture trigger name: " + triggerName);
+        }
+        // After ALTER TABLE, H2 initialises the trigger on its working copy, named <table>_COPY_<n>_<m>.
+        table = tableName.replaceFirst("_COPY_\\d+_\\d+$", "");
+        shape = Integer.parseInt(m.group(1));
+        columns = Integer.parseInt(m.group(2));
+        rowId = Integer.parseInt(m.group(3));
+    }
+
+    /**
+     * Writes one outbox row for the change.
+     *
+     * @throws SQLException if the table's shape changed since install, or a value has no log type (the
+     *     application's statement fails, nothing is written)
+     */
+    @Override
+    public void fire(Connection conn, Object[] oldRow, Object[] newRow) throws SQLException {
+        Object[] row = newRow != null ? newRow : oldRow;
+        if (row.length != columns) {
+            throw new SQLException("deltalog capture: table " + table + " now has " + row.length
+                    + " columns, capture was installed for " + columns
+                    + "; run capture install for the table again (or uninstall it)");
+        }
+        int op = oldRow == null ? 1 : newRow == null ? 3 : 2;
+        try (PreparedStatement p = conn.prepareStatement(INSERT)) {
+            p.setInt(1, shape);
+            p.setInt(2, op);
+            setRowId(p, 3, oldRow);
+            setRowId(p, 4, newRow);
+            setImage(p, 5, oldRow);
+            setImage(p, 6, newRow);
+            p.executeUpdate();
+        }
+    }
+
+    private void setRowId(PreparedStatement p, int index, Object[] row) throws SQLException {
+        if (row == null) {
+            p.setNull(index, Types.BIGINT);
+        } else {
+            p.setLong(index, ((Number) row[rowId]).longValue());
+        }
+    }
+
+    private void setImage(PreparedStatement p, int index, Object[] row) throws SQLException {
+        if (row == null) {
+            p.setNull(index, Types.VARBINARY);
+            return;
+        }
+        Object[] values = new Object[row.length];
+        for (int i = 0; i < row.length; i++) {
+            values[i] = Values.toTupleValue(row[i], table, "#" + (i + 1));
+        }
+        p.setBytes(index, ValueCodec.encode(values));
+    }
+
+    @Override
+    public void close() {}
+
+    @Override
+    public void remove() {}
+}

@@ -1,0 +1,235 @@
+package io.github.deltalog.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import org.sqlite.Function;
+import org.sqlite.SQLiteCommitListener;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * SQLite (sqlite-jdbc): three SQL triggers per table copy {@code OLD} and {@code NEW} column by column into
+ * untyped outbox columns {@code C0, C1...} (before image first, then after image), so every value keeps the
+ * storage class SQLite returned. SQLite runs one writer at a time, so outbox ids follow commit order.
+ *
+ * <p>SQL alone cannot tell one transaction from the next, so the triggers call {@code deltalog_tx()}: a function
+ * each writing connection registers with {@link Capture#enlist} that returns a random 63-bit key, kept until that
+ * connection's next commit or rollback. A connection that was not enlisted cannot write to a captured table
+ * ("no such function: deltalog_tx"): a loud failure rather than changes without their transaction.
+ */
+final class SqliteDialect implements Dialect {
+    private static final int FIXED_COLUMNS = 6;
+
+    @Override
+    public String name() {
+        return "SQLite";
+    }
+
+    @Override
+    public void createOutbox(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS " + OUTBOX + "(ID INTEGER PRIMARY KEY AUTOINCREMENT,"
+                    + " TX INTEGER NOT NULL, SHAPE INTEGER NOT NULL, OP INTEGER NOT NULL, OLD_RID INTEGER,"
+                    + " NEW_RID INTEGER)");
+        }
+    }
+
+    @Override
+    public void dropOutbox(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + OUTBOX);
+        }
+    }
+
+    @Override
+    public Object schemaToken(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("PRAGMA schema_version")) {
+            return rs.next() ? rs.getLong(1) : null;
+        }
+    }
+
+    @Override
+    public void checkTypes(String table, List<CapturedColumn> columns) {
+        // Every SQLite value is one of NULL, INTEGER, REAL, TEXT, BLOB: all have a log type.
+    }
+
+    @Override
+    public String rowIdColumn(Connection c, String table, List<CapturedColumn> columns) throws SQLException {
+        List<String> key = primaryKey(c, table);
+        String integerKey = null;
+        if (key.size() == 1) {
+            for (CapturedColumn col : columns) {
+                if (col.name().equals(key.get(0)) && col.type().equals("INTEGER")) {
+                    integerKey = col.name();
+                }
+            }
+        }
+        boolean withoutRowId;
+        try (PreparedStatement p =
+                c.prepareStatement("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+            p.setString(1, table);
+            try (ResultSet rs = p.executeQuery()) {
+                withoutRowId = rs.next()
+                        && rs.getString(1)
+                                .toUpperCase(Locale.ROOT)
+                                .replaceAll("\\s+", " ")
+                                .contains("WITHOUT ROWID");
+            }
+        }
+        if (integerKey != null) {
+            return integerKey;
+        }
+        boolean shadowed = columns.stream().anyMatch(col -> col.name().equalsIgnoreCase("rowid"));
+        if (withoutRowId || shadowed) {
+            throw new CaptureException("table " + table + " has no usable row id: it is "
+                    + (withoutRowId ? "a WITHOUT ROWID table" : "a table whose column 'rowid' hides the row id")
+                    + " and has no single INTEGER primary key (its key is " + key + ")");
+        }
+        return null;
+    }
+
+    @Override
+    public void createTriggers(Connection c, TableShape shape) throws SQLException {
+        int n = shape.columns().size();
+        widenOutbox(c, 2 * n);
+        String rid = shape.rowIdColumn() == null ? "rowid" : H2Dialect.quote(shape.rowIdColumn());
+        StringBuilder before = new StringBuilder();
+        StringBuilder after = new StringBuilder();
+        StringBuilder oldValues = new StringBuilder();
+        StringBuilder newValues = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            String col = H2Dialect.quote(shape.columns().get(i).name());
+            before.append(", C").append(i);
+            after.append(", C").append(n + i);
+            oldValues.append(", OLD.").append(col);
+            newValues.append(", NEW.").append(col);
+        }
+        String table = H2Dialect.quote(shape.table());
+        String insert = "INSERT INTO " + OUTBOX + "(TX, SHAPE, OP, OLD_RID, NEW_RID";
+        String head = " VALUES (deltalog_tx(), " + shape.id() + ", ";
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TRIGGER " + triggerName(shape, 'i') + " AFTER INSERT ON " + table + " BEGIN " + insert
+                    + after + ")" + head + "1, NULL, NEW." + rid + newValues + "); END");
+            s.execute("CREATE TRIGGER " + triggerName(shape, 'u') + " AFTER UPDATE ON " + table + " BEGIN " + insert
+                    + before + after + ")" + head + "2, OLD." + rid + ", NEW." + rid + oldValues + newValues
+                    + "); END");
+            s.execute("CREATE TRIGGER " + triggerName(shape, 'd') + " AFTER DELETE ON " + table + " BEGIN " + insert
+                    + before + ")" + head + "3, OLD." + rid + ", NULL" + oldValues + "); END");
+        }
+    }
+
+    private static String triggerName(TableShape shape, char op) {
+        return "deltalog_s" + shape.id() + "_" + op;
+    }
+
+    private static void widenOutbox(Connection c, int imageColumns) throws SQLException {
+        int have;
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM pragma_table_info('" + OUTBOX + "')")) {
+            rs.next();
+            have = rs.getInt(1) - FIXED_COLUMNS;
+        }
+        try (Statement s = c.createStatement()) {
+            for (int i = have; i < imageColumns; i++) {
+                s.execute("ALTER TABLE " + OUTBOX + " ADD COLUMN C" + i);
+            }
+        }
+    }
+
+    @Override
+    public void dropTriggers(Connection c, String table) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name LIKE 'deltalog\\_s%' ESCAPE '\\'")) {
+            p.setString(1, table);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            for (String n : names) {
+                s.execute("DROP TRIGGER IF EXISTS " + H2Dialect.quote(n));
+            }
+        }
+    }
+
+    @Override
+    public boolean triggersPresent(Connection c, TableShape shape) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name IN (?, ?, ?)")) {
+            p.setString(1, shape.table());
+            p.setString(2, triggerName(shape, 'i'));
+            p.setString(3, triggerName(shape, 'u'));
+            p.setString(4, triggerName(shape, 'd'));
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() && rs.getInt(1) == 3;
+            }
+        }
+    }
+
+    @Override
+    public Object[][] readImages(ResultSet rs, TableShape shape) throws SQLException {
+        int op = rs.getInt("OP");
+        int n = shape.columns().size();
+        Object[] before = op == 1 ? null : read(rs, shape, 0);
+        Object[] after = op == 3 ? null : read(rs, shape, n);
+        return new Object[][] {before, after};
+    }
+
+    private static Object[] read(ResultSet rs, TableShape shape, int first) throws SQLException {
+        int n = shape.columns().size();
+        Object[] values = new Object[n];
+        for (int i = 0; i < n; i++) {
+            Object v = rs.getObject(FIXED_COLUMNS + 1 + first + i);
+            if (v instanceof Integer x) {
+                v = x.longValue();
+            }
+            String type = shape.columns().get(i).type();
+            if (v instanceof Long l && (type.equals("BOOLEAN") || type.equals("BOOL"))) {
+                v = l != 0;
+            }
+            values[i] = v;
+        }
+        return values;
+    }
+
+    @Override
+    public void enlist(Connection c, Runnable onCommit) throws SQLException {
+        TransactionKey key = new TransactionKey();
+        Function.create(c, "deltalog_tx", key);
+        c.unwrap(SQLiteConnection.class).addCommitListener(new SQLiteCommitListener() {
+            @Override
+            public void onCommit() {
+                key.current = 0;
+                onCommit.run();
+            }
+
+            @Override
+            public void onRollback() {
+                key.current = 0;
+            }
+        });
+    }
+
+    /** {@code deltalog_tx()}: one random key per transaction of the connection it is registered on. */
+    private static final class TransactionKey extends Function {
+        private long current;
+
+        @Override
+        protected void xFunc() throws SQLException {
+            if (current == 0) {
+                current = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+            }
+            result(current);
+        }
+    }
+}

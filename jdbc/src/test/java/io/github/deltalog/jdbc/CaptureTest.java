@@ -1,0 +1,131 @@
+package io.github.deltalog.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.deltalog.Delta;
+import io.github.deltalog.DeltaCursor;
+import io.github.deltalog.DeltaLog;
+import io.github.deltalog.DeltaOp;
+import io.github.deltalog.Tuple;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class CaptureTest {
+    @TempDir
+    Path dir;
+
+    private static List<Delta> deltas(DeltaLog log, String table) {
+        List<Delta> out = new ArrayList<>();
+        try (DeltaCursor c = log.changesAfter(table, 0L)) {
+            c.forEach(out::add);
+        }
+        return out;
+    }
+
+    private static String table(Db db) {
+        return db == Db.H2 ? "ORDERS" : "orders";
+    }
+
+    @ParameterizedTest
+    @EnumSource(Db.class)
+    void committedChangesArriveGroupedByTransactionAndRollbacksNever(Db db) throws SQLException {
+        try (DeltaLog log = DeltaLog.open(dir.resolve("log.deltas"));
+                Capture capture = Capture.of(log, () -> db.connect(dir));
+                Connection app = db.connect(dir)) {
+            Db.exec(app, "CREATE TABLE orders(id " + db.integerKey() + ", name VARCHAR(100), amount DECIMAL(10,2))");
+            assertEquals(List.of(table(db)), capture.install("orders"));
+            capture.enlist(app);
+            Db.exec(app, "INSERT INTO orders VALUES (1, 'alice', 9.50)");
+            app.setAutoCommit(false);
+            Db.exec(app, "INSERT INTO orders VALUES (2, 'bob', 1.00)");
+            Db.exec(app, "UPDATE orders SET amount = 12.00 WHERE id = 1");
+            app.commit();
+            Db.exec(app, "INSERT INTO orders VALUES (3, 'rolled back', 5.00)");
+            Db.exec(app, "DELETE FROM orders WHERE id = 2");
+            app.rollback();
+            Db.exec(app, "DELETE FROM orders WHERE id = 2");
+            app.commit();
+            app.setAutoCommit(true);
+
+            assertEquals(3, capture.relayAvailable());
+            assertEquals(0, capture.relayAvailable());
+            List<Delta> ds = deltas(log, table(db));
+            assertEquals(4, ds.size(), ds.toString());
+            Object one = db == Db.H2 ? (Object) 1L : (Object) 1L;
+            Object amount950 = db == Db.H2 ? new BigDecimal("9.50") : (Object) 9.5;
+            Object amount12 = db == Db.H2 ? new BigDecimal("12.00") : (Object) 12L;
+            assertEquals(
+                    new DeltaOp.Insert(Tuple.of(one, "alice", amount950)),
+                    ds.get(0).op());
+            // one database transaction = one commit timestamp
+            assertEquals(ds.get(1).commitTimestamp(), ds.get(2).commitTimestamp());
+            Map<Long, DeltaOp> second = new TreeMap<>();
+            second.put(ds.get(1).rowId(), ds.get(1).op());
+            second.put(ds.get(2).rowId(), ds.get(2).op());
+            assertEquals(
+                    new DeltaOp.Update(Tuple.of(one, "alice", amount950), Tuple.of(one, "alice", amount12)),
+                    second.get(1L));
+            assertTrue(second.get(2L) instanceof DeltaOp.Insert);
+            assertEquals(2L, ds.get(3).rowId());
+            assertTrue(ds.get(3).op() instanceof DeltaOp.Delete);
+            assertTrue(ds.get(3).commitTimestamp() > ds.get(2).commitTimestamp());
+            assertFalse(ds.toString().contains("rolled back"));
+            assertEquals(
+                    List.of("ID", "NAME", "AMOUNT"),
+                    capture.columns(table(db)).stream()
+                            .map(c -> c.name().toUpperCase(java.util.Locale.ROOT))
+                            .toList());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Db.class)
+    void uninstallRelaysTheRestAndRemovesEverything(Db db) throws SQLException {
+        try (DeltaLog log = DeltaLog.open(dir.resolve("log.deltas"));
+                Capture capture = Capture.of(log, () -> db.connect(dir));
+                Connection app = db.connect(dir)) {
+            Db.exec(app, "CREATE TABLE t(id " + db.integerKey() + ", v VARCHAR(10))");
+            capture.install(app, "t");
+            capture.enlist(app);
+            Db.exec(app, "INSERT INTO t VALUES (1, 'a')");
+            assertEquals(1, capture.uninstall(app));
+            Db.exec(app, "INSERT INTO t VALUES (2, 'b')");
+            assertEquals(null, new H2Dialect().findTable(app, "DELTALOG_OUTBOX"));
+            assertEquals(1, deltas(log, db == Db.H2 ? "T" : "t").size());
+            assertThrows(CaptureException.class, capture::relayAvailable);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Db.class)
+    void clearErrorsForMissingTablesAndTablesWithoutRowId(Db db) throws SQLException {
+        try (DeltaLog log = DeltaLog.open(dir.resolve("log.deltas"));
+                Capture capture = Capture.of(log, () -> db.connect(dir));
+                Connection app = db.connect(dir)) {
+            CaptureException missing = assertThrows(CaptureException.class, () -> capture.install(app, "nope"));
+            assertTrue(missing.getMessage().contains("no table nope"), missing.getMessage());
+            if (db == Db.H2) {
+                Db.exec(app, "CREATE TABLE k(a VARCHAR(10) PRIMARY KEY, b INT)");
+            } else {
+                Db.exec(app, "CREATE TABLE k(a TEXT PRIMARY KEY, b INT) WITHOUT ROWID");
+            }
+            CaptureException noRowId = assertThrows(CaptureException.class, () -> capture.install(app, "k"));
+            assertTrue(noRowId.getMessage().contains("no usable row id"), noRowId.getMessage());
+            assertTrue(
+                    noRowId.getMessage().toUpperCase(java.util.Locale.ROOT).contains("TABLE K"), noRowId.getMessage());
+            assertEquals(null, new H2Dialect().findTable(app, "DELTALOG_OUTBOX"), "nothing installed");
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.github.deltalog.jdbc;
+
+import io.github.deltalog.Delta;
+import io.github.deltalog.DeltaCursor;
+import io.github.deltalog.DeltaLog;
+import io.github.deltalog.DeltaOp;
+import io.github.deltalog.Tuple;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** Checks a log filled by capture against the database it captured ({@link Workload}'s tables). */
+final class LogCheck {
+    private LogCheck() {}
+
+    /**
+     * Replays the log into a view, strictly (an insert needs an absent row, an update or delete needs the row as
+     * its before image), and checks: the view equals {@code SELECT * FROM items}; each log transaction carries the
+     * tag of exactly one database transaction, each committed tag appears in exactly one log transaction, and
+     * nothing of a rolled-back transaction appears.
+     *
+     * @return the number of log transactions of the table
+     */
+    static int check(DeltaLog log, Connection c, Db db, String context) throws SQLException {
+        String table = Workload.table(db);
+        Map<Long, Tuple> view = new TreeMap<>();
+        Map<Long, Set<String>> tagsByCommit = new TreeMap<>();
+        Delta rolledBack = null;
+        try (DeltaCursor cursor = log.changesAfter(table, 0L)) {
+            for (Delta d : cursor) {
+                Tuple current = view.get(d.rowId());
+                DeltaOp op = d.op();
+                Tuple before = op instanceof DeltaOp.Update u
+                        ? u.before()
+                        : op instanceof DeltaOp.Delete x ? x.before() : null;
+                Tuple after =
+                        op instanceof DeltaOp.Update u ? u.after() : op instanceof DeltaOp.Insert i ? i.after() : null;
+                if (before == null ? current != null : !before.equals(current)) {
+                    throw new AssertionError(context + ": delta " + d + " does not follow the row's state " + current
+                            + " (a change twice, lost, or out of order)");
+                }
+                if (after == null) {
+                    view.remove(d.rowId());
+                } else {
+                    view.put(d.rowId(), after);
+                    tagsByCommit
+                            .computeIfAbsent(d.commitTimestamp(), k -> new HashSet<>())
+                            .add((String) after.get(1));
+                }
+                if (d.toString().contains(Workload.ROLLED_BACK) && rolledBack == null) {
+                    rolledBack = d;
+                }
+            }
+        }
+        Map<Long, Tuple> database = new TreeMap<>();
+        Set<String> committed = new HashSet<>();
+        try (Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT id, tag, n, payload FROM items")) {
+                while (rs.next()) {
+                    long id = rs.getLong(1);
+                    database.put(id, Tuple.of(id, rs.getString(2), value(rs.getObject(3)), rs.getString(4)));
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT tag FROM committed")) {
+                while (rs.next()) {
+                    committed.add(rs.getString(1));
+                }
+            }
+        }
+        for (Tuple row : database.values()) {
+            if (((String) row.get(1)).startsWith(Workload.ROLLED_BACK)) {
+                throw new AssertionError(context + ": the database itself holds a row of a transaction the"
+                        + " application rolled back (or had not committed when killed): " + row
+                        + (rolledBack == null ? "" : "; the log has " + rolledBack));
+            }
+        }
+        if (rolledBack != null) {
+            throw new AssertionError(context + ": a rolled-back change reached the log: " + rolledBack);
+        }
+        Map<Long, Tuple> normalized = new TreeMap<>();
+        view.forEach((k, v) ->
+                normalized.put(k, Tuple.of(((Number) v.get(0)).longValue(), v.get(1), value(v.get(2)), v.get(3))));
+        if (!normalized.equals(database)) {
+            List<String> diff = new ArrayList<>();
+            for (Long id : new java.util.TreeSet<>(union(normalized.keySet(), database.keySet()))) {
+                if (!java.util.Objects.equals(normalized.get(id), database.get(id)) && diff.size() < 10) {
+                    diff.add(id + ": log " + normalized.get(id) + " db " + database.get(id));
+                }
+            }
+            throw new AssertionError(context + ": the view kept from the log differs from the database: " + diff);
+        }
+        Map<String, Long> seen = new HashMap<>();
+        for (Map.Entry<Long, Set<String>> e : tagsByCommit.entrySet()) {
+            Set<String> tags = e.getValue();
+            tags.retainAll(committedTagsOf(tags, committed, context, e.getKey()));
+        }
+        for (Map.Entry<Long, Set<String>> e : tagsByCommit.entrySet()) {
+            String tag = e.getValue().iterator().next();
+            Long other = seen.put(tag, e.getKey());
+            if (other != null) {
+                throw new AssertionError(context + ": database transaction " + tag + " split over log commits " + other
+                        + " and " + e.getKey());
+            }
+        }
+        if (!seen.keySet().equals(committed)) {
+            Set<String> missing = new HashSet<>(committed);
+            missing.removeAll(seen.keySet());
+            StringBuilder debug = new StringBuilder();
+            for (String m : missing) {
+                String[] parts = m.substring(1).split("-");
+                long first = Long.parseLong(parts[0]) * 10_000_000L
+                        + Long.parseLong(parts[1]) * 1_000_000L
+                        + Long.parseLong(parts[2]) * 10L;
+                try (DeltaCursor cursor = log.changesAfter(table, 0L)) {
+                    for (Delta d : cursor) {
+                        if (d.rowId() >= first && d.rowId() < first + 10) {
+                            debug.append("\n  ").append(d);
+                        }
+                    }
+                }
+            }
+            throw new AssertionError(context + ": committed transactions missing from the log: " + missing + debug);
+        }
+        return tagsByCommit.size();
+    }
+
+    private static Set<String> committedTagsOf(Set<String> tags, Set<String> committed, String context, long ts) {
+        // Each log commit holds the after images of one database transaction: exactly one tag (rows another
+        // transaction updated earlier carry that earlier tag only in before images).
+        if (tags.size() != 1) {
+            throw new AssertionError(context + ": log commit " + ts + " mixes database transactions " + tags);
+        }
+        if (!committed.containsAll(tags)) {
+            throw new AssertionError(context + ": log commit " + ts + " holds uncommitted transaction " + tags);
+        }
+        return tags;
+    }
+
+    private static Object value(Object n) {
+        return n == null ? null : ((Number) n).longValue();
+    }
+
+    private static Set<Long> union(Set<Long> a, Set<Long> b) {
+        Set<Long> u = new HashSet<>(a);
+        u.addAll(b);
+        return u;
+    }
+}

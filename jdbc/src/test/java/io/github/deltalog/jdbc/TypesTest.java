@@ -1,0 +1,211 @@
+package io.github.deltalog.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.deltalog.Delta;
+import io.github.deltalog.DeltaCursor;
+import io.github.deltalog.DeltaLog;
+import io.github.deltalog.DeltaOp;
+import io.github.deltalog.Tuple;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every common column type of both databases, NULLs and large values, mapped to the log's value types. */
+class TypesTest {
+    @TempDir
+    Path dir;
+
+    private static List<Tuple> afters(DeltaLog log, String table) {
+        List<Tuple> out = new ArrayList<>();
+        try (DeltaCursor c = log.changesAfter(table, 0L)) {
+            for (Delta d : c) {
+                out.add(((DeltaOp.Insert) d.op()).after());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void h2TypesMapToTupleTypes() throws Exception {
+        Db db = Db.H2;
+        byte[] big = new byte[1 << 20];
+        new Random(7).nextBytes(big);
+        String text = "é✓".repeat(300_000);
+        UUID uuid = UUID.randomUUID();
+        try (DeltaLog log = DeltaLog.open(dir.resolve("log.deltas"));
+                Capture capture = Capture.of(log, () -> db.connect(dir));
+                Connection c = db.connect(dir)) {
+            Db.exec(
+                    c,
+                    "CREATE TABLE t(id INTEGER PRIMARY KEY, ti TINYINT, si SMALLINT, bi BIGINT, dec DECIMAL(30,5),"
+                            + " re REAL, dp DOUBLE PRECISION, vc VARCHAR(1000000), ch CHAR(3), cl CLOB, vb VARBINARY(2000000),"
+                            + " bl BLOB, bo BOOLEAN, da DATE, tm TIME(9), tmz TIME WITH TIME ZONE, ts TIMESTAMP(9),"
+                            + " tsz TIMESTAMP(9) WITH TIME ZONE, uu UUID)");
+            capture.install(c, "t");
+            try (PreparedStatement p =
+                    c.prepareStatement("INSERT INTO t VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                Object[] row = {
+                    1,
+                    (byte) -5,
+                    (short) 300,
+                    1L << 40,
+                    new BigDecimal("12345678901234567890.12345"),
+                    1.5f,
+                    2.25,
+                    text,
+                    "abc",
+                    text,
+                    big,
+                    big,
+                    true,
+                    LocalDate.of(2024, 2, 29),
+                    LocalTime.of(23, 59, 59, 123456789),
+                    OffsetTime.of(10, 11, 12, 0, ZoneOffset.ofHours(2)),
+                    LocalDateTime.of(2024, 1, 2, 3, 4, 5, 6),
+                    OffsetDateTime.of(2024, 1, 2, 3, 4, 5, 0, ZoneOffset.ofHours(-5)),
+                    uuid
+                };
+                for (int i = 0; i < row.length; i++) {
+                    p.setObject(i + 1, row[i]);
+                }
+                p.executeUpdate();
+                p.setObject(1, 2);
+                for (int i = 1; i < row.length; i++) {
+                    p.setObject(i + 1, null);
+                }
+                p.executeUpdate();
+            }
+            capture.relayAvailable();
+            List<Tuple> rows = afters(log, "T");
+            Tuple t = rows.get(0);
+            List<Object> expected = Arrays.asList(
+                    1,
+                    (byte) -5,
+                    (short) 300,
+                    1L << 40,
+                    new BigDecimal("12345678901234567890.12345"),
+                    1.5f,
+                    2.25,
+                    text,
+                    "abc",
+                    text,
+                    null,
+                    null,
+                    true,
+                    LocalDate.of(2024, 2, 29),
+                    LocalTime.of(23, 59, 59, 123456789),
+                    "10:11:12+02:00",
+                    LocalDateTime.of(2024, 1, 2, 3, 4, 5, 6),
+                    Instant.parse("2024-01-02T08:04:05Z"),
+                    uuid);
+            for (int i = 0; i < expected.size(); i++) {
+                if (i == 10 || i == 11) {
+                    assertArrayEquals(big, (byte[]) t.get(i), "column " + i);
+                } else {
+                    assertEquals(expected.get(i), t.get(i), "column " + i);
+                }
+            }
+            Tuple nulls = rows.get(1);
+            for (int i = 1; i < nulls.size(); i++) {
+                assertEquals(null, nulls.get(i), "column " + i);
+            }
+        }
+    }
+
+    @Test
+    void h2TypesWithoutLogTypeAreRefusedAtInstall() throws Exception {
+        Db db = Db.H2;
+        try (DeltaLog log = DeltaLog.open(dir.resolve("log.deltas"));
+                Capture capture = Capture.of(log, () -> db.connect(dir));
+                Connection c = db.connect(dir)) {
+            Db.exec(c, "CREATE TABLE t(id INTEGER PRIMARY KEY, iv INTERVAL DAY)");
+            CaptureException e = assertThrows(CaptureException.class, () -> capture.install(c, "t"));
+            assertTrue(e.getMessage().contains("column IV of table T has type INTERVAL DAY"), e.getMessage());
+            Db.exec(c, "CREATE TABLE a(id INTEGER PRIMARY KEY, arr INTEGER ARRAY)");
+            e = assertThrows(CaptureException.class, () -> capture.install(c, "a"));
+            assertTrue(e.getMessage().contains("ARR"), e.getMessage());
+        }
+    }
+
+    @Test
+    void sqliteValuesKeepTheirStorageClass() throws Exception {
+        Db db = Db.SQLITE;
+        byte[] big = new byte[1 << 20];
+        new Random(8).nextBytes(big);
+        String text = "é✓".repeat(300_000);
+        try (DeltaLog log = DeltaLog.open(dir.resolve("log.deltas"));
+                Capture capture = Capture.of(log, () -> db.connect(dir));
+                Connection c = db.connect(dir)) {
+            Db.exec(
+                    c,
+                    "CREATE TABLE t(id INTEGER PRIMARY KEY, i INT, bi BIGINT, dec DECIMAL(10,2), re REAL,"
+                            + " tx TEXT, bl BLOB, bo BOOLEAN, da DATE, ts TIMESTAMP, uu UUID, untyped)");
+            capture.install(c, "t");
+            capture.enlist(c);
+            UUID uuid = UUID.randomUUID();
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO t VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                Object[] row = {
+                    1,
+                    7,
+                    Long.MAX_VALUE,
+                    new BigDecimal("9.50"),
+                    0.1,
+                    text,
+                    big,
+                    true,
+                    "2024-02-29",
+                    "2024-01-02 03:04:05.123",
+                    uuid.toString(),
+                    big
+                };
+                for (int i = 0; i < row.length; i++) {
+                    p.setObject(i + 1, row[i]);
+                }
+                p.executeUpdate();
+                p.setObject(1, 2);
+                for (int i = 1; i < row.length; i++) {
+                    p.setObject(i + 1, null);
+                }
+                p.executeUpdate();
+            }
+            capture.relayAvailable();
+            List<Tuple> rows = afters(log, "t");
+            Tuple t = rows.get(0);
+            assertEquals(1L, t.get(0));
+            assertEquals(7L, t.get(1));
+            assertEquals(Long.MAX_VALUE, t.get(2));
+            assertEquals(9.5, t.get(3), "DECIMAL has NUMERIC affinity: 9.50 is stored as REAL");
+            assertEquals(0.1, t.get(4));
+            assertEquals(text, t.get(5));
+            assertArrayEquals(big, (byte[]) t.get(6));
+            assertEquals(true, t.get(7));
+            assertEquals("2024-02-29", t.get(8));
+            assertEquals("2024-01-02 03:04:05.123", t.get(9));
+            assertEquals(uuid.toString(), t.get(10));
+            assertArrayEquals(big, (byte[]) t.get(11));
+            Tuple nulls = rows.get(1);
+            for (int i = 1; i < nulls.size(); i++) {
+                assertEquals(null, nulls.get(i), "column " + i);
+            }
+        }
+    }
+}
