@@ -15,4 +15,8 @@ module io.github.deltalog.core {
     exports io.github.deltalog.merge;
     exports io.github.deltalog.retention;
     exports io.github.deltalog.view;
+
+    // MVStore creates the log's FilePath wrapper (store.SafeFilePath, the "dlsafe:" scheme) reflectively
+    // (FilePathWrapper.create): open the engine package to h2-mvstore alone.
+    opens io.github.deltalog.store to com.h2database.mvstore;
 }

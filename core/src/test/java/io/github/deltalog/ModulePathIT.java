@@ -179,7 +179,11 @@ class ModulePathIT {
         }
         assertEquals(expected, exported);
         assertTrue(d.packages().contains("io.github.deltalog.store"));
-        assertTrue(d.opens().isEmpty(), "nothing is opened to reflection");
+        // Only the engine package, and only to h2-mvstore, which instantiates the log's FilePath wrapper reflectively.
+        assertEquals(1, d.opens().size(), d.opens().toString());
+        ModuleDescriptor.Opens opens = d.opens().iterator().next();
+        assertEquals("io.github.deltalog.store", opens.source());
+        assertEquals(Set.of("com.h2database.mvstore"), opens.targets());
     }
 
     @Test
