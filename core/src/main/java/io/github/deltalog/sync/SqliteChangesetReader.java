@@ -79,42 +79,39 @@ final class SqliteChangesetReader {
         if (name.isEmpty() || keys == 0) {
             throw errorAt(start, "table '" + name + "' has an empty name or no primary-key column");
         }
-        // SQLite 3.40 writes each key column's 1-based position in the key; older versions write 1 for all.
-        int[] keyColumns = new int[keys];
-        int k = 0;
-        for (int c = 0; c < n; c++) {
-            if (positions[c] != 0) {
-                keyColumns[k++] = c;
-            }
-        }
-        final int[] pos1 = positions;
-        boolean ordered = true;
-        for (int i = 0; i < keys; i++) {
-            ordered &= pos1[keyColumns[i]] <= keys;
-        }
-        if (ordered && keys > 1 && distinct(keyColumns, pos1)) {
-            Integer[] sorted = new Integer[keys];
-            for (int i = 0; i < keys; i++) {
-                sorted[i] = keyColumns[i];
-            }
-            Arrays.sort(sorted, (a, b) -> Integer.compare(pos1[a], pos1[b]));
-            for (int i = 0; i < keys; i++) {
-                keyColumns[i] = sorted[i];
-            }
-        }
-        shape = TableShape.of(name, n, keyColumns);
+        shape = TableShape.of(name, n, keyColumns(positions, keys));
         return shape;
     }
 
-    private static boolean distinct(int[] keyColumns, int[] positions) {
-        boolean[] seen = new boolean[keyColumns.length + 1];
-        for (int c : keyColumns) {
-            if (seen[positions[c]]) {
-                return false;
+    /**
+     * The key columns in key order. SQLite 3.40 writes each key column's 1-based position in the key as its flag;
+     * older versions write 1 for every key column, which leaves them in column order.
+     */
+    private static int[] keyColumns(int[] positions, int keys) {
+        int[] byPosition = new int[keys];
+        boolean permutation = true;
+        for (int c = 0; c < positions.length && permutation; c++) {
+            int p = positions[c];
+            if (p != 0) {
+                permutation = p <= keys && byPosition[p - 1] == 0;
+                if (permutation) {
+                    byPosition[p - 1] = c + 1;
+                }
             }
-            seen[positions[c]] = true;
         }
-        return true;
+        int[] columns = new int[keys];
+        int k = 0;
+        for (int c = 0; c < positions.length; c++) {
+            if (positions[c] != 0) {
+                columns[k++] = c;
+            }
+        }
+        if (permutation) {
+            for (int i = 0; i < keys; i++) {
+                columns[i] = byPosition[i] - 1;
+            }
+        }
+        return columns;
     }
 
     private SqliteChange change() {
@@ -139,7 +136,7 @@ final class SqliteChangesetReader {
         if (kind == SqliteChange.Kind.DELETE) {
             before = patch ? keyRecord() : record(false, true);
         } else if (kind == SqliteChange.Kind.INSERT) {
-            after = record(false, false);
+            after = record(false, true);
         } else {
             if (!patch) {
                 before = record(true, true);
