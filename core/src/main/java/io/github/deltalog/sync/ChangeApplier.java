@@ -20,6 +20,10 @@ import java.util.Objects;
  * The {@link ConflictHandler} answers each conflict with OMIT, REPLACE or ABORT. All writes happen in one target
  * transaction: the apply commits all of them or, on ABORT or any failure, none.
  *
+ * <p>Given the rows' local timestamps ({@link #apply(ChangeSet, RowTimestamps)}), a change that is not later than
+ * its row's latest local change is a {@link ConflictType#DATA} conflict even where its before image matches: the
+ * row changed after the change was made (what keeps "later commit wins" symmetric between two replicas).
+ *
  * <p>Unlike SQLite, the whole before image is compared (a deltalog update carries every column). O(n) reads and
  * writes of the target for n changes. Not thread-safe: one apply at a time per applier.
  */
@@ -106,8 +110,13 @@ public final class ChangeApplier {
         } else {
             type = current.equals(op.before()) ? null : ConflictType.DATA;
         }
+        long localTimestamp = local.timestampOf(d.table(), d.rowId());
+        if (type == null && localTimestamp != RowTimestamps.UNKNOWN && localTimestamp >= d.commitTimestamp()) {
+            // The row changed locally at or after this change was made: it fits, but it is not the latest.
+            type = ConflictType.DATA;
+        }
         if (type != null) {
-            return conflict(type, d, current, local, "");
+            return new Conflict(type, d, current, localTimestamp, "");
         }
         try {
             if (op instanceof DeltaOp.Insert) {

@@ -13,6 +13,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -131,8 +132,8 @@ final class SqliteChangesetReader {
         }
         boolean indirect = in[pos++] != 0;
         boolean patch = format == 'P';
-        List<Object> before = List.of();
-        List<Object> after = List.of();
+        List<Object> before = Collections.emptyList();
+        List<Object> after = Collections.emptyList();
         if (kind == SqliteChange.Kind.DELETE) {
             before = patch ? keyRecord() : record(false, true);
         } else if (kind == SqliteChange.Kind.INSERT) {

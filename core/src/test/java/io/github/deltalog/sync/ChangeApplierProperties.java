@@ -158,6 +158,9 @@ class ChangeApplierProperties {
             } else if (!current.equals(d.op().before())) {
                 type = ConflictType.DATA;
             }
+            if (type == null && local.timestampOf(d.table(), d.rowId()) >= d.commitTimestamp()) {
+                type = ConflictType.DATA; // a change older than the row's local change
+            }
             if (type == null && check && after != null && (Long) after.get(0) < 0) {
                 type = ConflictType.CONSTRAINT;
             }
