@@ -234,8 +234,8 @@ public final class JdbcTarget implements ApplyTarget {
             // Not getObject(int, Class): Android's java.sql lacks it.
             v = rs.getObject(index);
             if (v != null && !type.isInstance(v)) {
-                throw new IllegalArgumentException("column " + index + " reads as a " + v.getClass().getName()
-                        + ", not the mapped " + type.getName());
+                throw new IllegalArgumentException("column " + index + " reads as a "
+                        + v.getClass().getName() + ", not the mapped " + type.getName());
             }
         }
         return rs.wasNull() ? null : v;
