@@ -2,15 +2,12 @@ package io.github.deltalog;
 
 import io.github.deltalog.merge.DeltaMerger;
 import io.github.deltalog.merge.MergePolicy;
-import io.github.deltalog.retention.Compactor;
-import io.github.deltalog.retention.RetentionPlan;
 import io.github.deltalog.retention.RetentionPolicy;
 import io.github.deltalog.store.LogStore;
 import io.github.deltalog.store.Micros;
 import io.github.deltalog.store.RangeCursor;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,17 +36,8 @@ public final class DeltaLog implements AutoCloseable {
     private final LogStore store;
     private final CommitListeners listeners = new CommitListeners();
 
-    private final RetentionPolicy retention;
-    private final Clock clock;
-    private final Compactor compactor;
-
-    DeltaLog(LogStore store, RetentionPolicy retention, Clock clock, Duration compactionInterval) {
+    DeltaLog(LogStore store) {
         this.store = store;
-        this.retention = retention;
-        this.clock = clock;
-        this.compactor = compactionInterval == null || store.isReadOnly()
-                ? null
-                : new Compactor(store.label(), compactionInterval, this::purge);
     }
 
     /**
@@ -93,11 +81,7 @@ public final class DeltaLog implements AutoCloseable {
     public static DeltaLog attach(MVStore store, String namespace) {
         Objects.requireNonNull(store, "store");
         checkTableName(namespace);
-        return new DeltaLog(
-                LogStore.attach(store, namespace, Clock.systemUTC()),
-                RetentionPolicy.untilConsumed(),
-                Clock.systemUTC(),
-                null);
+        return new DeltaLog(LogStore.attach(store, namespace, Clock.systemUTC()));
     }
 
     // ---- tables ----
@@ -278,16 +262,9 @@ public final class DeltaLog implements AutoCloseable {
      * @throws DeltasPurgedException if {@code after} is below {@link #oldestRetained()}
      */
     public ChangeSet changesAfter(Collection<String> tables, long after) {
-        Objects.requireNonNull(tables, "tables");
         long watermark = store.watermark();
         List<Delta> all = new ArrayList<>();
-        for (String table : new LinkedHashSet<>(tables)) {
-            try (DeltaCursor c = changesAfter(table, after, watermark)) {
-                for (Delta d : c) {
-                    all.add(d);
-                }
-            }
-        }
+        readAll(tables, after, watermark, all::add);
         all.sort(ChangeSet.COMMIT_ORDER);
         return new ChangeSet(all, watermark);
     }
@@ -316,17 +293,21 @@ public final class DeltaLog implements AutoCloseable {
      * @return the merged change set
      */
     public ChangeSet mergedChangesAfter(Collection<String> tables, long after, MergePolicy policy) {
-        Objects.requireNonNull(tables, "tables");
         long watermark = store.watermark();
         DeltaMerger merger = new DeltaMerger(policy);
+        readAll(tables, after, watermark, merger::add);
+        return merger.result().toChangeSet(watermark);
+    }
+
+    /** Feeds every delta of some tables with {@code after < ts <= watermark} to a sink, table after table. */
+    private void readAll(
+            Collection<String> tables, long after, long watermark, java.util.function.Consumer<Delta> sink) {
+        Objects.requireNonNull(tables, "tables");
         for (String table : new LinkedHashSet<>(tables)) {
             try (DeltaCursor c = changesAfter(table, after, watermark)) {
-                for (Delta d : c) {
-                    merger.add(d);
-                }
+                c.forEachRemaining(sink);
             }
         }
-        return merger.result().toChangeSet(watermark);
     }
 
     /**
@@ -404,16 +385,7 @@ public final class DeltaLog implements AutoCloseable {
      */
     public long countAll() {
         checkOpen();
-        long watermark = store.watermark();
-        // Above the low-water mark only: what a purge in progress (or one a crash cut short, in a read-only
-        // open that cannot finish it) has not removed yet is not retained.
-        long low = store.lowWater();
-        long after = low > 0 ? low : Long.MIN_VALUE;
-        long total = 0;
-        for (int id : store.tableIds()) {
-            total += store.count(id, after, watermark);
-        }
-        return total;
+        return store.countRetained();
     }
 
     /** Returns the watermark: the highest commit timestamp whose transaction is fully visible (0 if none). */
@@ -468,9 +440,6 @@ public final class DeltaLog implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (compactor != null) {
-            compactor.close();
-        }
         store.close();
     }
 
@@ -551,11 +520,7 @@ public final class DeltaLog implements AutoCloseable {
      * @throws ReadOnlyLogException if the log is read-only
      */
     public long purgeBefore(long ts) {
-        long removed = store.purgeBefore(ts);
-        if (removed > 0) {
-            store.reclaimSpace();
-        }
-        return removed;
+        return store.purgeBefore(ts);
     }
 
     /**
@@ -566,35 +531,12 @@ public final class DeltaLog implements AutoCloseable {
      * @throws ReadOnlyLogException if the log is read-only
      */
     public long purge() {
-        store.checkWritable("purge");
-        long watermark = store.watermark();
-        List<Long> live = new ArrayList<>();
-        for (long p : store.consumerPositions().values()) {
-            if (!isBehindLowWater(p)) {
-                live.add(p);
-            }
-        }
-        long cut = RetentionPlan.cut(
-                retention,
-                live,
-                Micros.of(clock.instant()),
-                store.lowWater(),
-                watermark,
-                from -> countFrom(from, watermark));
-        return cut == Long.MIN_VALUE ? 0 : purgeBefore(cut);
+        return store.purge();
     }
 
-    private long countFrom(long from, long watermark) {
-        long total = 0;
-        for (int id : store.tableIds()) {
-            total += store.count(id, from == Long.MIN_VALUE ? from : from - 1, watermark);
-        }
-        return total;
-    }
-
-    /** Returns the retention policy that {@link #purge()} and the compactor apply. */
+    /** Returns the retention policy that {@link #purge()} and the background compaction round apply. */
     public RetentionPolicy retention() {
-        return retention;
+        return store.retention();
     }
 
     long consumerPosition(String name) {
@@ -617,8 +559,7 @@ public final class DeltaLog implements AutoCloseable {
      * timestamps are positive, so before any purge no position (not even one before the epoch) misses any.
      */
     boolean isBehindLowWater(long position) {
-        long low = store.lowWater();
-        return low > 0 && position < low;
+        return store.isBehindLowWater(position);
     }
 
     // ---- for transactions ----
@@ -659,9 +600,7 @@ public final class DeltaLog implements AutoCloseable {
     }
 
     void checkOpen() {
-        if (store.isClosed()) {
-            throw new LogClosedException("log " + store.label() + " is closed");
-        }
+        store.checkOpen();
     }
 
     private int knownTableId(String table) {
@@ -683,23 +622,7 @@ public final class DeltaLog implements AutoCloseable {
     }
 
     private static void checkTableName(String table) {
-        Objects.requireNonNull(table, "table");
-        if (table.length() > MAX_TABLE_NAME) {
-            throw new IllegalArgumentException("table name of " + table.length() + " chars exceeds " + MAX_TABLE_NAME
-                    + ": '" + table.substring(0, 40) + "...'");
-        }
-        int lone = Tuple.unpairedSurrogate(table);
-        if (lone >= 0) {
-            // Names are journaled and stored as UTF-8, which would turn a lone surrogate into '?'.
-            throw new IllegalArgumentException(
-                    "name has an unpaired surrogate at index " + lone + ": it cannot be" + " stored as UTF-8");
-        }
-        for (int i = 0; i < table.length(); i++) {
-            if (!Character.isWhitespace(table.charAt(i))) {
-                return;
-            }
-        }
-        throw new IllegalArgumentException("table name must not be blank: '" + table + "'");
+        TableNames.check(table, MAX_TABLE_NAME);
     }
 
     @Override

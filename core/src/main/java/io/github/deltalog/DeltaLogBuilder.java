@@ -164,7 +164,7 @@ public final class DeltaLogBuilder {
     }
 
     /**
-     * Which deltas {@link DeltaLog#purge()} and the background compactor may forget. Default:
+     * Which deltas {@link DeltaLog#purge()} and the background compaction round may forget. Default:
      * {@link RetentionPolicy#untilConsumed()}.
      *
      * @param policy the policy
@@ -227,6 +227,6 @@ public final class DeltaLogBuilder {
                 journalFlushInterval.toMillis(),
                 checkpointInterval.toMillis(),
                 checkpointBytes);
-        return new DeltaLog(LogStore.open(options), retention, clock, compactionInterval);
+        return new DeltaLog(LogStore.open(options, retention, compactionInterval));
     }
 }

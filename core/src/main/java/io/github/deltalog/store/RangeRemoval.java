@@ -10,10 +10,10 @@ import org.h2.mvstore.MVMap;
  * batches so that no single step holds up readers or writers (MVMap removals are lock-free; each batch reads a
  * fresh snapshot). Readers that opened a cursor earlier keep their snapshot and finish consistently.
  */
-final class Purger {
+final class RangeRemoval {
     private static final int BATCH = 4096;
 
-    private Purger() {}
+    private RangeRemoval() {}
 
     /**
      * Removes every delta of a table with a commit timestamp below {@code cut}. O(k log n) for k removed.

@@ -1,0 +1,118 @@
+package io.github.deltalog.store;
+
+import io.github.deltalog.Durability;
+import java.util.function.LongConsumer;
+
+/**
+ * The commit path: timestamp, seal, journal record, map puts and the new watermark, under the write lock; the
+ * group fsync (SYNC) after it, outside. Also the catalog changes, which are ordered with commits. Holds no lock
+ * of its own.
+ */
+final class Commits {
+    private final StoreState s;
+    private final Checkpoints checkpoints;
+    /** Null without a journal. */
+    private final Background background;
+
+    private final long checkpointBytes;
+    /** Hands out commit timestamps; write lock. */
+    private final HybridClock clock;
+    /** Seals committed values; write lock. */
+    private final DeltaCodec.Sealer sealer = new DeltaCodec.Sealer();
+
+    Commits(StoreState s, Checkpoints checkpoints, Background background, HybridClock clock, long checkpointBytes) {
+        this.s = s;
+        this.checkpoints = checkpoints;
+        this.background = background;
+        this.clock = clock;
+        this.checkpointBytes = checkpointBytes;
+    }
+
+    /**
+     * Commits one transaction; see {@link LogStore#commit}.
+     *
+     * @return the commit timestamp
+     */
+    long commit(int[] tableIds, long[] rowIds, byte[][] values, int count, LongConsumer onAssigned) {
+        s.checkWritable("commit");
+        Journal journal = s.journal;
+        long ts;
+        long seq = 0;
+        s.writeLock.lock();
+        try {
+            s.checkOpen();
+            for (int i = 0; i < count; i++) {
+                if (i == 0 || tableIds[i] != tableIds[i - 1]) { // one check per run of a table (sorted input)
+                    s.catalog.checkTracked(tableIds[i]);
+                }
+            }
+            ts = clock.next();
+            DeltaKey[] keys = new DeltaKey[count];
+            for (int i = 0; i < count; i++) {
+                keys[i] = new DeltaKey(tableIds[i], ts, rowIds[i]);
+                sealer.seal(keys[i], values[i]);
+            }
+            if (journal != null) {
+                s.record.startTransaction(ts, count);
+                for (int i = 0; i < count; i++) {
+                    s.record.addDelta(keys[i], values[i]);
+                }
+                seq = journal.append(s.record.finish(), 0, s.record.length());
+                s.record.trim();
+            }
+            putAll(keys, values, count);
+            if (journal == null && !s.ownsStore) {
+                s.meta.setLastCommitted(ts);
+            }
+            s.lastAppended = ts;
+            if (s.durability != Durability.SYNC || journal == null) {
+                s.publish(ts);
+            }
+            onAssigned.accept(ts);
+        } finally {
+            s.writeLock.unlock();
+        }
+        if (journal != null) {
+            if (s.durability == Durability.SYNC) {
+                journal.syncTo(seq);
+                s.publish(ts);
+            }
+            if (journal.bytesSinceRotation() > checkpointBytes) {
+                background.requestCheckpoint();
+            }
+        }
+        return ts;
+    }
+
+    private void putAll(DeltaKey[] keys, byte[][] values, int count) {
+        int done = 0;
+        try {
+            for (; done < count; done++) {
+                s.deltas.put(keys[done], values[done]);
+            }
+        } catch (RuntimeException e) {
+            for (int i = 0; i < done; i++) {
+                s.deltas.remove(keys[i]);
+            }
+            throw s.storeFailure("store a transaction", e);
+        }
+    }
+
+    /**
+     * Tracks or untracks a table and makes the change durable before returning (a checkpoint), so that journal
+     * replay always finds the tables its records name.
+     */
+    void setTracked(String table, boolean on) {
+        s.checkWritable("change tracked tables");
+        s.writeLock.lock();
+        try {
+            s.checkOpen();
+            if (!s.catalog.setTracked(table, on) || s.journal == null) {
+                return; // unchanged; or in memory, or attached: the application's commit persists it
+            }
+        } finally {
+            s.writeLock.unlock();
+        }
+        checkpoints.checkpoint();
+    }
+}
