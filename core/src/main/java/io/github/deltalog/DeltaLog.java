@@ -356,6 +356,33 @@ public final class DeltaLog implements AutoCloseable {
     }
 
     /**
+     * Returns the net change between two positions (time travel): see {@link io.github.deltalog.sync.TimeTravel#diff}.
+     *
+     * @param tables tables the log knows
+     * @param from the earlier position (exclusive)
+     * @param to the later position (inclusive)
+     * @return at most one delta per (table, row)
+     * @throws DeltasPurgedException if {@code from} is before the retained history
+     */
+    public ChangeSet diff(Collection<String> tables, long from, long to) {
+        return io.github.deltalog.sync.TimeTravel.diff(this, tables, from, to);
+    }
+
+    /**
+     * Returns the change set that takes the current rows (at {@link #lastCommitted()}) back to a position: see
+     * {@link io.github.deltalog.sync.TimeTravel#rewind}.
+     *
+     * @param tables tables the log knows
+     * @param to the position to go back to
+     * @return the undoing change set
+     * @throws IllegalArgumentException if {@code to} is after {@link #lastCommitted()}
+     * @throws DeltasPurgedException if {@code to} is before the retained history
+     */
+    public ChangeSet rewind(Collection<String> tables, long to) {
+        return io.github.deltalog.sync.TimeTravel.rewind(this, tables, lastCommitted(), to);
+    }
+
+    /**
      * Opens a cursor over a table's deltas committed at or after an instant (inclusive, microsecond
      * precision).
      *

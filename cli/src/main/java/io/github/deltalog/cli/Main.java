@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             DemoCommand.class,
             StatsCommand.class,
             DumpCommand.class,
+            DiffCommand.class,
             PurgeCommand.class,
             VerifyCommand.class,
             BackupCommand.class,
