@@ -9,11 +9,14 @@ module io.github.deltalog.core {
     // DeltaLog.attach(MVStore, String) takes the application's store: users need the module too.
     requires transitive com.h2database.mvstore;
     requires java.logging;
+    // The sync package applies change sets to JDBC tables (JdbcTarget) and exposes java.sql types.
+    requires transitive java.sql;
 
     exports io.github.deltalog;
     exports io.github.deltalog.json;
     exports io.github.deltalog.merge;
     exports io.github.deltalog.retention;
+    exports io.github.deltalog.sync;
     exports io.github.deltalog.view;
 
     // MVStore creates the log's FilePath wrapper (store.SafeFilePath, the "dlsafe:" scheme) reflectively
