@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.h2.mvstore.MVStore;
 
 /**
@@ -402,6 +403,19 @@ public final class DeltaLog implements AutoCloseable {
         store.checkpoint();
     }
 
+    /**
+     * Shrinks the store file to about the size of its live data: after purges the space of removed deltas is
+     * reused by later commits but the file does not shrink by itself (the background thread only compacts a file
+     * that is mostly free space). Moves live pages towards the start of the file and truncates it; commits and
+     * reads go on meanwhile. Crash-safe: a crash during compaction loses no commit. O(live bytes) of writing.
+     *
+     * @return the file size after, in bytes (0 in memory)
+     * @throws ReadOnlyLogException if the log is read-only
+     */
+    public long compact() {
+        return store.compact(Long.MAX_VALUE);
+    }
+
     /** Tells whether the log was closed. */
     public boolean isClosed() {
         return store.isClosed();
@@ -419,7 +433,9 @@ public final class DeltaLog implements AutoCloseable {
     // ---- retention ----
 
     /**
-     * Returns the consumer of a name, creating it at the current watermark if it does not exist.
+     * Returns the consumer of a name, <b>creating</b> it at the current watermark if it does not exist: a new
+     * consumer holds back retention from then on, so a mistyped name registers a consumer that stops every purge
+     * until dropped. To look a consumer up without creating it, use {@link #findConsumer(String)}.
      *
      * @param name the consumer's name, not blank
      * @return its handle
@@ -461,6 +477,19 @@ public final class DeltaLog implements AutoCloseable {
             store.createConsumer(name, position);
         }
         return new Consumer(this, name);
+    }
+
+    /**
+     * Looks up a registered consumer without creating it. O(log c) for c consumers.
+     *
+     * @param name the consumer's name, not blank
+     * @return its handle, or empty if no consumer of that name is registered
+     * @throws LogClosedException if the log is closed
+     */
+    public Optional<Consumer> findConsumer(String name) {
+        checkTableName(name);
+        checkOpen();
+        return store.consumerPosition(name) == null ? Optional.empty() : Optional.of(new Consumer(this, name));
     }
 
     /**
@@ -507,9 +536,36 @@ public final class DeltaLog implements AutoCloseable {
         return store.purge();
     }
 
+    /**
+     * Applies the retention policy now, as {@link #purge()} does, and reports what it did and what held it back:
+     * the consumer whose position keeps deltas, how many, and the file size before and after. A log with no
+     * consumer under {@link RetentionPolicy#untilConsumed()} keeps everything: the result then names no consumer
+     * and {@link PurgeResult#consumers()} is 0.
+     *
+     * @return the purge's figures
+     * @throws ReadOnlyLogException if the log is read-only
+     */
+    public PurgeResult applyRetention() {
+        long sizeBefore = store.fileSize();
+        long removed = store.purge();
+        return PurgeResult.measure(this, store.consumerPositions(), removed, sizeBefore);
+    }
+
     /** Returns the retention policy that {@link #purge()} and the background compaction round apply. */
     public RetentionPolicy retention() {
         return store.retention();
+    }
+
+    /** Returns when a consumer was created or last moved, or null if the file does not say. */
+    Long consumerLastAdvanced(String name) {
+        checkOpen();
+        return store.consumerLastAdvanced(name);
+    }
+
+    /** Counts every table's deltas after a position, up to the watermark. O(t log n). */
+    long countAfter(long after) {
+        checkOpen();
+        return store.countAfter(after);
     }
 
     long consumerPosition(String name) {

@@ -30,6 +30,8 @@ import picocli.CommandLine.Spec;
             PurgeCommand.class,
             VerifyCommand.class,
             ExportKafkaCommand.class,
+            ConsumersCommand.class,
+            CompactCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

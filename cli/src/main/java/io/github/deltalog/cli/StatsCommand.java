@@ -57,20 +57,12 @@ final class StatsCommand extends FileCommand {
             List<String> consumers = log.consumers();
             out.printf("consumers       %d%n", consumers.size());
             for (String name : consumers) {
-                Consumer c = log.consumer(name, log.lastCommitted()); // exists: opens it without a write
-                String behind = c.isStale() ? "STALE: deltas it had not read were purged" : behind(log, tables, c);
+                Consumer c = log.findConsumer(name).orElseThrow();
+                String behind = c.isStale() ? "STALE: deltas it had not read were purged" : c.lag() + " deltas behind";
                 out.printf("  %-14s at %s, %s%n", name, Timestamps.format(c.position()), behind);
             }
         }
         return Main.EXIT_OK;
-    }
-
-    private static String behind(DeltaLog log, List<String> tables, Consumer c) {
-        long n = 0;
-        for (String table : tables) {
-            n += log.count(table, c.position());
-        }
-        return n + " deltas behind";
     }
 
     /** The commit timestamp of a table's oldest retained delta, or Long.MAX_VALUE if it has none. */

@@ -10,12 +10,16 @@ import java.util.logging.Logger;
 
 /**
  * The log's one background thread: the ASYNC journal flush, the periodic checkpoint (and the one a large
- * journal asks for early), and the retention compaction round (purge by the policy, then reclaim space). The
+ * journal asks for early), the retention compaction round (purge by the policy, then reclaim space), and the
+ * compaction of a file that purges left mostly free ({@link Checkpoints#compactIfSparse()}). The
  * tasks run one after another, so they never compete with each other for the cores or the locks. A failing task
  * is logged and retried at its next turn. Holds no lock of its own.
  */
 final class Background {
     private static final Logger LOG = Logger.getLogger(Background.class.getName());
+
+    /** How often the thread looks whether the file is mostly free space (after purges) and compacts it. */
+    static final long SPARSE_CHECK_MILLIS = 5000;
 
     private final StoreState s;
     private final ScheduledThreadPoolExecutor executor;
@@ -53,6 +57,8 @@ final class Background {
         }
         if (journaled) {
             b.every(options.checkpointMillis(), checkpoints::checkpoint, "checkpoint");
+            // Purges free space inside the file; once most of the file is free, give it back to the disk.
+            b.every(SPARSE_CHECK_MILLIS, checkpoints::compactIfSparse, "compaction of a sparse file");
         }
         if (compaction != null) {
             b.every(Math.max(1, compactionMillis), compaction, "compaction");

@@ -16,6 +16,8 @@ final class LogMeta {
     private static final String CHECKPOINT = "checkpoint";
     private static final String LAST_COMMITTED = "lastCommitted";
     private static final String LOW_WATER = "lowWater";
+    /** When the file was last compacted (microseconds); files from before it was kept have none. */
+    private static final String COMPACTED = "compacted";
 
     private final MVMap<String, Long> map;
 
@@ -55,6 +57,10 @@ final class LogMeta {
 
     void setLowWater(long ts) {
         map.put(LOW_WATER, ts);
+    }
+
+    void setCompacted(long micros) {
+        map.put(COMPACTED, micros);
     }
 
     private long get(String key) {
