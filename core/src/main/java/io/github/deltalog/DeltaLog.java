@@ -34,6 +34,13 @@ public final class DeltaLog implements AutoCloseable {
     /** The longest table name accepted, in chars. */
     public static final int MAX_TABLE_NAME = 256;
 
+    /**
+     * As the {@code after} of a read or count: everything retained, from the oldest delta a purge left. Unlike a
+     * position (0, or a value read from {@link #oldestRetained()} before a purge raised it), it never throws
+     * {@link DeltasPurgedException}: what a purge removed is simply not part of "everything retained".
+     */
+    public static final long FROM_OLDEST = Long.MIN_VALUE;
+
     private final LogStore store;
     private final CommitListeners listeners = new CommitListeners();
 
@@ -222,10 +229,12 @@ public final class DeltaLog implements AutoCloseable {
      * O(log n) to open, O(1) per delta.
      *
      * @param table a table the log knows (tracked now or before)
-     * @param after exclusive lower bound: a commit timestamp already seen, or 0 for all
+     * @param after exclusive lower bound: a commit timestamp already seen; {@link #FROM_OLDEST} for every
+     *     retained delta (0 reads everything only until the first purge, and throws after it)
      * @return a lazy cursor in (commitTimestamp, rowId) order; close it after use
      * @throws UntrackedTableException if the log never knew the table
-     * @throws DeltasPurgedException if {@code after} is below {@link #oldestRetained()}
+     * @throws DeltasPurgedException if {@code after} is below {@link #oldestRetained()} (deltas after it were
+     *     purged: the answer would be incomplete)
      */
     public DeltaCursor changesAfter(String table, long after) {
         return changesAfter(table, after, Long.MAX_VALUE);
@@ -236,7 +245,7 @@ public final class DeltaLog implements AutoCloseable {
      * current watermark).
      *
      * @param table a table the log knows
-     * @param after exclusive lower bound
+     * @param after exclusive lower bound, or {@link #FROM_OLDEST}
      * @param upTo inclusive upper bound
      * @return a lazy cursor; close it after use
      * @throws UntrackedTableException if the log never knew the table
@@ -245,7 +254,8 @@ public final class DeltaLog implements AutoCloseable {
     public DeltaCursor changesAfter(String table, long after, long upTo) {
         int id = knownTableId(table);
         long limit = Math.min(upTo, store.watermark());
-        RangeCursor c = store.range(id, after, limit);
+        // From the mark read before the snapshot: a purge that raises it meanwhile only removes a prefix.
+        RangeCursor c = store.range(id, after == FROM_OLDEST ? store.lowWater() : after, limit);
         // Checked after the snapshot is taken: a purge raises the mark before it removes anything, so a
         // snapshot taken before the mark moved is complete.
         checkRetained(table, after);
@@ -256,7 +266,7 @@ public final class DeltaLog implements AutoCloseable {
      * Reads several tables' deltas after a position, all at one watermark, into one change set.
      *
      * @param tables tables the log knows
-     * @param after exclusive lower bound
+     * @param after exclusive lower bound, or {@link #FROM_OLDEST}
      * @return the deltas, ordered by commit timestamp, table, row; its {@link ChangeSet#watermark()} is the
      *     position to read on from
      * @throws UntrackedTableException if the log never knew one of the tables
@@ -275,7 +285,7 @@ public final class DeltaLog implements AutoCloseable {
      * net effect, with the strict policy. Streams the range: memory grows with distinct rows, not deltas.
      *
      * @param tables tables the log knows
-     * @param after exclusive lower bound
+     * @param after exclusive lower bound, or {@link #FROM_OLDEST}
      * @return at most one delta per (table, row), in commit-timestamp order, each with the latest timestamp of
      *     its chain; the change set's watermark is the position to read on from
      * @throws MergeConflictException if a row's chain is not valid
@@ -289,7 +299,7 @@ public final class DeltaLog implements AutoCloseable {
      * Like {@link #mergedChangesAfter(Collection, long)} with a chosen conflict policy.
      *
      * @param tables tables the log knows
-     * @param after exclusive lower bound
+     * @param after exclusive lower bound, or {@link #FROM_OLDEST}
      * @param policy what to do on a conflicting pair
      * @return the merged change set
      */
@@ -312,16 +322,21 @@ public final class DeltaLog implements AutoCloseable {
     }
 
     /**
-     * Opens a cursor over a table's deltas committed at or after an instant (inclusive, microsecond
-     * precision).
+     * Opens a cursor over a table's deltas committed at or after an instant (inclusive). Commit times have
+     * microsecond precision: {@code since} is rounded up to the microsecond, so every delta returned has a
+     * {@link Delta#timestamp()} that is not before {@code since}.
      *
      * @param table a table the log knows
      * @param since the earliest commit time to include
      * @return a lazy cursor; close it after use
+     * @throws DeltasPurgedException if deltas at or after {@code since} were purged
      */
     public DeltaCursor changesSince(String table, Instant since) {
         Objects.requireNonNull(since, "since");
-        long micros = Micros.of(since); // saturates Instant.MIN/MAX instead of overflowing
+        long micros = Micros.of(since); // rounds down; saturates Instant.MIN/MAX instead of overflowing
+        if (since.getNano() % 1_000 != 0 && micros != Long.MAX_VALUE) {
+            micros++;
+        }
         return changesAfter(table, micros == Long.MIN_VALUE ? micros : micros - 1);
     }
 
@@ -329,8 +344,9 @@ public final class DeltaLog implements AutoCloseable {
      * Counts a table's deltas after a position without decoding them. O(log n).
      *
      * @param table a table the log knows
-     * @param after exclusive lower bound
+     * @param after exclusive lower bound: a commit timestamp, or {@link #FROM_OLDEST} for every retained delta
      * @return the number of deltas up to the watermark
+     * @throws DeltasPurgedException if {@code after} is below {@link #oldestRetained()}
      */
     public long count(String table, long after) {
         return count(table, after, Long.MAX_VALUE);
@@ -341,13 +357,13 @@ public final class DeltaLog implements AutoCloseable {
      * counted B-tree.
      *
      * @param table a table the log knows
-     * @param after exclusive lower bound
+     * @param after exclusive lower bound, or {@link #FROM_OLDEST}
      * @param upTo inclusive upper bound
      * @return the number of deltas
      */
     public long count(String table, long after, long upTo) {
         int id = knownTableId(table);
-        long n = store.count(id, after, Math.min(upTo, store.watermark()));
+        long n = store.count(id, after == FROM_OLDEST ? store.lowWater() : after, Math.min(upTo, store.watermark()));
         checkRetained(table, after); // after counting, as for a cursor
         return n;
     }
@@ -371,7 +387,8 @@ public final class DeltaLog implements AutoCloseable {
     /**
      * Returns the low-water mark: the newest commit timestamp whose deltas were purged (0 until a purge).
      * Reads after a position below it throw {@link DeltasPurgedException}; reading after it or later is
-     * complete.
+     * complete, so {@code changesAfter(table, oldestRetained())} reads every retained delta (unless a purge runs
+     * in between; {@link #FROM_OLDEST} has no such race).
      */
     public long oldestRetained() {
         checkOpen();
@@ -643,7 +660,7 @@ public final class DeltaLog implements AutoCloseable {
     }
 
     private void checkRetained(String table, long after) {
-        if (isBehindLowWater(after)) {
+        if (after != FROM_OLDEST && isBehindLowWater(after)) {
             throw new DeltasPurgedException("changes of table '" + table + "' after " + after
                     + " were purged: deltas up to " + store.lowWater() + " are gone; read after "
                     + store.lowWater() + " or later");
