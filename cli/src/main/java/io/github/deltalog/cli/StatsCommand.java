@@ -8,6 +8,7 @@ import io.github.deltalog.LogStats;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code deltalog stats FILE}: what a log holds, read-only. */
 @Command(
@@ -19,12 +20,18 @@ import picocli.CommandLine.Command;
                     + " behind each is, the low-water mark and the file size. Opens the file read-only."
         })
 final class StatsCommand extends FileCommand {
+    @Option(names = "--json", description = "print the figures as one JSON object")
+    boolean json;
 
     /** Prints the log's figures. */
     @Override
     public Integer call() {
         try (DeltaLog log = open(true)) {
             PrintWriter out = out();
+            if (json) {
+                out.println(StatsJson.of(log, file));
+                return Main.EXIT_OK;
+            }
             LogStats stats = log.stats();
             long from = LogFiles.start(log);
             List<String> tables = log.tables();
