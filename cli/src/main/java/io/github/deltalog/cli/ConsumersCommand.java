@@ -82,12 +82,13 @@ final class ConsumersCommand implements Callable<Integer> {
             try (DeltaLog log = open(false)) {
                 Consumer c = existing(log, name, file);
                 long lag = c.isStale() ? -1 : c.lag();
+                long position = c.position();
                 log.dropConsumer(name);
                 out().printf(
                                 "dropped consumer %s of %s (it was at %s%s)%n",
                                 PrintableNames.printable(name),
                                 file,
-                                Timestamps.format(c.position()),
+                                Timestamps.format(position),
                                 lag < 0 ? ", stale" : ", " + Format.count(lag) + " deltas behind");
             }
             return Main.EXIT_OK;

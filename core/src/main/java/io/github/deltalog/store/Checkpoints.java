@@ -15,8 +15,6 @@ final class Checkpoints {
     private static final int RECLAIM_WRITE_LIMIT = 16 << 20;
     /** Free space past which the background compacts a file, if it is also more than half of the file. */
     static final long SPARSE_FREE_BYTES = 4L << 20;
-    /** Free space below which a file counts as dense: compaction stops there. */
-    private static final long DENSE_FREE_BYTES = 256L << 10;
     /** How long one background compaction of a sparse file may run. */
     private static final long SPARSE_COMPACT_MILLIS = 2000;
     /** The longest a compaction goes on: an hour. */
@@ -153,10 +151,15 @@ final class Checkpoints {
                 }
                 long budget = Math.max(1, Math.min(maxMillis, MAX_COMPACT_MILLIS)) * 1_000_000L;
                 long started = System.nanoTime();
-                for (int round = 0; round < MAX_COMPACT_ROUNDS && freeBytes(file) > DENSE_FREE_BYTES; round++) {
+                // At least one round: MVStore counts chunks written lately as live, so a file a purge just emptied
+                // looks dense until a round has aged them.
+                int idle = 0;
+                for (int round = 0; round < MAX_COMPACT_ROUNDS && idle < 2; round++) {
                     long before = file.size();
                     compactRound(file);
-                    if (file.size() >= before || System.nanoTime() - started > budget) {
+                    // A round that did not shrink the file may have freed chunks the next one can move into.
+                    idle = file.size() < before ? 0 : idle + 1;
+                    if (System.nanoTime() - started > budget) {
                         break;
                     }
                 }

@@ -89,6 +89,7 @@ public final class KafkaExporter implements AutoCloseable {
     private final long startPosition;
     /** The log's consumer; null until the first successful connection to Kafka registers it. */
     private volatile Consumer consumer;
+
     private final List<String> fixedTables;
     private final int batchSize;
     private final long lingerNanos;

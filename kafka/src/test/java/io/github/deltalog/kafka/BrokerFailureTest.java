@@ -84,8 +84,7 @@ class BrokerFailureTest {
                 assertTrue(m.contains("topic 'down."), m);
                 assertTrue(m.contains("nothing was lost"), m);
                 assertTrue(log.lastCommitted() > ex.position(), context);
-                assertTrue(
-                        ex.position() <= before + 0 || ex.position() == before, m);
+                assertTrue(ex.position() <= before + 0 || ex.position() == before, m);
                 assertEquals(before, ex.position(), "the consumer moved while the broker was down");
                 assertNotNull(ex.lastError(), context);
                 assertTrue(ex.stats().lag() > 0, context);
