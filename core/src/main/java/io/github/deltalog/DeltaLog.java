@@ -531,7 +531,9 @@ public final class DeltaLog implements AutoCloseable {
 
     /**
      * Purges every delta committed before a timestamp, whatever the consumers (which become stale if they had
-     * not read that far), and reclaims the space. Raises {@link #oldestRetained()} to the newest timestamp removed. O(k log n)
+     * not read that far). Their space inside the file is reused by later commits; the file itself shrinks only by
+     * {@link #compact()} (or the background thread, once most of it is free). Raises {@link #oldestRetained()} to
+     * the newest timestamp removed. O(k log n)
      * for k removed, in bounded batches that do not hold up readers or writers.
      *
      * @param ts the oldest commit timestamp to keep; capped at the watermark + 1

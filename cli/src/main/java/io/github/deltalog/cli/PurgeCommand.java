@@ -6,12 +6,12 @@ import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code deltalog purge FILE}: removes old deltas and reclaims their space. */
+/** {@code deltalog purge FILE}: removes old deltas; their space is reused, or given back with --compact. */
 @Command(
         name = "purge",
         mixinStandardHelpOptions = true,
         description = {
-            "Removes old deltas and reclaims their space.",
+            "Removes old deltas; later commits reuse their space (--compact gives it back to the disk).",
             "With --before, removes every delta committed before that timestamp (consumers that had not read that"
                     + " far become stale). Without it, applies the retention policy: removes what every registered"
                     + " consumer has read (nothing if the log has no consumer), and says which consumer holds back"
