@@ -337,7 +337,8 @@ public final class DeltaLog implements AutoCloseable {
         if (since.getNano() % 1_000 != 0 && micros != Long.MAX_VALUE) {
             micros++;
         }
-        return changesAfter(table, micros == Long.MIN_VALUE ? micros : micros - 1);
+        // Not FROM_OLDEST for the earliest instants: deltas since then that were purged make the read throw.
+        return changesAfter(table, micros == Long.MIN_VALUE ? Long.MIN_VALUE + 1 : micros - 1);
     }
 
     /**

@@ -106,7 +106,7 @@ class CompactionTest {
             Thread writer = new Thread(() -> {
                 long row = -1;
                 try {
-                    while (!stop.get()) {
+                    while (!stop.get() && row > -5000) {
                         log.recordInsert("orders", row, Tuple.of(row, "during"));
                         row--;
                     }

@@ -43,10 +43,16 @@ final class Background {
      *
      * @param compaction one retention round, or null for none
      * @param compactionMillis the time between rounds
+     * @param sparseCompaction compacts the file if it is mostly free space ({@link Checkpoints#compactIfSparse()})
      * @return the running thread's owner, or null if there is nothing to do in the background
      */
     static Background start(
-            StoreState s, StoreOptions options, Checkpoints checkpoints, Runnable compaction, long compactionMillis) {
+            StoreState s,
+            StoreOptions options,
+            Checkpoints checkpoints,
+            Runnable compaction,
+            long compactionMillis,
+            Runnable sparseCompaction) {
         boolean journaled = s.journal != null;
         if (!journaled && compaction == null) {
             return null;
@@ -58,7 +64,7 @@ final class Background {
         if (journaled) {
             b.every(options.checkpointMillis(), checkpoints::checkpoint, "checkpoint");
             // Purges free space inside the file; once most of the file is free, give it back to the disk.
-            b.every(SPARSE_CHECK_MILLIS, checkpoints::compactIfSparse, "compaction of a sparse file");
+            b.every(SPARSE_CHECK_MILLIS, sparseCompaction, "compaction of a sparse file");
         }
         if (compaction != null) {
             b.every(Math.max(1, compactionMillis), compaction, "compaction");

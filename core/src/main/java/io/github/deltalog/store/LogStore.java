@@ -71,7 +71,12 @@ public final class LogStore implements AutoCloseable {
         this.reads = new Reads(s, purges, this);
         Runnable compaction = compactionInterval == null || readOnly ? null : this::compactionRound;
         this.background = Background.start(
-                s, options, checkpoints, compaction, compactionInterval == null ? 0 : compactionInterval.toMillis());
+                s,
+                options,
+                checkpoints,
+                compaction,
+                compactionInterval == null ? 0 : compactionInterval.toMillis(),
+                () -> purges.excluding(() -> checkpoints.compactIfSparse() ? 1 : 0));
         this.commits = new Commits(
                 s, checkpoints, background, new HybridClock(options.clock(), last), options.checkpointBytes());
     }
@@ -285,7 +290,7 @@ public final class LogStore implements AutoCloseable {
      */
     public long compact(long maxMillis) {
         s.checkWritable("compact");
-        return checkpoints.compact(maxMillis);
+        return purges.excluding(() -> checkpoints.compact(maxMillis));
     }
 
     // ---- checkpoint ----
