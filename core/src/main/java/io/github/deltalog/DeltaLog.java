@@ -451,6 +451,49 @@ public final class DeltaLog implements AutoCloseable {
     // ---- retention ----
 
     /**
+     * Opens a materialized view kept in this log's store, creating it the first time from the log's history
+     * (which must hold every row of its tables: nothing purged, every row inserted while tracked). See {@link
+     * io.github.deltalog.view.View}.
+     *
+     * @param name the view's name, not blank
+     * @param definition what it computes; the same structure every time the view is opened
+     * @return the view, as of its last refresh
+     * @throws io.github.deltalog.view.ViewException if the view exists with another definition, or the history
+     *     cannot give its rows
+     * @throws UntrackedTableException if a table of the definition is not tracked
+     */
+    public io.github.deltalog.view.View view(String name, io.github.deltalog.view.ViewDefinition definition) {
+        return view(name, definition, null);
+    }
+
+    /**
+     * Opens a materialized view, created the first time (and rebuilt when stale) from base rows the application
+     * gives as of the log's current watermark.
+     *
+     * @param name the view's name, not blank
+     * @param definition what it computes
+     * @param base the current rows of the view's tables, or null to use the log's history
+     * @return the view
+     */
+    public io.github.deltalog.view.View view(
+            String name, io.github.deltalog.view.ViewDefinition definition, io.github.deltalog.view.BaseRows base) {
+        checkOpen();
+        return io.github.deltalog.view.View.open(this, store, name, definition, base);
+    }
+
+    /**
+     * Drops a view with its state and its consumer.
+     *
+     * @param name the view
+     * @return false if there was no such view
+     */
+    public boolean dropView(String name) {
+        checkOpen();
+        store.checkWritable("drop view '" + name + "'");
+        return io.github.deltalog.view.View.drop(store, name);
+    }
+
+    /**
      * Returns the consumer of a name, <b>creating</b> it at the current watermark if it does not exist: a new
      * consumer holds back retention from then on, so a mistyped name registers a consumer that stops every purge
      * until dropped. To look a consumer up without creating it, use {@link #findConsumer(String)}.

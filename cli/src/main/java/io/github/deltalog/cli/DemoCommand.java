@@ -3,18 +3,17 @@ package io.github.deltalog.cli;
 import io.github.deltalog.DeltaLog;
 import io.github.deltalog.DeltaLogException;
 import io.github.deltalog.FileLockedException;
-import io.github.deltalog.Tuple;
-import io.github.deltalog.view.AggregateView;
-import io.github.deltalog.view.GroupStats;
-import io.github.deltalog.view.IncrementalView;
+import io.github.deltalog.view.Refresh;
+import io.github.deltalog.view.View;
+import io.github.deltalog.view.ViewComputation;
+import io.github.deltalog.view.ViewDefinition;
+import io.github.deltalog.view.ViewRow;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Map;
-import java.util.Objects;
-import java.util.TreeSet;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,24 +22,27 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code deltalog demo}: an orders workload recorded in a log, with an incremental revenue-per-customer view
- * refreshed from merged changes and checked against a full recomputation after every refresh.
+ * {@code deltalog demo}: an orders workload recorded in a log, with two views kept in the log's store (revenue
+ * per customer, and revenue per region through a join with the customers table), refreshed from merged changes
+ * and checked against a full recomputation after every refresh.
  */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Shows deltalog at work: an incremental view checked against a full recomputation.",
-            "Runs a shop's orders workload (inserts, updates, deletes; a few big customers place most orders) on a"
-                    + " log file,",
-            "keeps a revenue-per-customer view (count, sum, avg, min, max of non-cancelled orders) incrementally"
-                    + " from the",
-            "merged changes, and after every refresh checks it against a full recomputation from the base rows.",
-            "Prints a summary; exit code 1 if any check failed. Deletes the previous demo file and view state"
-                    + " first."
+            "Shows deltalog at work: incremental views checked against a full recomputation.",
+            "Runs a shop's orders workload (inserts, updates, deletes; a few big customers place most orders;"
+                    + " customers move",
+            "between regions) on a log file, keeps two views in the log's store -- revenue per customer (count,"
+                    + " sum, avg, min,",
+            "max of non-cancelled orders) and revenue per region (orders joined with customers) -- refreshed from"
+                    + " the merged",
+            "changes, and after every refresh checks each against a full recomputation from the base rows.",
+            "Prints a summary; exit code 1 if any check failed. Deletes the previous demo file first."
         })
 final class DemoCommand implements Callable<Integer> {
-    static final String CONSUMER = "revenue-per-customer";
+    static final String PER_CUSTOMER = "revenue-per-customer";
+    static final String PER_REGION = "revenue-per-region";
 
     @Spec
     CommandSpec spec;
@@ -72,13 +74,31 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "random seed of the workload (default: ${DEFAULT-VALUE})")
     long seed = 42;
 
-    static AggregateView revenuePerCustomer() {
+    static ViewDefinition revenuePerCustomer() {
         // (orderId, customer, amount, status): SELECT customer, COUNT(*), SUM(amount), AVG(amount), MIN(amount),
         // MAX(amount) FROM orders WHERE status <> 'cancelled' GROUP BY customer
-        return AggregateView.over(OrdersWorkload.TABLE)
+        return ViewDefinition.from(OrdersWorkload.TABLE)
+                .where(row -> !"cancelled".equals(row.get(3)))
                 .groupBy(1)
-                .aggregate(2)
-                .filter(row -> !"cancelled".equals(row.get(3)))
+                .count()
+                .sum(2)
+                .avg(2)
+                .min(2)
+                .max(2)
+                .build();
+    }
+
+    static ViewDefinition revenuePerRegion() {
+        // SELECT c.region, COUNT(*), SUM(o.amount), MAX(o.amount), COUNT(DISTINCT o.customer) FROM orders o JOIN
+        // customers c ON o.customer = c.name WHERE o.status <> 'cancelled' GROUP BY c.region
+        return ViewDefinition.from(OrdersWorkload.TABLE)
+                .join(OrdersWorkload.CUSTOMERS, 1, 0)
+                .where(row -> !"cancelled".equals(row.get(3)))
+                .groupBy(5)
+                .count()
+                .sum(2)
+                .max(2)
+                .countDistinct(1)
                 .build();
     }
 
@@ -88,21 +108,27 @@ final class DemoCommand implements Callable<Integer> {
         checkOptions();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path state = file.resolveSibling(file.getFileName() + ".revenue.view");
-        removePrevious(state);
+        removePrevious();
         Progress progress = new Progress(err, System.console() != null);
         OrdersWorkload shop = new OrdersWorkload(seed, customers);
         DemoReport report = new DemoReport(file, rows, changes, refreshEvery, seed);
+        DemoReport.ViewFigures perCustomer =
+                report.view("revenue per customer (count, sum, avg, min, max of" + " non-cancelled orders)");
+        DemoReport.ViewFigures perRegion = report.view(
+                "revenue per region (orders joined with customers: count," + " sum, max, distinct customers)");
         try (DeltaLog log = DeltaLog.builder().path(file).open()) {
             log.track(OrdersWorkload.TABLE);
+            log.track(OrdersWorkload.CUSTOMERS);
             progress.start("load", rows);
             long t0 = System.nanoTime();
+            shop.loadCustomers(log);
             shop.load(log, rows, progress::update);
             report.loadNanos = System.nanoTime() - t0;
             progress.finish();
 
-            IncrementalView view = IncrementalView.open(
-                    log, CONSUMER, revenuePerCustomer(), state, () -> new ArrayList<>(shop.rows()));
+            // Built once from the log's history (it holds every row since the tables were tracked).
+            View customerView = log.view(PER_CUSTOMER, revenuePerCustomer());
+            View regionView = log.view(PER_REGION, revenuePerRegion());
             progress.start("changes", changes);
             int done = 0;
             while (done < changes) {
@@ -112,12 +138,14 @@ final class DemoCommand implements Callable<Integer> {
                 shop.change(log, batch, n -> progress.update(base + n));
                 report.changeNanos += System.nanoTime() - t0;
                 done += batch;
-                refreshAndCheck(view, shop, report, err);
+                report.refreshes++;
+                refreshAndCheck(customerView, shop, perCustomer, report, err);
+                refreshAndCheck(regionView, shop, perRegion, report, err);
             }
             progress.finish();
             report.deltasInLog = log.countAll();
         }
-        reopenAndCheck(state, shop, report, err);
+        reopenAndCheck(shop, perCustomer, perRegion, report, err);
         report.inserts = shop.inserts();
         report.updates = shop.updates();
         report.deletes = shop.deletes();
@@ -135,64 +163,72 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void refreshAndCheck(IncrementalView view, OrdersWorkload shop, DemoReport report, PrintWriter err) {
+    private static void refreshAndCheck(
+            View view, OrdersWorkload shop, DemoReport.ViewFigures figures, DemoReport report, PrintWriter err) {
         long c0 = CpuClock.now();
         long t0 = System.nanoTime();
-        IncrementalView.Refresh r = view.refresh();
-        Map<Tuple, GroupStats> incremental = view.view().groups();
+        Refresh r = view.refresh();
         long t1 = System.nanoTime();
         long c1 = CpuClock.now();
-        AggregateView full = revenuePerCustomer();
-        full.rebuild(shop.rows());
-        Map<Tuple, GroupStats> recomputed = full.groups();
+        List<ViewRow> recomputed = ViewComputation.compute(view.definition(), shop.baseRows());
         long t2 = System.nanoTime();
         long c2 = CpuClock.now();
-        report.refreshes++;
-        report.incrementalNanos += t1 - t0;
-        report.fullNanos += t2 - t1;
-        report.incrementalCpuNanos += c1 - c0;
-        report.fullCpuNanos += c2 - c1;
-        report.mergedDeltas += r.mergedDeltas();
-        report.groups = recomputed.size();
-        check("refresh " + report.refreshes, incremental, recomputed, report, err);
+        figures.incrementalNanos += t1 - t0;
+        figures.fullNanos += t2 - t1;
+        figures.incrementalCpuNanos += c1 - c0;
+        figures.fullCpuNanos += c2 - c1;
+        figures.mergedDeltas += r.mergedDeltas();
+        figures.groups = recomputed.size();
+        check(view.name() + " after refresh " + report.refreshes, view, recomputed, report, err);
     }
 
-    /** Opens the log and the view again, as an application does after a restart, and checks the view. */
-    private void reopenAndCheck(Path state, OrdersWorkload shop, DemoReport report, PrintWriter err) {
+    /** Opens the log and the views again, as an application does after a restart, and checks them. */
+    private void reopenAndCheck(
+            OrdersWorkload shop,
+            DemoReport.ViewFigures perCustomer,
+            DemoReport.ViewFigures perRegion,
+            DemoReport report,
+            PrintWriter err) {
         try (DeltaLog log = DeltaLog.builder().path(file).open()) {
-            IncrementalView view = IncrementalView.open(
-                    log, CONSUMER, revenuePerCustomer(), state, () -> new ArrayList<>(shop.rows()));
-            AggregateView full = revenuePerCustomer();
-            full.rebuild(shop.rows());
-            check("after reopening", view.view().groups(), full.groups(), report, err);
+            View customerView = log.view(PER_CUSTOMER, revenuePerCustomer());
+            View regionView = log.view(PER_REGION, revenuePerRegion());
+            check(
+                    PER_CUSTOMER + " after reopening",
+                    customerView,
+                    ViewComputation.compute(revenuePerCustomer(), shop.baseRows()),
+                    report,
+                    err);
+            check(
+                    PER_REGION + " after reopening",
+                    regionView,
+                    ViewComputation.compute(revenuePerRegion(), shop.baseRows()),
+                    report,
+                    err);
+            perCustomer.groups = (int) customerView.size();
+            perRegion.groups = (int) regionView.size();
         }
     }
 
-    private static void check(
-            String when,
-            Map<Tuple, GroupStats> incremental,
-            Map<Tuple, GroupStats> recomputed,
-            DemoReport report,
-            PrintWriter err) {
+    private static void check(String when, View view, List<ViewRow> recomputed, DemoReport report, PrintWriter err) {
         report.checks++;
+        List<ViewRow> incremental = new ArrayList<>();
+        view.rows().forEach(incremental::add);
         if (incremental.equals(recomputed)) {
             return;
         }
         report.mismatches++;
-        TreeSet<String> differing = new TreeSet<>();
-        TreeSet<Tuple> keys = new TreeSet<>((a, b) -> a.toString().compareTo(b.toString()));
-        keys.addAll(incremental.keySet());
-        keys.addAll(recomputed.keySet());
-        for (Tuple k : keys) {
-            if (!Objects.equals(incremental.get(k), recomputed.get(k))) {
-                differing.add(k + ": incremental " + incremental.get(k) + ", full " + recomputed.get(k));
+        String first = "row counts " + incremental.size() + " and " + recomputed.size();
+        for (int i = 0; i < Math.min(incremental.size(), recomputed.size()); i++) {
+            if (!incremental.get(i).equals(recomputed.get(i))) {
+                first = "incremental " + incremental.get(i) + ", full " + recomputed.get(i);
+                break;
             }
         }
-        err.println("MISMATCH " + when + ": " + differing.size() + " groups differ, first: " + differing.first());
+        err.println("MISMATCH " + when + ": " + first);
     }
 
     /** Deletes the previous demo's files, refusing to delete a file that is not a deltalog log. */
-    private void removePrevious(Path state) {
+    private void removePrevious() {
         if (Files.exists(file)) {
             try (DeltaLog old = DeltaLog.builder().path(file).readOnly(true).open()) {
                 old.lastCommitted();
@@ -209,8 +245,7 @@ final class DemoCommand implements Callable<Integer> {
             file,
             journal,
             journal.resolveSibling(journal.getFileName() + ".old"),
-            state,
-            state.resolveSibling(state.getFileName() + ".tmp")
+            file.resolveSibling(file.getFileName() + ".revenue.view") // the state file of earlier versions
         }) {
             try {
                 Files.deleteIfExists(p);

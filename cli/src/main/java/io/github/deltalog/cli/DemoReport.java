@@ -2,6 +2,8 @@ package io.github.deltalog.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** The demo's figures, filled in as it runs, and its summary. */
@@ -17,17 +19,35 @@ final class DemoReport {
     long updates;
     long deletes;
     long deltasInLog;
-    long mergedDeltas;
     int refreshes;
-    long incrementalNanos;
-    long fullNanos;
-    long incrementalCpuNanos;
-    long fullCpuNanos;
-    int groups;
     int baseRows;
     int checks;
     int mismatches;
     long fileBytes;
+
+    private final List<ViewFigures> views = new ArrayList<>();
+
+    /** One view's figures. */
+    static final class ViewFigures {
+        final String description;
+        long mergedDeltas;
+        long incrementalNanos;
+        long fullNanos;
+        long incrementalCpuNanos;
+        long fullCpuNanos;
+        int groups;
+
+        ViewFigures(String description) {
+            this.description = description;
+        }
+    }
+
+    /** Adds a view to report on. */
+    ViewFigures view(String description) {
+        ViewFigures v = new ViewFigures(description);
+        views.add(v);
+        return v;
+    }
 
     DemoReport(Path file, int rows, int changes, int refreshEvery, long seed) {
         this.file = file;
@@ -49,33 +69,38 @@ final class DemoReport {
                         + ", then " + Format.count(changes) + " changes in " + Format.duration(changeNanos) + ": "
                         + Format.count(inserts - rows) + " inserts, " + Format.count(updates) + " updates, "
                         + Format.count(deletes) + " deletes)");
-        line(
-                out,
-                "deltas after merge",
-                Format.count(mergedDeltas) + " of " + Format.count(changes) + " changes ("
-                        + percent(mergedDeltas, changes) + "), applied in " + Format.count(refreshes) + " refreshes");
-        line(
-                out,
-                "view",
-                "revenue per customer (count, sum, avg, min, max) of non-cancelled orders: " + Format.count(groups)
-                        + " customers, " + Format.count(baseRows) + " orders in the base table");
-        line(
-                out,
-                "incremental",
-                timing(incrementalNanos, incrementalCpuNanos) + " (read merged changes, apply, save the view's state)");
-        line(out, "full recompute", timing(fullNanos, fullCpuNanos) + " (aggregate every base row, in memory)");
-        line(
-                out,
-                "ratio",
-                incrementalNanos == 0
-                        ? "n/a (no refresh)"
-                        : "full / incremental = " + ratio(fullNanos, incrementalNanos) + " in time"
-                                + (CpuClock.SUPPORTED
-                                        ? ", " + ratio(fullCpuNanos, incrementalCpuNanos) + " in CPU"
-                                        : "")
-                                + (fullNanos >= incrementalNanos
-                                        ? " (incremental is faster)"
-                                        : " (incremental is slower)"));
+        for (int i = 0; i < views.size(); i++) {
+            ViewFigures v = views.get(i);
+            line(out, "view " + (i + 1), v.description + ": " + Format.count(v.groups) + " groups");
+            line(
+                    out,
+                    "  merged deltas",
+                    Format.count(v.mergedDeltas) + " of " + Format.count(changes) + " changes ("
+                            + percent(v.mergedDeltas, changes) + "), applied in " + Format.count(refreshes)
+                            + " refreshes");
+            line(
+                    out,
+                    "  incremental",
+                    timing(v.incrementalNanos, v.incrementalCpuNanos)
+                            + " (read merged changes, apply to the touched groups, one store commit)");
+            line(
+                    out,
+                    "  full recompute",
+                    timing(v.fullNanos, v.fullCpuNanos) + " (every base row, in memory, nothing written)");
+            line(
+                    out,
+                    "  ratio",
+                    v.incrementalNanos == 0
+                            ? "n/a (no refresh)"
+                            : "full / incremental = " + ratio(v.fullNanos, v.incrementalNanos) + " in time"
+                                    + (CpuClock.SUPPORTED
+                                            ? ", " + ratio(v.fullCpuNanos, v.incrementalCpuNanos) + " in CPU"
+                                            : "")
+                                    + (v.fullNanos >= v.incrementalNanos
+                                            ? " (incremental is faster)"
+                                            : " (incremental is slower)"));
+        }
+        line(out, "base tables", Format.count(baseRows) + " orders");
         line(
                 out,
                 "checks",

@@ -3,6 +3,7 @@ package io.github.deltalog.cli;
 import io.github.deltalog.DeltaLog;
 import io.github.deltalog.DeltaTransaction;
 import io.github.deltalog.Tuple;
+import io.github.deltalog.view.BaseRows;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,13 +18,17 @@ import java.util.Set;
 import java.util.function.LongConsumer;
 
 /**
- * The demo's application: an {@code orders} table of rows {@code (orderId, customer, amount, status)} kept in a
- * map, whose every change is recorded in a log. Customers are Zipf-skewed (a few big customers place most
+ * The demo's application: an {@code orders} table of rows {@code (orderId, customer, amount, status)} and a
+ * {@code customers} table of rows {@code (name, region, segment)}, kept in maps, whose every change is recorded in
+ * a log. One change in fifty moves a customer to another region. Customers are Zipf-skewed (a few big customers place most
  * orders), and half of the updates and deletes hit the most recent orders, as in a shop where new orders move
  * through their states. Seeded: the same seed gives the same changes.
  */
 final class OrdersWorkload {
     static final String TABLE = "orders";
+    static final String CUSTOMERS = "customers";
+    private static final String[] REGIONS = {"north", "south", "east", "west", "centre"};
+    private static final String[] SEGMENTS = {"retail", "business"};
     private static final String[] FLOW = {"open", "paid", "shipped", "delivered"};
     private static final String CANCELLED = "cancelled";
     private static final int HOT = 1000;
@@ -33,6 +38,7 @@ final class OrdersWorkload {
     private final double[] customerCdf;
     private final String[] customerNames;
     private final Map<Long, Tuple> rows = new HashMap<>();
+    private final Map<Long, Tuple> customerRows = new HashMap<>();
     private final List<Long> ids = new ArrayList<>();
     private final Map<Long, Integer> positions = new HashMap<>();
     private long nextId = 1;
@@ -60,9 +66,31 @@ final class OrdersWorkload {
         return prices;
     }
 
-    /** Returns the base table's rows, as the application holds them now. */
+    /** Returns the orders, as the application holds them now. */
     Collection<Tuple> rows() {
         return rows.values();
+    }
+
+    /** Returns both tables' rows as a view's base rows, as the application holds them now. */
+    BaseRows baseRows() {
+        return table -> {
+            Map<Long, Tuple> source = table.equals(CUSTOMERS) ? customerRows : rows;
+            List<BaseRows.Row> out = new ArrayList<>(source.size());
+            source.forEach((id, row) -> out.add(new BaseRows.Row(id, row)));
+            return out;
+        };
+    }
+
+    /** Inserts one customer row per customer name, each in its region. */
+    void loadCustomers(DeltaLog log) {
+        try (DeltaTransaction tx = log.begin()) {
+            for (int k = 0; k < customerNames.length; k++) {
+                Tuple row = Tuple.of(customerNames[k], REGIONS[rnd.nextInt(REGIONS.length)], SEGMENTS[k % 2]);
+                tx.insert(CUSTOMERS, k + 1, row);
+                customerRows.put((long) k + 1, row);
+            }
+            tx.commit();
+        }
     }
 
     long inserts() {
@@ -115,6 +143,20 @@ final class OrdersWorkload {
     }
 
     private void changeOne(DeltaTransaction tx, Set<Long> touched) {
+        if (rnd.nextInt(50) == 0 && !customerRows.isEmpty()) {
+            long id = 1 + rnd.nextInt(customerNames.length);
+            if (touched.add(-id)) { // customers are marked by negative ids: one change per row and transaction
+                Tuple now = customerRows.get(id);
+                String region = REGIONS[rnd.nextInt(REGIONS.length)];
+                if (!region.equals(now.get(1))) {
+                    Tuple next = Tuple.of(now.get(0), region, now.get(2));
+                    tx.update(CUSTOMERS, id, now, next);
+                    customerRows.put(id, next);
+                    updates++;
+                    return;
+                }
+            }
+        }
         int kind = rnd.nextInt(100);
         Long id = kind < 25 ? null : pickUntouched(touched);
         if (id == null) {

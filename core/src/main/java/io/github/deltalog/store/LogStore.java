@@ -27,11 +27,14 @@ public final class LogStore implements AutoCloseable {
     private final Reads reads;
     private final Background background;
     private final Commits commits;
+    /** The map name prefix: the namespace and a dot when attached, else empty. */
+    private final String prefix;
 
     private LogStore(Opened o, StoreOptions options, RetentionPolicy retention, Duration compactionInterval) {
         MVStore store = o.store();
         boolean readOnly = options.readOnly() || store.isReadOnly();
         String prefix = o.namespace() == null ? "" : o.namespace() + ".";
+        this.prefix = prefix;
         MVMap<DeltaKey, byte[]> deltas = store.openMap(
                 prefix + "deltas",
                 new MVMap.Builder<DeltaKey, byte[]>()
@@ -311,6 +314,33 @@ public final class LogStore implements AutoCloseable {
      */
     public void checkpointWith(Runnable action) {
         checkpoints.checkpointWith(action);
+    }
+
+    /**
+     * Opens (or creates) a map of the log's store under the log's namespace, for state kept beside the deltas
+     * (a view's groups). Change it only inside {@link #checkpointWith}.
+     */
+    public <K, V> MVMap<K, V> openSideMap(String name, MVMap.Builder<K, V> builder) {
+        s.checkOpen();
+        return s.store.openMap(prefix + name, builder);
+    }
+
+    /** Removes a map opened by {@link #openSideMap}; only inside {@link #checkpointWith}. */
+    public void removeSideMap(MVMap<?, ?> map) {
+        s.store.removeMap(map);
+    }
+
+    /**
+     * Sets (or with null removes) a consumer's position without a journal record; only inside {@link
+     * #checkpointWith}, so that the position is stored by the same store commit as the action's other changes
+     * (a view's state), and no journal record of it can be replayed over a later one.
+     */
+    public void setConsumerInCheckpoint(String name, Long position) {
+        if (position == null) {
+            s.consumers.remove(name);
+        } else {
+            s.consumers.put(name, position);
+        }
     }
 
     // ---- reads ----

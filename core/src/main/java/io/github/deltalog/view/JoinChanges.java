@@ -1,0 +1,249 @@
+package io.github.deltalog.view;
+
+import io.github.deltalog.Delta;
+import io.github.deltalog.Tuple;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.MVMap;
+
+/**
+ * The effect of one refresh on a join view, by the delta rule {@code Δ(A⋈B) = ΔA⋈B + A⋈ΔB + ΔA⋈ΔB} (A and B
+ * as they were before the refresh), plus for a left join the padded rows of keys whose match changed. A and B are
+ * the view's arrangements: each side's rows indexed by {@code [join key, rowId]} in the store, kept from the same
+ * deltas; rows with a NULL key match nothing and are not indexed. Cost: O(Δ × matching rows) seeks and rows,
+ * independent of the tables' sizes. Join keys match by {@code equals} (an Integer 1 does not match a Long 1).
+ */
+final class JoinChanges {
+    private final String view;
+    private final ViewDefinition.Join join;
+    private final String leftTable;
+    private final MVMap<Key, Key> left;
+    private final MVMap<Key, Key> right;
+    private final boolean fromEmpty;
+    private final Map<Key, Key> leftWrites = new LinkedHashMap<>();
+    private final Map<Key, Key> rightWrites = new LinkedHashMap<>();
+
+    JoinChanges(String view, ViewDefinition def, MVMap<Key, Key> left, MVMap<Key, Key> right, boolean fromEmpty) {
+        this.view = view;
+        this.join = def.join();
+        this.leftTable = def.table();
+        this.left = left;
+        this.right = right;
+        this.fromEmpty = fromEmpty;
+    }
+
+    /** A row with a weight and its join key. */
+    private record Weighted(long rowId, Tuple row, long weight, Object key) {}
+
+    /** Names a joined row for messages. */
+    private record Source(String a, long aRow, String b, long bRow) {
+        @Override
+        public String toString() {
+            return b == null
+                    ? "row " + aRow + " of table '" + a + "' (unmatched)"
+                    : "row " + aRow + " of table '" + a + "' joined with row " + bRow + " of table '" + b + "'";
+        }
+    }
+
+    /**
+     * Computes the joined rows' changes into {@code out} and stages the arrangements' changes.
+     *
+     * @param deltas the merged deltas of both tables (at most one per row)
+     * @throws ViewException if a row lacks its join key column or a change removes a row the view never held
+     */
+    void apply(Iterable<Delta> deltas, GroupChanges out) {
+        List<Weighted> da = new ArrayList<>();
+        List<Weighted> db = new ArrayList<>();
+        for (Delta d : deltas) {
+            boolean isLeft = d.table().equals(leftTable);
+            int col = isLeft ? join.leftColumn() : join.rightColumn();
+            List<Weighted> into = isLeft ? da : db;
+            if (d.op().before() != null) {
+                into.add(weighted(d, d.op().before(), -1, col));
+            }
+            if (d.op().after() != null) {
+                into.add(weighted(d, d.op().after(), 1, col));
+            }
+        }
+        Map<Key, List<Weighted>> dbByKey = new HashMap<>();
+        for (Weighted w : db) {
+            if (w.key != null) {
+                dbByKey.computeIfAbsent(Key.of(w.key), k -> new ArrayList<>()).add(w);
+            }
+        }
+        String rightTable = join.table();
+        Map<Key, List<Weighted>> daByKey = new LinkedHashMap<>();
+        for (Weighted a : da) {
+            if (a.key == null) {
+                if (join.outer()) {
+                    out.add(pad(a.row), a.weight, new Source(leftTable, a.rowId, null, 0));
+                }
+                continue;
+            }
+            Key k = Key.of(a.key);
+            daByKey.computeIfAbsent(k, x -> new ArrayList<>()).add(a);
+            for (Map.Entry<Key, Key> b : side(right, a.key)) {
+                out.add(concat(a.row, b.getValue()), a.weight, new Source(leftTable, a.rowId, rightTable, rowId(b)));
+            }
+            for (Weighted b : dbByKey.getOrDefault(k, Collections.emptyList())) {
+                out.add(concat(a.row, b.row), a.weight * b.weight, new Source(leftTable, a.rowId, rightTable, b.rowId));
+            }
+        }
+        for (Weighted b : db) {
+            if (b.key == null) {
+                continue;
+            }
+            for (Map.Entry<Key, Key> a : side(left, b.key)) {
+                out.add(concat(a.getValue(), b.row), b.weight, new Source(leftTable, rowId(a), rightTable, b.rowId));
+            }
+        }
+        if (join.outer()) {
+            Map<Key, Boolean> keys = new LinkedHashMap<>();
+            daByKey.keySet().forEach(k -> keys.put(k, true));
+            dbByKey.keySet().forEach(k -> keys.put(k, true));
+            for (Key k : keys.keySet()) {
+                padChanges(k, daByKey.getOrDefault(k, Collections.emptyList()), dbByKey.get(k), out);
+            }
+        }
+        stage(da, left, leftWrites, leftTable);
+        stage(db, right, rightWrites, rightTable);
+    }
+
+    /** The padded (unmatched) left rows of one join key: what changes when the key gains or loses its matches. */
+    private void padChanges(Key k, List<Weighted> da, List<Weighted> db, GroupChanges out) {
+        Object key = k.parts[0];
+        long net = 0;
+        if (db != null) {
+            for (Weighted b : db) {
+                net += b.weight;
+            }
+        }
+        long needed = net < 0 ? -net + 1 : 1;
+        long oldCount = 0;
+        for (Map.Entry<Key, Key> ignored : side(right, key)) {
+            if (++oldCount >= needed) {
+                break;
+            }
+        }
+        boolean oldHas = oldCount > 0;
+        boolean newHas = oldCount + net > 0;
+        if (oldHas == newHas) {
+            if (!oldHas) {
+                for (Weighted a : da) {
+                    out.add(pad(a.row), a.weight, new Source(leftTable, a.rowId, null, 0));
+                }
+            }
+            return;
+        }
+        long w = newHas ? -1 : 1; // the old left rows lose their padding, or gain it
+        for (Map.Entry<Key, Key> a : side(left, key)) {
+            out.add(pad(a.getValue()), w, new Source(leftTable, rowId(a), null, 0));
+        }
+        if (!newHas) {
+            for (Weighted a : da) {
+                out.add(pad(a.row), a.weight, new Source(leftTable, a.rowId, null, 0));
+            }
+        }
+    }
+
+    private Weighted weighted(Delta d, Tuple row, long weight, int col) {
+        if (col >= row.size()) {
+            throw new ViewException("view '" + view + "' joins on column " + col + " but row " + d.rowId()
+                    + " of table '" + d.table() + "' has " + row.size() + " columns: " + row);
+        }
+        return new Weighted(d.rowId(), row, weight, row.get(col));
+    }
+
+    /** The stored rows of one side with a join key, as they were before this refresh. */
+    private Iterable<Map.Entry<Key, Key>> side(MVMap<Key, Key> map, Object key) {
+        if (fromEmpty) {
+            return Collections.emptyList();
+        }
+        return () -> {
+            Cursor<Key, Key> c = map.cursor(Key.of(key), Key.above(key), false);
+            return new java.util.Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return c.hasNext();
+                }
+
+                @Override
+                public Map.Entry<Key, Key> next() {
+                    Key k = c.next();
+                    return Map.entry(k, c.getValue());
+                }
+            };
+        };
+    }
+
+    private static long rowId(Map.Entry<Key, Key> e) {
+        return (Long) e.getKey().parts[1];
+    }
+
+    private static Tuple concat(Tuple a, Tuple b) {
+        Object[] v = new Object[a.size() + b.size()];
+        for (int i = 0; i < a.size(); i++) {
+            v[i] = a.get(i);
+        }
+        for (int i = 0; i < b.size(); i++) {
+            v[a.size() + i] = b.get(i);
+        }
+        return Tuple.of(v);
+    }
+
+    private static Tuple concat(Tuple a, Key b) {
+        return concat(a, Tuple.of(b.parts));
+    }
+
+    private static Tuple concat(Key a, Tuple b) {
+        return concat(Tuple.of(a.parts), b);
+    }
+
+    private Tuple pad(Tuple a) {
+        return concat(a, Tuple.of(new Object[join.rightWidth()]));
+    }
+
+    private Tuple pad(Key a) {
+        return pad(Tuple.of(a.parts));
+    }
+
+    /** Stages one side's index changes: the before image's entry goes, the after image's comes. */
+    private void stage(List<Weighted> rows, MVMap<Key, Key> map, Map<Key, Key> writes, String table) {
+        for (Weighted w : rows) {
+            if (w.key == null) {
+                continue;
+            }
+            Key k = Key.of(w.key, w.rowId);
+            if (w.weight < 0) {
+                if (!writes.containsKey(k) && (fromEmpty || !map.containsKey(k))) {
+                    throw new ViewException("view '" + view + "': a change removes row " + w.rowId + " of table '"
+                            + table + "' that the view never held; its base rows were incomplete -- rebuild it");
+                }
+                writes.put(k, null);
+            } else {
+                writes.put(k, Key.of(w.row.values().toArray()));
+            }
+        }
+    }
+
+    /** Writes the staged index changes. Call under the checkpoint lock. */
+    void write() {
+        write(left, leftWrites);
+        write(right, rightWrites);
+    }
+
+    private static void write(MVMap<Key, Key> map, Map<Key, Key> writes) {
+        for (Map.Entry<Key, Key> e : writes.entrySet()) {
+            if (e.getValue() == null) {
+                map.remove(e.getKey());
+            } else {
+                map.put(e.getKey(), e.getValue());
+            }
+        }
+    }
+}

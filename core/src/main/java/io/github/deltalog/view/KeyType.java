@@ -1,0 +1,183 @@
+package io.github.deltalog.view;
+
+import io.github.deltalog.CorruptLogException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.UUID;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.WriteBuffer;
+import org.h2.mvstore.type.BasicDataType;
+
+/**
+ * The MVStore data type of {@link Key}, for the keys and values of a view's maps: a varint count, then per value
+ * a type tag and its bytes (varints for integers, UTF-8 for strings). This is the view state's on-disk format;
+ * {@link ViewMaps#FORMAT} names its version. Stateless singleton.
+ */
+final class KeyType extends BasicDataType<Key> {
+    static final KeyType INSTANCE = new KeyType();
+
+    private static final byte NULL = 0;
+    private static final byte FALSE = 1;
+    private static final byte TRUE = 2;
+    private static final byte BYTE = 3;
+    private static final byte SHORT = 4;
+    private static final byte INT = 5;
+    private static final byte LONG = 6;
+    private static final byte FLOAT = 7;
+    private static final byte DOUBLE = 8;
+    private static final byte STRING = 9;
+    private static final byte BYTES = 10;
+    private static final byte DECIMAL = 11;
+    private static final byte BIG_INTEGER = 12;
+    private static final byte UUID_TAG = 13;
+    private static final byte INSTANT = 14;
+    private static final byte DATE = 15;
+    private static final byte TIME = 16;
+    private static final byte DATE_TIME = 17;
+
+    private KeyType() {}
+
+    @Override
+    public int getMemory(Key key) {
+        return 24 + 24 * key.parts.length;
+    }
+
+    @Override
+    public int compare(Key a, Key b) {
+        return a.compareTo(b);
+    }
+
+    @Override
+    public Key[] createStorage(int size) {
+        return new Key[size];
+    }
+
+    @Override
+    public void write(WriteBuffer buff, Key key) {
+        buff.putVarInt(key.parts.length);
+        for (Object v : key.parts) {
+            writeValue(buff, v);
+        }
+    }
+
+    @Override
+    public Key read(ByteBuffer buff) {
+        int n = DataUtils.readVarInt(buff);
+        if (n < 0 || n > buff.remaining()) {
+            throw new CorruptLogException("view state: a key claims " + n + " values");
+        }
+        Object[] parts = new Object[n];
+        for (int i = 0; i < n; i++) {
+            parts[i] = readValue(buff);
+        }
+        return Key.of(parts);
+    }
+
+    private static void writeValue(WriteBuffer b, Object v) {
+        if (v == null) {
+            b.put(NULL);
+        } else if (v instanceof Boolean x) {
+            b.put(x ? TRUE : FALSE);
+        } else if (v instanceof Byte x) {
+            b.put(BYTE).put(x);
+        } else if (v instanceof Short x) {
+            b.put(SHORT).putShort(x);
+        } else if (v instanceof Integer x) {
+            b.put(INT).putVarInt(x);
+        } else if (v instanceof Long x) {
+            b.put(LONG).putVarLong(x);
+        } else if (v instanceof Float x) {
+            b.put(FLOAT).putFloat(x);
+        } else if (v instanceof Double x) {
+            b.put(DOUBLE).putDouble(x);
+        } else if (v instanceof String x) {
+            bytes(b.put(STRING), x.getBytes(StandardCharsets.UTF_8));
+        } else if (v instanceof byte[] x) {
+            bytes(b.put(BYTES), x);
+        } else if (v instanceof BigDecimal x) {
+            bytes(b.put(DECIMAL).putVarInt(x.scale()), x.unscaledValue().toByteArray());
+        } else if (v instanceof BigInteger x) {
+            bytes(b.put(BIG_INTEGER), x.toByteArray());
+        } else if (v instanceof UUID x) {
+            b.put(UUID_TAG).putLong(x.getMostSignificantBits()).putLong(x.getLeastSignificantBits());
+        } else if (v instanceof Instant x) {
+            b.put(INSTANT).putLong(x.getEpochSecond()).putInt(x.getNano());
+        } else if (v instanceof LocalDate x) {
+            b.put(DATE).putLong(x.toEpochDay());
+        } else if (v instanceof LocalTime x) {
+            b.put(TIME).putLong(x.toNanoOfDay());
+        } else if (v instanceof LocalDateTime x) {
+            b.put(DATE_TIME)
+                    .putLong(x.toLocalDate().toEpochDay())
+                    .putLong(x.toLocalTime().toNanoOfDay());
+        } else {
+            throw new IllegalArgumentException(
+                    "unsupported value type " + v.getClass().getName());
+        }
+    }
+
+    private static void bytes(WriteBuffer b, byte[] bytes) {
+        b.putVarInt(bytes.length).put(bytes);
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        int n = DataUtils.readVarInt(b);
+        if (n < 0 || n > b.remaining()) {
+            throw new CorruptLogException("view state: a value claims " + n + " bytes");
+        }
+        byte[] out = new byte[n];
+        b.get(out);
+        return out;
+    }
+
+    private static Object readValue(ByteBuffer b) {
+        byte tag = b.get();
+        switch (tag) {
+            case NULL:
+                return null;
+            case FALSE:
+                return Boolean.FALSE;
+            case TRUE:
+                return Boolean.TRUE;
+            case BYTE:
+                return b.get();
+            case SHORT:
+                return b.getShort();
+            case INT:
+                return DataUtils.readVarInt(b);
+            case LONG:
+                return DataUtils.readVarLong(b);
+            case FLOAT:
+                return b.getFloat();
+            case DOUBLE:
+                return b.getDouble();
+            case STRING:
+                return new String(bytes(b), StandardCharsets.UTF_8);
+            case BYTES:
+                return bytes(b);
+            case DECIMAL:
+                int scale = DataUtils.readVarInt(b);
+                return new BigDecimal(new BigInteger(bytes(b)), scale);
+            case BIG_INTEGER:
+                return new BigInteger(bytes(b));
+            case UUID_TAG:
+                return new UUID(b.getLong(), b.getLong());
+            case INSTANT:
+                return Instant.ofEpochSecond(b.getLong(), b.getInt());
+            case DATE:
+                return LocalDate.ofEpochDay(b.getLong());
+            case TIME:
+                return LocalTime.ofNanoOfDay(b.getLong());
+            case DATE_TIME:
+                return LocalDateTime.of(LocalDate.ofEpochDay(b.getLong()), LocalTime.ofNanoOfDay(b.getLong()));
+            default:
+                throw new CorruptLogException("view state: unknown value tag " + tag);
+        }
+    }
+}
