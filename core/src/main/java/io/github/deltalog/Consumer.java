@@ -1,7 +1,10 @@
 package io.github.deltalog;
 
+import io.github.deltalog.merge.MergePolicy;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A named, persistent reader position: a view, a cache or a sync peer that reads the log incrementally. The
@@ -42,6 +45,37 @@ public final class Consumer {
      */
     public boolean isStale() {
         return log.isBehindLowWater(position());
+    }
+
+    /**
+     * Returns how many deltas, all tables, were committed after the position up to {@link
+     * DeltaLog#lastCommitted()}: how far behind the consumer is. O(t log n) for t tables, from ranks of the
+     * counted B-tree; nothing is decoded.
+     *
+     * @return the number of deltas not read yet
+     * @throws StaleConsumerException if the consumer is stale (its unread deltas were purged, so no lag can be
+     *     counted)
+     * @throws IllegalStateException if the consumer was dropped
+     */
+    public long lag() {
+        return log.countAfter(checkedPosition());
+    }
+
+    /**
+     * Returns when the consumer was created or last moved (by {@link #advanceTo}, {@link #reset()}), by the log's
+     * clock. Kept as of the last checkpoint: after a crash it may be older than the last move.
+     *
+     * @return the time, or empty if the file does not say (written by a version that did not keep it)
+     * @throws IllegalStateException if the consumer was dropped
+     */
+    public Optional<Instant> lastAdvanced() {
+        position();
+        Long micros = log.consumerLastAdvanced(name);
+        if (micros == null) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L));
     }
 
     /**
@@ -100,6 +134,19 @@ public final class Consumer {
      */
     public ChangeSet mergedChanges(Collection<String> tables) {
         return log.mergedChangesAfter(tables, checkedPosition());
+    }
+
+    /**
+     * Reads several tables' merged deltas after this consumer's position with a chosen conflict policy.
+     *
+     * @param tables tables the log knows
+     * @param policy what to do on a conflicting pair of a row's chain
+     * @return the merged change set; advance to its {@link ChangeSet#watermark()} once applied
+     * @throws StaleConsumerException if the consumer is stale
+     * @throws MergeConflictException if the policy is strict and a row's chain is not valid
+     */
+    public ChangeSet mergedChanges(Collection<String> tables, MergePolicy policy) {
+        return log.mergedChangesAfter(tables, checkedPosition(), policy);
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import org.h2.mvstore.MVStore;
 
@@ -36,6 +37,13 @@ public final class DeltaLog implements AutoCloseable {
 
     /** How many commits may wait for a listener on an executor unless the subscriber says otherwise. */
     public static final int DEFAULT_LISTENER_QUEUE = 1024;
+
+    /**
+     * As the {@code after} of a read or count: everything retained, from the oldest delta a purge left. Unlike a
+     * position (0, or a value read from {@link #oldestRetained()} before a purge raised it), it never throws
+     * {@link DeltasPurgedException}: what a purge removed is simply not part of "everything retained".
+     */
+    public static final long FROM_OLDEST = Long.MIN_VALUE;
 
     private final LogStore store;
     private final CommitListeners listeners = new CommitListeners();
@@ -266,10 +274,12 @@ public final class DeltaLog implements AutoCloseable {
      * O(log n) to open, O(1) per delta.
      *
      * @param table a table the log knows (tracked now or before)
-     * @param after exclusive lower bound: a commit timestamp already seen, or 0 for all
+     * @param after exclusive lower bound: a commit timestamp already seen; {@link #FROM_OLDEST} for every
+     *     retained delta (0 reads everything only until the first purge, and throws after it)
      * @return a lazy cursor in (commitTimestamp, rowId) order; close it after use
      * @throws UntrackedTableException if the log never knew the table
-     * @throws DeltasPurgedException if {@code after} is below {@link #oldestRetained()}
+     * @throws DeltasPurgedException if {@code after} is below {@link #oldestRetained()} (deltas after it were
+     *     purged: the answer would be incomplete)
      */
     public DeltaCursor changesAfter(String table, long after) {
         return changesAfter(table, after, Long.MAX_VALUE);
@@ -280,7 +290,7 @@ public final class DeltaLog implements AutoCloseable {
      * current watermark).
      *
      * @param table a table the log knows
-     * @param after exclusive lower bound
+     * @param after exclusive lower bound, or {@link #FROM_OLDEST}
      * @param upTo inclusive upper bound
      * @return a lazy cursor; close it after use
      * @throws UntrackedTableException if the log never knew the table
@@ -289,7 +299,8 @@ public final class DeltaLog implements AutoCloseable {
     public DeltaCursor changesAfter(String table, long after, long upTo) {
         int id = knownTableId(table);
         long limit = Math.min(upTo, store.watermark());
-        RangeCursor c = store.range(id, table, after, limit);
+        // From the mark read before the snapshot: a purge that raises it meanwhile only removes a prefix.
+        RangeCursor c = store.range(id, table, after == FROM_OLDEST ? store.lowWater() : after, limit);
         // Checked after the snapshot is taken: a purge raises the mark before it removes anything, so a
         // snapshot taken before the mark moved is complete.
         checkRetained(table, after);
@@ -300,7 +311,7 @@ public final class DeltaLog implements AutoCloseable {
      * Reads several tables' deltas after a position, all at one watermark, into one change set.
      *
      * @param tables tables the log knows
-     * @param after exclusive lower bound
+     * @param after exclusive lower bound, or {@link #FROM_OLDEST}
      * @return the deltas, ordered by commit timestamp, table, row; its {@link ChangeSet#watermark()} is the
      *     position to read on from
      * @throws UntrackedTableException if the log never knew one of the tables
@@ -319,7 +330,7 @@ public final class DeltaLog implements AutoCloseable {
      * net effect, with the strict policy. Streams the range: memory grows with distinct rows, not deltas.
      *
      * @param tables tables the log knows
-     * @param after exclusive lower bound
+     * @param after exclusive lower bound, or {@link #FROM_OLDEST}
      * @return at most one delta per (table, row), in commit-timestamp order, each with the latest timestamp of
      *     its chain; the change set's watermark is the position to read on from
      * @throws MergeConflictException if a row's chain is not valid
@@ -333,7 +344,7 @@ public final class DeltaLog implements AutoCloseable {
      * Like {@link #mergedChangesAfter(Collection, long)} with a chosen conflict policy.
      *
      * @param tables tables the log knows
-     * @param after exclusive lower bound
+     * @param after exclusive lower bound, or {@link #FROM_OLDEST}
      * @param policy what to do on a conflicting pair
      * @return the merged change set
      */
@@ -383,25 +394,32 @@ public final class DeltaLog implements AutoCloseable {
     }
 
     /**
-     * Opens a cursor over a table's deltas committed at or after an instant (inclusive, microsecond
-     * precision).
+     * Opens a cursor over a table's deltas committed at or after an instant (inclusive). Commit times have
+     * microsecond precision: {@code since} is rounded up to the microsecond, so every delta returned has a
+     * {@link Delta#timestamp()} that is not before {@code since}.
      *
      * @param table a table the log knows
      * @param since the earliest commit time to include
      * @return a lazy cursor; close it after use
+     * @throws DeltasPurgedException if deltas at or after {@code since} were purged
      */
     public DeltaCursor changesSince(String table, Instant since) {
         Objects.requireNonNull(since, "since");
-        long micros = Micros.of(since); // saturates Instant.MIN/MAX instead of overflowing
-        return changesAfter(table, micros == Long.MIN_VALUE ? micros : micros - 1);
+        long micros = Micros.of(since); // rounds down; saturates Instant.MIN/MAX instead of overflowing
+        if (since.getNano() % 1_000 != 0 && micros != Long.MAX_VALUE) {
+            micros++;
+        }
+        // Not FROM_OLDEST for the earliest instants: deltas since then that were purged make the read throw.
+        return changesAfter(table, micros == Long.MIN_VALUE ? Long.MIN_VALUE + 1 : micros - 1);
     }
 
     /**
      * Counts a table's deltas after a position without decoding them. O(log n).
      *
      * @param table a table the log knows
-     * @param after exclusive lower bound
+     * @param after exclusive lower bound: a commit timestamp, or {@link #FROM_OLDEST} for every retained delta
      * @return the number of deltas up to the watermark
+     * @throws DeltasPurgedException if {@code after} is below {@link #oldestRetained()}
      */
     public long count(String table, long after) {
         return count(table, after, Long.MAX_VALUE);
@@ -412,13 +430,13 @@ public final class DeltaLog implements AutoCloseable {
      * counted B-tree.
      *
      * @param table a table the log knows
-     * @param after exclusive lower bound
+     * @param after exclusive lower bound, or {@link #FROM_OLDEST}
      * @param upTo inclusive upper bound
      * @return the number of deltas
      */
     public long count(String table, long after, long upTo) {
         int id = knownTableId(table);
-        long n = store.count(id, after, Math.min(upTo, store.watermark()));
+        long n = store.count(id, after == FROM_OLDEST ? store.lowWater() : after, Math.min(upTo, store.watermark()));
         checkRetained(table, after); // after counting, as for a cursor
         return n;
     }
@@ -442,7 +460,8 @@ public final class DeltaLog implements AutoCloseable {
     /**
      * Returns the low-water mark: the newest commit timestamp whose deltas were purged (0 until a purge).
      * Reads after a position below it throw {@link DeltasPurgedException}; reading after it or later is
-     * complete.
+     * complete, so {@code changesAfter(table, oldestRetained())} reads every retained delta (unless a purge runs
+     * in between; {@link #FROM_OLDEST} has no such race).
      */
     public long oldestRetained() {
         checkOpen();
@@ -501,6 +520,19 @@ public final class DeltaLog implements AutoCloseable {
     public void checkpoint() {
         checkOpen(); // in memory, attached or read-only the store has no journal and would not check
         store.checkpoint();
+    }
+
+    /**
+     * Shrinks the store file to about the size of its live data: after purges the space of removed deltas is
+     * reused by later commits but the file does not shrink by itself (the background thread only compacts a file
+     * that is mostly free space). Moves live pages towards the start of the file and truncates it; commits and
+     * reads go on meanwhile. Crash-safe: a crash during compaction loses no commit. O(live bytes) of writing.
+     *
+     * @return the file size after, in bytes (0 in memory)
+     * @throws ReadOnlyLogException if the log is read-only
+     */
+    public long compact() {
+        return store.compact(Long.MAX_VALUE);
     }
 
     /** Tells whether the log was closed. */
@@ -563,7 +595,9 @@ public final class DeltaLog implements AutoCloseable {
     }
 
     /**
-     * Returns the consumer of a name, creating it at the current watermark if it does not exist.
+     * Returns the consumer of a name, <b>creating</b> it at the current watermark if it does not exist: a new
+     * consumer holds back retention from then on, so a mistyped name registers a consumer that stops every purge
+     * until dropped. To look a consumer up without creating it, use {@link #findConsumer(String)}.
      *
      * @param name the consumer's name, not blank
      * @return its handle
@@ -608,6 +642,19 @@ public final class DeltaLog implements AutoCloseable {
     }
 
     /**
+     * Looks up a registered consumer without creating it. O(log c) for c consumers.
+     *
+     * @param name the consumer's name, not blank
+     * @return its handle, or empty if no consumer of that name is registered
+     * @throws LogClosedException if the log is closed
+     */
+    public Optional<Consumer> findConsumer(String name) {
+        checkTableName(name);
+        checkOpen();
+        return store.consumerPosition(name) == null ? Optional.empty() : Optional.of(new Consumer(this, name));
+    }
+
+    /**
      * Returns the names of the registered consumers, sorted.
      *
      * @return the names
@@ -629,7 +676,9 @@ public final class DeltaLog implements AutoCloseable {
 
     /**
      * Purges every delta committed before a timestamp, whatever the consumers (which become stale if they had
-     * not read that far), and reclaims the space. Raises {@link #oldestRetained()} to the newest timestamp removed. O(k log n)
+     * not read that far). Their space inside the file is reused by later commits; the file itself shrinks only by
+     * {@link #compact()} (or the background thread, once most of it is free). Raises {@link #oldestRetained()} to
+     * the newest timestamp removed. O(k log n)
      * for k removed, in bounded batches that do not hold up readers or writers.
      *
      * @param ts the oldest commit timestamp to keep; capped at the watermark + 1
@@ -651,9 +700,36 @@ public final class DeltaLog implements AutoCloseable {
         return store.purge();
     }
 
+    /**
+     * Applies the retention policy now, as {@link #purge()} does, and reports what it did and what held it back:
+     * the consumer whose position keeps deltas, how many, and the file size before and after. A log with no
+     * consumer under {@link RetentionPolicy#untilConsumed()} keeps everything: the result then names no consumer
+     * and {@link PurgeResult#consumers()} is 0.
+     *
+     * @return the purge's figures
+     * @throws ReadOnlyLogException if the log is read-only
+     */
+    public PurgeResult applyRetention() {
+        long sizeBefore = store.fileSize();
+        long removed = store.purge();
+        return PurgeResult.measure(this, store.consumerPositions(), removed, sizeBefore);
+    }
+
     /** Returns the retention policy that {@link #purge()} and the background compaction round apply. */
     public RetentionPolicy retention() {
         return store.retention();
+    }
+
+    /** Returns when a consumer was created or last moved, or null if the file does not say. */
+    Long consumerLastAdvanced(String name) {
+        checkOpen();
+        return store.consumerLastAdvanced(name);
+    }
+
+    /** Counts every table's deltas after a position, up to the watermark. O(t log n). */
+    long countAfter(long after) {
+        checkOpen();
+        return store.countAfter(after);
     }
 
     long consumerPosition(String name) {
@@ -731,7 +807,7 @@ public final class DeltaLog implements AutoCloseable {
     }
 
     private void checkRetained(String table, long after) {
-        if (isBehindLowWater(after)) {
+        if (after != FROM_OLDEST && isBehindLowWater(after)) {
             throw new DeltasPurgedException("changes of table '" + table + "' after " + after
                     + " were purged: deltas up to " + store.lowWater() + " are gone; read after "
                     + store.lowWater() + " or later");

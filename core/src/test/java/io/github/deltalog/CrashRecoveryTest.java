@@ -35,7 +35,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * <p>The kill comes 30-500 ms after the first ack, or (one round in ten) 0-400 ms after the child starts. The
  * child checkpoints every 5-200 ms or every 8 KiB-64 MiB of journal, so kills also land in journal rotations.
  *
- * <p>In the retention rounds the child also runs two consumers and purges (by the policy, and forced), and the
+ * <p>In the retention rounds the child also runs two consumers, purges (by the policy, and forced) and compacts
+ * the file (so that kills also land in chunk rewrites and moves), and the
  * parent checks after each kill: every consumer's position is at or after its last acknowledged advance (ASYNC:
  * one the child set, never beyond the watermark), the low-water mark is at or after the last acknowledged purge
  * and at most the watermark, nothing at or below it is readable (reads after an older position throw
@@ -64,7 +65,7 @@ class CrashRecoveryTest {
     private boolean retention;
 
     /** Retention mode, over all rounds: acknowledged advances, purges, forced purges, stale consumers seen. */
-    private final long[] retentionFigures = new long[4];
+    private final long[] retentionFigures = new long[5];
 
     private static final Durability[] RETENTION_DURABILITIES = {Durability.COMMIT, Durability.SYNC, Durability.ASYNC};
 
@@ -121,9 +122,13 @@ class CrashRecoveryTest {
         }
         if (retention) {
             System.out.printf(
-                    "CrashRecoveryTest retention: %d advances, %d purges (%d forced) acknowledged; %d stale consumers"
-                            + " after reopen%n",
-                    retentionFigures[0], retentionFigures[1], retentionFigures[2], retentionFigures[3]);
+                    "CrashRecoveryTest retention: %d advances, %d purges (%d forced), %d compactions acknowledged; %d"
+                            + " stale consumers after reopen%n",
+                    retentionFigures[0],
+                    retentionFigures[1],
+                    retentionFigures[2],
+                    retentionFigures[4],
+                    retentionFigures[3]);
         }
         System.out.printf(
                 "CrashRecoveryTest %s%s: %d rounds, %d transactions verified, %.1f s (seed %d)%n",
@@ -404,6 +409,7 @@ class CrashRecoveryTest {
                     forced = true;
                     retentionFigures[2]++;
                 }
+                case "COMPACT" -> retentionFigures[4]++;
                 default -> fail("unexpected line from the child: " + a);
             }
         }

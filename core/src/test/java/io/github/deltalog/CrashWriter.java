@@ -20,7 +20,8 @@ import java.util.Random;
  * after its position and advances to the change set's watermark (or resets, one time in four, if a forced purge
  * left it stale), acknowledged as {@code ADV <name> <position>} once that returned; after some others it purges,
  * either by the policy ({@code purge()}, until consumed) or forced ({@code purgeBefore} a recently acknowledged
- * timestamp, announced first as {@code FORCE <cut>}), acknowledged as {@code PURGE <oldestRetained after it>}.
+ * timestamp, announced first as {@code FORCE <cut>}), acknowledged as {@code PURGE <oldestRetained after it>};
+ * and now and then it compacts the file ({@code log.compact()}), acknowledged as {@code COMPACT}.
  *
  * <p>Arguments: file, durability, seed, first transaction number, checkpoint interval in ms, checkpoint bytes,
  * encryption password or {@code -}, and optionally {@code retention}.
@@ -106,6 +107,10 @@ public final class CrashWriter {
                 write(out, "FORCE " + cut);
                 log.purgeBefore(cut);
                 write(out, "PURGE " + log.oldestRetained());
+            } else if (dice == 10 || dice == 11) {
+                // Commits of other threads go on during a compaction in real use; here the kill may land in it.
+                log.compact();
+                write(out, "COMPACT");
             }
         }
     }

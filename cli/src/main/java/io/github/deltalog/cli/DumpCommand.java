@@ -37,8 +37,9 @@ final class DumpCommand extends FileCommand {
             names = "--after",
             paramLabel = "TS",
             converter = Timestamps.class,
-            description = "only deltas committed after this position: microseconds since the epoch or an ISO-8601"
-                    + " instant (default: everything retained)")
+            description = "only deltas committed after this position: microseconds since the epoch, an ISO-8601"
+                    + " instant or a date (midnight UTC); not negative, not beyond the last commit (default:"
+                    + " everything retained)")
     Long after;
 
     @Option(
@@ -47,22 +48,53 @@ final class DumpCommand extends FileCommand {
     boolean merged;
 
     private long written;
+    private SlowProgress progress;
+
+    /** Thrown when the reader of standard output closed it: ends the dump quietly. */
+    private static final class ReaderGone extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ReaderGone() {
+            super(null, null, false, false);
+        }
+    }
 
     /** Writes the selected deltas to standard output, one JSON object per line. */
     @Override
     public Integer call() {
         try (DeltaLog log = open(true)) {
             List<String> names = tables == null ? log.tables() : new ArrayList<>(new LinkedHashSet<>(tables));
-            long from = after != null ? after : LogFiles.start(log);
+            if (after != null && after > log.lastCommitted()) {
+                throw new CliException(
+                        Main.EXIT_ERROR,
+                        "--after " + after + " is beyond the log's last commit "
+                                + Timestamps.format(log.lastCommitted())
+                                + ": positions are microseconds since the epoch");
+            }
+            long from = after != null ? after : DeltaLog.FROM_OLDEST;
             PrintWriter out = out();
             StringBuilder line = new StringBuilder(256);
-            if (merged) {
-                for (Delta d : log.mergedChangesAfter(names, from)) {
-                    write(out, line, d);
-                }
-            } else {
-                inCommitOrder(log, names, from, out, line);
+            long total = 0;
+            for (String table : names) {
+                total += log.count(table, from);
             }
+            try (SlowProgress p = SlowProgress.steps(err(), "dumping", total)) {
+                progress = p;
+                if (merged) {
+                    for (Delta d : log.mergedChangesAfter(names, from)) {
+                        write(out, line, d);
+                    }
+                } else {
+                    inCommitOrder(log, names, from, out, line);
+                }
+            }
+            out.flush();
+            if (out.checkError() && !StdoutStream.closedByReader()) {
+                throw new CliException(Main.EXIT_ERROR, "cannot write the output (full disk?)");
+            }
+        } catch (ReaderGone e) {
+            // The reader of the output went away (dump | head): what it wanted was written; end quietly.
+            return Main.EXIT_OK;
         }
         return Main.EXIT_OK;
     }
@@ -75,8 +107,12 @@ final class DumpCommand extends FileCommand {
         // A PrintWriter swallows write errors; checkError() flushes, so look every 1024 lines: stop at a closed
         // pipe (deltalog dump ... | head) or a full disk instead of reading on.
         if (++written % 1024 == 0 && out.checkError()) {
-            throw new CliException(Main.EXIT_ERROR, "cannot write the output (closed pipe or full disk)");
+            if (StdoutStream.closedByReader()) {
+                throw new ReaderGone();
+            }
+            throw new CliException(Main.EXIT_ERROR, "cannot write the output (full disk?)");
         }
+        progress.update(written);
     }
 
     /** Streams the tables' deltas, all at one watermark, merged into commit order. O(log t) per delta. */

@@ -303,7 +303,7 @@ final class ExportKafkaCommand extends FileCommand {
         out.printf(
                 Locale.ROOT,
                 "consumer '%s' of log '%s' at %s, %s deltas behind%n",
-                exporter.consumer().name(),
+                exporter.consumerName(),
                 exporter.logName(),
                 Timestamps.format(s.position()),
                 s.lag() < 0 ? "?" : Format.count(s.lag()));

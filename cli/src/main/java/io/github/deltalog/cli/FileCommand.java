@@ -32,4 +32,9 @@ abstract class FileCommand implements Callable<Integer> {
     PrintWriter out() {
         return spec.commandLine().getOut();
     }
+
+    /** Returns standard error, where progress goes. */
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
 }

@@ -31,6 +31,11 @@ final class Format {
         return String.format(Locale.ROOT, "%.1f s", ms / 1000);
     }
 
+    /** A count and a noun, singular for 1: {@code 1 table}, {@code 2 tables}, {@code 1,000 deltas}. */
+    static String plural(long n, String noun) {
+        return count(n) + " " + noun + (n == 1 ? "" : "s");
+    }
+
     /** A count with thousands separators. */
     static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);

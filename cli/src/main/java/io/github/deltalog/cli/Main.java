@@ -1,8 +1,6 @@
 package io.github.deltalog.cli;
 
 import java.io.BufferedWriter;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +31,8 @@ import picocli.CommandLine.Spec;
             BackupCommand.class,
             ExportKafkaCommand.class,
             CaptureCommand.class,
+            ConsumersCommand.class,
+            CompactCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -64,8 +64,8 @@ public final class Main implements Callable<Integer> {
      * @param args the arguments
      */
     public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(new BufferedWriter(
-                new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8)));
+        PrintWriter out = new PrintWriter(
+                new BufferedWriter(new OutputStreamWriter(StdoutStream.open(), StandardCharsets.UTF_8)));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         System.exit(run(out, err, args));
     }
@@ -85,7 +85,7 @@ public final class Main implements Callable<Integer> {
         cl.setParameterExceptionHandler((ex, arguments) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr()
-                    .println("deltalog: " + Errors.oneLine(ex.getMessage()) + " (see '"
+                    .println("deltalog: " + Errors.oneLine(ex.getMessage()) + Suggestions.of(ex) + " (see '"
                             + c.getCommandSpec().qualifiedName() + " --help')");
             return EXIT_ERROR;
         });

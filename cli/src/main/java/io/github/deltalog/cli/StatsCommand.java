@@ -8,6 +8,7 @@ import io.github.deltalog.LogStats;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code deltalog stats FILE}: what a log holds, read-only. */
 @Command(
@@ -19,12 +20,18 @@ import picocli.CommandLine.Command;
                     + " behind each is, the low-water mark and the file size. Opens the file read-only."
         })
 final class StatsCommand extends FileCommand {
+    @Option(names = "--json", description = "print the figures as one JSON object")
+    boolean json;
 
     /** Prints the log's figures. */
     @Override
     public Integer call() {
         try (DeltaLog log = open(true)) {
             PrintWriter out = out();
+            if (json) {
+                out.println(StatsJson.of(log, file));
+                return Main.EXIT_OK;
+            }
             LogStats stats = log.stats();
             long from = LogFiles.start(log);
             List<String> tables = log.tables();
@@ -57,20 +64,12 @@ final class StatsCommand extends FileCommand {
             List<String> consumers = log.consumers();
             out.printf("consumers       %d%n", consumers.size());
             for (String name : consumers) {
-                Consumer c = log.consumer(name, log.lastCommitted()); // exists: opens it without a write
-                String behind = c.isStale() ? "STALE: deltas it had not read were purged" : behind(log, tables, c);
+                Consumer c = log.findConsumer(name).orElseThrow();
+                String behind = c.isStale() ? "STALE: deltas it had not read were purged" : c.lag() + " deltas behind";
                 out.printf("  %-14s at %s, %s%n", Format.printable(name), Timestamps.format(c.position()), behind);
             }
         }
         return Main.EXIT_OK;
-    }
-
-    private static String behind(DeltaLog log, List<String> tables, Consumer c) {
-        long n = 0;
-        for (String table : tables) {
-            n += log.count(table, c.position());
-        }
-        return n + " deltas behind";
     }
 
     /** The commit timestamp of a table's oldest retained delta, or Long.MAX_VALUE if it has none. */

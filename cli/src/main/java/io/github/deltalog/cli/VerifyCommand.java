@@ -29,6 +29,7 @@ final class VerifyCommand extends FileCommand {
             PrintWriter out = out();
             long from = LogFiles.start(log);
             List<String> tables = log.tables();
+            SlowProgress progress = SlowProgress.steps(spec.commandLine().getErr(), "verifying", log.countAll());
             for (String table : tables) {
                 long counted = log.count(table, from);
                 long walked = 0;
@@ -37,6 +38,7 @@ final class VerifyCommand extends FileCommand {
                 try (DeltaCursor c = log.changesAfter(table, from)) {
                     while (c.hasNext()) {
                         walked++;
+                        progress.update(total + walked);
                         try {
                             c.next(); // decodes and checks; on failure the cursor is already past the entry
                         } catch (CorruptLogException e) {
@@ -59,14 +61,15 @@ final class VerifyCommand extends FileCommand {
                 total += walked;
                 corrupt += bad;
             }
+            progress.close();
             for (String name : log.consumers()) {
-                log.consumer(name, log.lastCommitted()).position(); // exists: opens it without a write
+                log.findConsumer(name).orElseThrow().position();
             }
             out.printf(
-                    "verified %d deltas in %d tables and %d consumers of %s: %s%n",
-                    total,
-                    tables.size(),
-                    log.consumers().size(),
+                    "verified %s in %s and %s of %s: %s%n",
+                    Format.plural(total, "delta"),
+                    Format.plural(tables.size(), "table"),
+                    Format.plural(log.consumers().size(), "consumer"),
                     file,
                     corrupt == 0 ? "no corruption" : corrupt + " corrupt");
         }

@@ -149,14 +149,14 @@ class FileCommandsTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"demo", "stats", "dump", "purge", "verify"}) {
+        for (String command : new String[] {"demo", "stats", "dump", "purge", "verify", "consumers", "compact"}) {
             Cli.Result r = Cli.run(command, "--help");
             assertEquals(0, r.exitCode(), r::toString);
             assertTrue(r.out().startsWith("Usage: deltalog " + command), r::toString);
         }
         Cli.Result top = Cli.run("--help");
         assertEquals(0, top.exitCode(), top::toString);
-        for (String command : new String[] {"demo", "stats", "dump", "purge", "verify"}) {
+        for (String command : new String[] {"demo", "stats", "dump", "purge", "verify", "consumers", "compact"}) {
             assertTrue(top.out().contains("  " + command + " "), top::toString);
         }
     }

@@ -23,7 +23,7 @@ class VerifyCommandTest {
         SampleLog.write(file);
         Cli.Result r = Cli.run("verify", file.toString());
         assertEquals(0, r.exitCode(), r::toString);
-        assertTrue(r.out().contains("verified 13 deltas in 2 tables and 1 consumers"), r::toString);
+        assertTrue(r.out().contains("verified 13 deltas in 2 tables and 1 consumer"), r::toString);
         assertTrue(r.out().contains("no corruption"), r::toString);
     }
 
@@ -39,7 +39,7 @@ class VerifyCommandTest {
         assertTrue(out.contains("in table 'orders'"), out);
         assertTrue(out.contains("table 'orders'       10 deltas, 1 corrupt"), out);
         assertTrue(out.contains("table 'customers'    3 deltas, 0 corrupt"), out);
-        assertTrue(out.contains("verified 13 deltas in 2 tables and 1 consumers of " + file + ": 1 corrupt"), out);
+        assertTrue(out.contains("verified 13 deltas in 2 tables and 1 consumer of " + file + ": 1 corrupt"), out);
 
         Cli.Result dump = Cli.run("dump", file.toString());
         assertEquals(2, dump.exitCode(), dump::toString);

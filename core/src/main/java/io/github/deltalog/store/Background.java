@@ -10,14 +10,18 @@ import java.util.logging.Logger;
 
 /**
  * The log's one background thread: the ASYNC journal flush, the periodic checkpoint (and the one a large
- * journal asks for early), and the retention compaction round (purge by the policy, then reclaim space). The
- * tasks run one after another, so they never compete with each other for the cores or the locks; a compaction
- * round under way delays a due ASYNC flush by its length (the journal still writes its buffer inline once it
- * holds 1 MiB, which bounds what a crash can lose meanwhile). A failing task is logged and retried at its next
- * turn. Holds no lock of its own.
+ * journal asks for early), the retention compaction round (purge by the policy, then reclaim space), and the
+ * compaction of a file that purges left mostly free ({@link Checkpoints#compactIfSparse()}). The tasks run one
+ * after another, so they never compete with each other for the cores or the locks; a compaction round under way
+ * delays a due ASYNC flush by its length (the journal still writes its buffer inline once it holds 1 MiB, which
+ * bounds what a crash can lose meanwhile). A failing task is logged and retried at its next turn. Holds no lock
+ * of its own.
  */
 final class Background {
     private static final Logger LOG = Logger.getLogger(Background.class.getName());
+
+    /** How often the thread looks whether the file is mostly free space (after purges) and compacts it. */
+    static final long SPARSE_CHECK_MILLIS = 5000;
 
     private final StoreState s;
     private final ScheduledThreadPoolExecutor executor;
@@ -41,10 +45,16 @@ final class Background {
      *
      * @param compaction one retention round, or null for none
      * @param compactionMillis the time between rounds
+     * @param sparseCompaction compacts the file if it is mostly free space ({@link Checkpoints#compactIfSparse()})
      * @return the running thread's owner, or null if there is nothing to do in the background
      */
     static Background start(
-            StoreState s, StoreOptions options, Checkpoints checkpoints, Runnable compaction, long compactionMillis) {
+            StoreState s,
+            StoreOptions options,
+            Checkpoints checkpoints,
+            Runnable compaction,
+            long compactionMillis,
+            Runnable sparseCompaction) {
         boolean journaled = s.journal != null;
         if (!journaled && compaction == null) {
             return null;
@@ -55,6 +65,8 @@ final class Background {
         }
         if (journaled) {
             b.every(options.checkpointMillis(), checkpoints::checkpoint, "checkpoint");
+            // Purges free space inside the file; once most of the file is free, give it back to the disk.
+            b.every(SPARSE_CHECK_MILLIS, sparseCompaction, "compaction of a sparse file");
         }
         if (compaction != null) {
             b.every(Math.max(1, compactionMillis), compaction, "compaction");

@@ -1,5 +1,9 @@
 package io.github.deltalog.store;
 
+import java.time.Instant;
+import org.h2.mvstore.FileStore;
+import org.h2.mvstore.RandomAccessStore;
+
 /**
  * Owns the checkpoint lock: checkpoints (the journal's records become part of the store file, then the journal
  * is emptied), space reclaim after purges, and the final checkpoint at close. One of them runs at a time.
@@ -9,6 +13,16 @@ final class Checkpoints {
     private static final int RECLAIM_FILL_RATE = 50;
     /** At most this many bytes are rewritten per reclaim. */
     private static final int RECLAIM_WRITE_LIMIT = 16 << 20;
+    /** Free space past which the background compacts a file, if it is also more than half of the file. */
+    static final long SPARSE_FREE_BYTES = 4L << 20;
+    /** How long one background compaction of a sparse file may run. */
+    private static final long SPARSE_COMPACT_MILLIS = 2000;
+    /** The longest a compaction goes on: an hour. */
+    private static final long MAX_COMPACT_MILLIS = 3_600_000L;
+    /** How many versions MVStore keeps a chunk after its last live page left it (its default). */
+    private static final int VERSIONS_KEPT = 5;
+    /** The most rounds of one compaction. */
+    private static final int MAX_COMPACT_ROUNDS = 16;
 
     private final StoreState s;
     private final Object lock = new Object();
@@ -117,6 +131,125 @@ final class Checkpoints {
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             throw s.rethrow(e);
         }
+    }
+
+    /**
+     * Rewrites the store file so that it shrinks to about the size of its live data: checkpoints (the journal's
+     * records go into the store), then moves live pages out of sparse chunks and chunks towards the start of the
+     * file and truncates it, in rounds, until the file is dense or the time is up, then checkpoints again.
+     * Reads go on meanwhile, commits too except while chunks move; purges and other checkpoints wait (the caller
+     * holds purges off). Crash-safe as MVStore's chunk moves are: each
+     * round writes whole new chunks and a new store header before it frees the old ones, and the journal still
+     * covers every commit after the checkpoint.
+     *
+     * @param maxMillis how long to go on (rounds already started finish)
+     * @return the file size after, in bytes; 0 in memory
+     */
+    long compact(long maxMillis) {
+        FileStore<?> file = s.store.getFileStore();
+        if (file == null) {
+            return 0;
+        }
+        if (!s.ownsStore) {
+            // Compacting commits the store, which is the application's commit to make.
+            return file.size();
+        }
+        try {
+            synchronized (lock) {
+                s.checkOpen();
+                if (s.journal != null) {
+                    checkpointLocked();
+                }
+                long budget = Math.max(1, Math.min(maxMillis, MAX_COMPACT_MILLIS)) * 1_000_000L;
+                long started = System.nanoTime();
+                // At least one round: MVStore counts chunks written lately as live, so a file a purge just emptied
+                // looks dense until a round has aged them.
+                int idle = 0;
+                // Rewrites a bounded amount in all (a few times the file, at least 64 MiB): commits going on
+                // meanwhile keep adding chunks that are not full, and chasing them would never end.
+                long[] rewriteBudget = {Math.max(64L << 20, 4 * file.size())};
+                for (int round = 0; round < MAX_COMPACT_ROUNDS && idle < 2; round++) {
+                    long before = file.size();
+                    compactRound(file, rewriteBudget);
+                    // A round that did not shrink the file may have freed chunks the next one can move into.
+                    idle = file.size() < before ? 0 : idle + 1;
+                    if (System.nanoTime() - started > budget) {
+                        break;
+                    }
+                }
+                if (s.journal != null) {
+                    checkpointLocked();
+                } else if (!s.readOnly) {
+                    s.commitStore();
+                }
+                return file.size();
+            }
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            throw s.rethrow(e);
+        }
+    }
+
+    /**
+     * One round: rewrites the live pages of chunks that are not full into new chunks, stores enough new versions
+     * that the chunks this left empty (and those the moves of the round before left behind) become free (MVStore
+     * frees a chunk only once it is {@link #VERSIONS_KEPT} versions old), and moves the chunks at the end of the
+     * file into the free space before them, which truncates the file.
+     */
+    private void compactRound(FileStore<?> file, long[] rewriteBudget) {
+        while (rewriteBudget[0] > 0 && s.store.compact(100, RECLAIM_WRITE_LIMIT)) {
+            rewriteBudget[0] -= RECLAIM_WRITE_LIMIT;
+            s.commitStore();
+        }
+        for (int i = 0; i <= VERSIONS_KEPT; i++) {
+            s.writeLock.lock();
+            try {
+                // A change, so that the store commit below makes a new version even when nothing else changed.
+                s.meta.setCompacted(Micros.of(Instant.now()));
+            } finally {
+                s.writeLock.unlock();
+            }
+            s.commitStore();
+        }
+        // Chunk moves with writers putting meanwhile failed MVStore's own consistency checks (CompactionTest, with
+        // -ea): MVStore moves chunks when no one writes (H2's SHUTDOWN COMPACT). Commits wait for the moves.
+        s.writeLock.lock();
+        try {
+            // compactMoveChunks drops the chunks that are free by now first, inside MVStore's file-store operation:
+            // called from outside, dropUnusedChunks raced MVStore's chunk-save pipeline.
+            if (file instanceof RandomAccessStore r) {
+                r.compactMoveChunks(100, Long.MAX_VALUE, s.store);
+            }
+        } finally {
+            s.writeLock.unlock();
+        }
+    }
+
+    /**
+     * Estimates the bytes of the file that hold no live data: free blocks, and the dead part of the chunks (pages
+     * that later versions replaced or removed).
+     */
+    private static long freeBytes(FileStore<?> file) {
+        long size = file.size();
+        return size - size * file.getFillRate() / 100 * file.getChunksFillRate() / 100;
+    }
+
+    /**
+     * Compacts for a bounded time if the store file is mostly free space: more than {@link #SPARSE_FREE_BYTES} and
+     * more than half of the file. The background thread calls this after purges leave the file sparse.
+     *
+     * @return true if it compacted
+     */
+    boolean compactIfSparse() {
+        FileStore<?> file = s.store.getFileStore();
+        if (file == null || s.readOnly || s.isClosed()) {
+            return false;
+        }
+        long free = freeBytes(file);
+        if (free < SPARSE_FREE_BYTES || free * 2 < file.size()) {
+            return false;
+        }
+        compact(SPARSE_COMPACT_MILLIS);
+        return true;
     }
 
     /**

@@ -1,20 +1,51 @@
 package io.github.deltalog.store;
 
 import io.github.deltalog.Durability;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.h2.mvstore.MVMap;
 
 /**
  * The {@code consumers} map: name to position. Reads are lock-free on the map; changes are journaled like
  * commits, under the write lock, and as durable as the log's level says. Holds no lock of its own.
+ *
+ * <p>Beside it, the {@code consumerAdvanced} map keeps when each consumer was created or last moved (microseconds
+ * of the log's clock). It is informational: not journaled, so stored by the next checkpoint; after a crash it may
+ * be as old as the last checkpoint. Files written before it existed have no such map and report no time.
  */
 final class ConsumerTable {
-    private final StoreState s;
+    /** The name (after the namespace prefix) of the map of last-advance times. */
+    static final String ADVANCED_MAP = "consumerAdvanced";
 
-    ConsumerTable(StoreState s) {
+    private final StoreState s;
+    /** Name to the time of the last change, or null in a read-only open of a file without the map. */
+    private final MVMap<String, Long> advanced;
+
+    private final Clock clock;
+
+    ConsumerTable(StoreState s, MVMap<String, Long> advanced, Clock clock) {
         this.s = s;
+        this.advanced = advanced;
+        this.clock = clock;
+    }
+
+    /**
+     * Returns when a consumer was created or last moved, in microseconds since the epoch, or null if unknown (a
+     * file written before these times were kept, or no such consumer).
+     */
+    Long lastAdvanced(String name) {
+        s.checkOpen();
+        if (advanced == null) {
+            return null;
+        }
+        try {
+            return advanced.get(name);
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            throw s.rethrow(e);
+        }
     }
 
     /** Returns a consumer's position, or null if there is no such consumer. */
@@ -84,8 +115,10 @@ final class ConsumerTable {
             }
             if (change == Change.DROP) {
                 s.consumers.remove(name);
+                advanced.remove(name);
             } else {
                 s.consumers.put(name, position);
+                advanced.put(name, Micros.of(clock.instant()));
             }
         } finally {
             s.writeLock.unlock();

@@ -27,6 +27,8 @@ final class LogMeta {
     private static final String ID_LOW = "logIdLow";
     private static final String JOURNAL_GENERATION = "journalGeneration";
     private static final String JOURNAL_LIVE = "journalLive";
+    /** When the file was last compacted (microseconds); files from before it was kept have none. */
+    private static final String COMPACTED = "compacted";
 
     private final MVMap<String, Long> map;
     private final boolean created;
@@ -103,6 +105,10 @@ final class LogMeta {
 
     void setLowWater(long ts) {
         map.put(LOW_WATER, ts);
+    }
+
+    void setCompacted(long micros) {
+        map.put(COMPACTED, micros);
     }
 
     private long get(String key) {

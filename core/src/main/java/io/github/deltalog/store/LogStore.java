@@ -68,12 +68,20 @@ public final class LogStore implements AutoCloseable {
         this.s = new StoreState(
                 o, readOnly, options.durability(), deltas, meta, catalog, consumerMap, journal, last, lowWater);
         this.checkpoints = new Checkpoints(s);
-        this.consumers = new ConsumerTable(s);
+        String advanced = prefix + ConsumerTable.ADVANCED_MAP;
+        // A read-only open of a file from before the map existed must not add it (the store is not written).
+        this.consumers = new ConsumerTable(
+                s, readOnly && !store.hasMap(advanced) ? null : store.openMap(advanced), options.clock());
         this.purges = new Purges(s, checkpoints, consumers, retention, options.clock());
         this.reads = new Reads(s, purges, this);
         Runnable compaction = compactionInterval == null || readOnly ? null : this::compactionRound;
         this.background = Background.start(
-                s, options, checkpoints, compaction, compactionInterval == null ? 0 : compactionInterval.toMillis());
+                s,
+                options,
+                checkpoints,
+                compaction,
+                compactionInterval == null ? 0 : compactionInterval.toMillis(),
+                () -> purges.excluding(() -> checkpoints.compactIfSparse() ? 1 : 0));
         this.commits = new Commits(
                 s, checkpoints, background, new HybridClock(options.clock(), last), options.checkpointBytes());
     }
@@ -191,6 +199,14 @@ public final class LogStore implements AutoCloseable {
         return consumers.position(name);
     }
 
+    /**
+     * Returns when a consumer was created or last moved, in microseconds since the epoch of the log's clock, or
+     * null if unknown (no such consumer, or a file written before these times were kept).
+     */
+    public Long consumerLastAdvanced(String name) {
+        return consumers.lastAdvanced(name);
+    }
+
     /** Returns the names of all consumers, sorted. */
     public List<String> consumerNames() {
         return consumers.names();
@@ -267,6 +283,19 @@ public final class LogStore implements AutoCloseable {
      */
     public long purgeBefore(long cut) {
         return purges.purgeBefore(cut);
+    }
+
+    /**
+     * Rewrites the store file so that it shrinks to about the size of its live data (see {@link
+     * Checkpoints#compact}).
+     *
+     * @param maxMillis how long to go on
+     * @return the file size after, in bytes; 0 in memory
+     * @throws io.github.deltalog.ReadOnlyLogException if the log is read-only
+     */
+    public long compact(long maxMillis) {
+        s.checkWritable("compact");
+        return purges.excluding(() -> checkpoints.compact(maxMillis));
     }
 
     // ---- checkpoint ----
@@ -356,6 +385,18 @@ public final class LogStore implements AutoCloseable {
     public io.github.deltalog.LogMetrics metrics() {
         s.checkOpen();
         return MetricsSnapshot.of(s, consumers, reads, countRetained());
+    }
+
+    /**
+     * Counts every table's deltas committed after a position, up to the watermark. O(t log n) for t tables.
+     *
+     * @param after exclusive lower bound
+     */
+    public long countAfter(long after) {
+        if (after >= s.watermark()) {
+            return 0;
+        }
+        return reads.countAll(after + 1, s.watermark());
     }
 
     // ---- the store ----

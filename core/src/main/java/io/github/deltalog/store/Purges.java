@@ -167,6 +167,13 @@ final class Purges {
         }
     }
 
+    /** Runs a computation with purges held off (the purge lock only): compaction, which must not race removals. */
+    long excluding(LongSupplier computation) {
+        synchronized (lock) {
+            return computation.getAsLong();
+        }
+    }
+
     /**
      * Runs a computation with purges and commits held off: the count fallback, when writers keep the map's root
      * moving between two ranks.

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -82,7 +83,13 @@ public final class KafkaExporter implements AutoCloseable {
     private final String servers;
     private final String transactionalId;
     private final TopicNames topics;
-    private final Consumer consumer;
+    private final String consumerName;
+    private final boolean exportExisting;
+    /** Where a consumer registered at the first connection starts, unless it exports what is retained. */
+    private final long startPosition;
+    /** The log's consumer; null until the first successful connection to Kafka registers it. */
+    private volatile Consumer consumer;
+
     private final List<String> fixedTables;
     private final int batchSize;
     private final long lingerNanos;
@@ -122,8 +129,12 @@ public final class KafkaExporter implements AutoCloseable {
         this.timeoutMs = b.timeout.toMillis();
         this.backoffMs = b.retryBackoff.toMillis();
         this.maxBackoffMs = b.maxRetryBackoff.toMillis();
-        this.consumer =
-                b.exportExisting ? log.consumer(b.consumerName, log.oldestRetained()) : log.consumer(b.consumerName);
+        this.consumerName = b.consumerName;
+        this.exportExisting = b.exportExisting;
+        // Registered only once Kafka was reached (drain): an exporter that never connects must not leave a consumer
+        // behind that holds back every purge. One that exists from an earlier run is used as it is.
+        this.consumer = log.findConsumer(consumerName).orElse(null);
+        this.startPosition = log.lastCommitted();
 
         Map<String, Object> common = new HashMap<>();
         common.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, servers);
@@ -131,7 +142,7 @@ public final class KafkaExporter implements AutoCloseable {
         common.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeoutMs);
         // A restarted broker is found again within a second, not after the default 1 s..10 s backoff ladder.
         common.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000L);
-        common.put(CommonClientConfigs.CLIENT_ID_CONFIG, "deltalog-export-" + logName + "-" + consumer.name());
+        common.put(CommonClientConfigs.CLIENT_ID_CONFIG, "deltalog-export-" + logName + "-" + consumerName);
         common.putAll(b.clientProperties);
 
         Map<String, Object> producer = new HashMap<>(common);
@@ -150,7 +161,7 @@ public final class KafkaExporter implements AutoCloseable {
         consumerProperties.keySet().retainAll(ConsumerConfig.configNames());
 
         this.publisher =
-                new TransactionalPublisher(producer, topics, logName, PositionsTopic.key(logName, consumer.name()));
+                new TransactionalPublisher(producer, topics, logName, PositionsTopic.key(logName, consumerName));
         this.creator = new TopicCreator(admin, b.partitions, b.replicationFactor, timeoutMs);
     }
 
@@ -176,7 +187,7 @@ public final class KafkaExporter implements AutoCloseable {
             return;
         }
         subscription = log.subscribe(this::onCommit);
-        thread = new Thread(this::loop, "deltalog-kafka-export-" + consumer.name());
+        thread = new Thread(this::loop, "deltalog-kafka-export-" + consumerName);
         thread.setDaemon(true);
         state = State.RUNNING;
         thread.start();
@@ -211,7 +222,7 @@ public final class KafkaExporter implements AutoCloseable {
     public boolean awaitExported(long ts, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         // The log is never called while holding the signal monitor: commit listeners take it on committing threads.
-        while (consumer.position() < ts) {
+        while (position() < ts) {
             long left = deadline - System.nanoTime();
             if (left <= 0 || state == State.FAILED || state == State.CLOSED) {
                 return false;
@@ -242,7 +253,7 @@ public final class KafkaExporter implements AutoCloseable {
         long n = exported.get();
         long first = firstExportNanos;
         double rate = first == 0 ? 0 : n / Math.max(1e-9, (System.nanoTime() - first) / 1e9);
-        long position = consumer.position();
+        long position = position();
         long lag = 0;
         try {
             for (String t : tables()) {
@@ -254,9 +265,34 @@ public final class KafkaExporter implements AutoCloseable {
         return new ExportStats(n, batches.get(), rate, position, lag, state, lastError);
     }
 
-    /** Returns the log consumer whose position says what has been exported. */
-    public Consumer consumer() {
-        return consumer;
+    /**
+     * Returns the log consumer whose position says what has been exported. It is registered in the log at the
+     * first successful connection to Kafka (or was left by an earlier exporter of the same name), so that an
+     * exporter that never reached Kafka leaves no consumer holding back retention.
+     *
+     * @return the consumer, or empty before the first successful connection
+     */
+    public Optional<Consumer> consumer() {
+        return Optional.ofNullable(consumer);
+    }
+
+    /** Returns the name of the log consumer this exporter advances. */
+    public String consumerName() {
+        return consumerName;
+    }
+
+    /**
+     * Returns the export's position: everything committed up to it is in Kafka. Before the first successful
+     * connection, where the export will start.
+     *
+     * @return a commit timestamp
+     */
+    public long position() {
+        Consumer c = consumer;
+        if (c != null) {
+            return c.position();
+        }
+        return exportExisting ? log.oldestRetained() : startPosition;
     }
 
     /** Returns the topic names of this export. */
@@ -347,11 +383,11 @@ public final class KafkaExporter implements AutoCloseable {
         String action = "connecting";
         AtomicReference<String> topic = new AtomicReference<>(topics.positionsTopic());
         try {
-            if (consumer.isStale()) {
+            if (consumer != null && consumer.isStale()) {
                 throw fail(
                         "reading the log",
                         null,
-                        "the log's consumer '" + consumer.name() + "' is stale: deltas it had not exported were purged"
+                        "the log's consumer '" + consumerName + "' is stale: deltas it had not exported were purged"
                                 + " by a retention cap, so Kafka misses them; re-export the tables and reset() it",
                         null,
                         true);
@@ -368,11 +404,16 @@ public final class KafkaExporter implements AutoCloseable {
                     action = "initializing the producer's transactions and reading the position topic";
                 }
                 publisher.open();
-                reconcile(PositionsTopic.read(
+                long kafkaPosition = PositionsTopic.read(
                         consumerProperties,
                         topics.positionsTopic(),
-                        PositionsTopic.key(logName, consumer.name()),
-                        Duration.ofMillis(timeoutMs)));
+                        PositionsTopic.key(logName, consumerName),
+                        Duration.ofMillis(timeoutMs));
+                if (consumer == null) {
+                    action = "registering the log's consumer";
+                    consumer = log.consumer(consumerName, exportExisting ? log.oldestRetained() : startPosition);
+                }
+                reconcile(kafkaPosition);
                 ready = true;
             }
             while (!closing || Thread.currentThread() != thread) {
@@ -461,7 +502,7 @@ public final class KafkaExporter implements AutoCloseable {
     private KafkaExportException fail(String action, String topic, String why, Throwable cause, boolean fatal) {
         publisher.discard();
         ready = false;
-        String message = "export of log '" + logName + "' (consumer '" + consumer.name() + "') to Kafka at "
+        String message = "export of log '" + logName + "' (consumer '" + consumerName + "') to Kafka at "
                 + servers + " failed while " + action + (topic == null ? "" : " (topic '" + topic + "')") + ": " + why
                 + "; "
                 + (fatal
@@ -481,7 +522,7 @@ public final class KafkaExporter implements AutoCloseable {
 
     private long safePosition() {
         try {
-            return consumer.position();
+            return position();
         } catch (RuntimeException e) {
             return -1;
         }
@@ -543,7 +584,7 @@ public final class KafkaExporter implements AutoCloseable {
     /** Waits for commits (or a tick), then up to the linger time for a full batch. False when closing. */
     private boolean awaitWork() throws InterruptedException {
         // Read before taking the monitor: a commit listener holds log locks while it waits for the monitor.
-        boolean behind = consumer.position() < log.lastCommitted();
+        boolean behind = position() < log.lastCommitted();
         synchronized (signal) {
             long tickEnd = System.nanoTime() + TICK_MS * 1_000_000;
             while (!closing && pending == 0 && !behind) {
@@ -595,6 +636,6 @@ public final class KafkaExporter implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "KafkaExporter(" + logName + "/" + consumer.name() + " -> " + servers + ", " + state + ")";
+        return "KafkaExporter(" + logName + "/" + consumerName + " -> " + servers + ", " + state + ")";
     }
 }

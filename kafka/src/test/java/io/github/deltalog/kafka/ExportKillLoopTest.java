@@ -109,7 +109,7 @@ class ExportKillLoopTest {
             try (KafkaExporter ex =
                     exporter(log, broker.bootstrapServers(), prefix).build()) {
                 ex.exportAvailable();
-                assertTrue(ex.consumer().position() == log.lastCommitted(), context);
+                assertTrue(ex.position() == log.lastCommitted(), context);
             }
             List<io.github.deltalog.Delta> all = Workload.all(log, Workload.TABLES);
             assertTrue(all.size() > rounds, context + ": only " + all.size() + " deltas");

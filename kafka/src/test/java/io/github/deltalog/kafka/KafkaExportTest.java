@@ -73,7 +73,7 @@ class KafkaExportTest {
                 long n = ex.exportAvailable();
                 List<Delta> all = Workload.all(log, Workload.TABLES);
                 assertEquals(all.size(), n, context);
-                assertEquals(log.lastCommitted(), ex.consumer().position(), context);
+                assertEquals(log.lastCommitted(), ex.position(), context);
                 // Then the background loop, woken by commits.
                 ex.start();
                 for (int i = 0; i < 200; i++) {
@@ -143,9 +143,9 @@ class KafkaExportTest {
             long beforeLastBatch;
             long kafkaPosition;
             try (KafkaExporter ex = exporter(log, prefix).tables(exported).build()) {
-                beforeLastBatch = ex.consumer().position();
+                beforeLastBatch = ex.position();
                 assertTrue(ex.exportAvailable() > 0);
-                kafkaPosition = ex.consumer().position();
+                kafkaPosition = ex.position();
             }
             // The crash: Kafka committed the batch, the log's consumer never advanced. Put it back.
             log.dropConsumer("kafka-export");
@@ -153,14 +153,14 @@ class KafkaExportTest {
             assertEquals(beforeLastBatch, c.position());
             try (KafkaExporter ex = exporter(log, prefix).tables(exported).build()) {
                 assertEquals(0, ex.exportAvailable(), "republished what Kafka had");
-                assertEquals(kafkaPosition, ex.consumer().position());
+                assertEquals(kafkaPosition, ex.position());
             }
             // Commits of a table not exported move the consumer without a Kafka transaction: Kafka's position then
             // trails the log's, and a restart goes on from the log's.
             log.recordInsert("not-exported", 1, Tuple.of(1));
             try (KafkaExporter ex = exporter(log, prefix).tables(exported).build()) {
                 assertEquals(0, ex.exportAvailable());
-                assertEquals(log.lastCommitted(), ex.consumer().position());
+                assertEquals(log.lastCommitted(), ex.position());
             }
             for (int i = 0; i < 30; i++) {
                 w.step();
@@ -196,13 +196,13 @@ class KafkaExportTest {
                 assertEquals(1, first.exportAvailable());
                 assertEquals(1, second.exportAvailable()); // its initTransactions fences the first
                 log.recordInsert("orders", 2, Tuple.of(2));
-                long before = first.consumer().position();
+                long before = first.position();
                 KafkaExportException e = assertThrows(KafkaExportException.class, first::exportAvailable);
                 assertTrue(e.isFatal(), e.getMessage());
                 assertTrue(e.getMessage().contains("fenced"), e.getMessage());
                 assertTrue(e.getMessage().contains(broker.bootstrapServers()), e.getMessage());
                 assertEquals(KafkaExporter.State.FAILED, first.state());
-                assertEquals(before, first.consumer().position());
+                assertEquals(before, first.position());
                 assertThrows(KafkaExportException.class, first::exportAvailable);
             }
         }
@@ -232,10 +232,14 @@ class KafkaExportTest {
                 assertTrue(e.getMessage().contains("no answer from the broker"), e.getMessage());
                 assertTrue(e.getMessage().contains("topic 'deltalog."), e.getMessage());
                 assertTrue(e.getMessage().contains("nothing was lost"), e.getMessage());
-                assertEquals(0, ex.consumer().position());
+                assertEquals(0, ex.position());
                 assertNotNull(ex.lastError());
                 assertEquals(1, ex.stats().lag());
+                assertTrue(ex.consumer().isEmpty(), "registered before reaching Kafka");
             }
+            // An exporter that never reached Kafka leaves no consumer behind to hold back every purge.
+            assertEquals(List.of(), log.consumers());
+            assertTrue(log.findConsumer("kafka-export").isEmpty());
         }
     }
 
