@@ -196,24 +196,21 @@ final class Checkpoints {
      * file into the free space before them, which truncates the file.
      */
     private void compactRound(FileStore<?> file, long[] rewriteBudget) {
-        while (rewriteBudget[0] > 0 && s.store.compact(100, RECLAIM_WRITE_LIMIT)) {
-            rewriteBudget[0] -= RECLAIM_WRITE_LIMIT;
-            s.commitStore();
-        }
-        for (int i = 0; i <= VERSIONS_KEPT; i++) {
-            s.writeLock.lock();
-            try {
-                // A change, so that the store commit below makes a new version even when nothing else changed.
-                s.meta.setCompacted(Micros.of(Instant.now()));
-            } finally {
-                s.writeLock.unlock();
-            }
-            s.commitStore();
-        }
-        // Chunk moves with writers putting meanwhile failed MVStore's own consistency checks (CompactionTest, with
-        // -ea): MVStore moves chunks when no one writes (H2's SHUTDOWN COMPACT). Commits wait for the moves.
+        // The whole round holds the write lock, so commits wait for it (a round is bounded by the rewrite budget
+        // and the caller's time budget). With writers putting meanwhile, MVStore's chunk moves failed its own
+        // consistency checks (FreeSpaceBitSet assertions under -ea, CompactionTest) and the file did not shrink:
+        // MVStore moves chunks when no one writes (H2's SHUTDOWN COMPACT).
         s.writeLock.lock();
         try {
+            while (rewriteBudget[0] > 0 && s.store.compact(100, RECLAIM_WRITE_LIMIT)) {
+                rewriteBudget[0] -= RECLAIM_WRITE_LIMIT;
+                s.commitStore();
+            }
+            for (int i = 0; i <= VERSIONS_KEPT; i++) {
+                // A change, so that the store commit makes a new version even when nothing else changed.
+                s.meta.setCompacted(Micros.of(Instant.now()));
+                s.commitStore();
+            }
             // compactMoveChunks drops the chunks that are free by now first, inside MVStore's file-store operation:
             // called from outside, dropUnusedChunks raced MVStore's chunk-save pipeline.
             if (file instanceof RandomAccessStore r) {
