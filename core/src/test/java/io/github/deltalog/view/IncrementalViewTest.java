@@ -44,6 +44,21 @@ class IncrementalViewTest {
         return full.groups();
     }
 
+    /**
+     * The groups with MIN and MAX compared by value: two amounts equal by compareTo but of another scale (6 and
+     * 6.00) are the same extreme, and which of them a group reports is not specified.
+     */
+    private static Map<Tuple, GroupStats> byValue(Map<Tuple, GroupStats> groups) {
+        Map<Tuple, GroupStats> out = new java.util.HashMap<>();
+        groups.forEach(
+                (k, g) -> out.put(k, new GroupStats(g.count(), g.sum(), g.avg(), byValue(g.min()), byValue(g.max()))));
+        return out;
+    }
+
+    private static Object byValue(Object v) {
+        return v instanceof BigDecimal d ? d.stripTrailingZeros() : v;
+    }
+
     private void randomTransaction(DeltaLog log, Random rnd) {
         try (DeltaTransaction tx = log.begin()) {
             for (int i = 0; i < 1 + rnd.nextInt(8); i++) {
@@ -80,7 +95,7 @@ class IncrementalViewTest {
                 log.track(ORDERS);
                 IncrementalView view = IncrementalView.open(
                         log, "revenue", revenuePerCustomer(), state, () -> new ArrayList<>(base.values()));
-                assertEquals(recomputed(), view.view().groups(), "after reopening, seed " + seed);
+                assertEquals(byValue(recomputed()), byValue(view.view().groups()), "after reopening, seed " + seed);
                 for (int round = 0; round < 20; round++) {
                     for (int t = 0; t < rnd.nextInt(5); t++) {
                         randomTransaction(log, rnd);
@@ -88,7 +103,10 @@ class IncrementalViewTest {
                     IncrementalView.Refresh r = view.refresh();
                     assertFalse(r.rebuilt());
                     assertEquals(log.lastCommitted(), view.position());
-                    assertEquals(recomputed(), view.view().groups(), "seed " + seed + " session " + session);
+                    assertEquals(
+                            byValue(recomputed()),
+                            byValue(view.view().groups()),
+                            "seed " + seed + " session " + session);
                     log.purge(); // the view's consumer is the only one: everything it read may go
                 }
             }
