@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.h2.store.fs.encrypt.FileEncrypt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -259,7 +260,10 @@ class CrashRecoveryTest {
         long readOnlyMark = -1;
         long readOnlyCount = -1;
         Map<String, Long> readOnlyPositions = null;
-        if (Files.exists(m.file) && Files.size(m.file) > 0) { // else killed before the file was made
+        // Else killed before the file was made, or (encrypted) after its encryption header only: a read-only
+        // open refuses such a file with CorruptLogException, and a read-write open starts it afresh.
+        long unmade = password == null ? 0 : FileEncrypt.BLOCK_SIZE;
+        if (Files.exists(m.file) && Files.size(m.file) > unmade) {
             try (DeltaLog log = builder(m.file).readOnly(true).open()) {
                 readOnlyMark = log.oldestRetained();
                 readOnly = readAfter(log, Math.max(m.lastTs, readOnlyMark));

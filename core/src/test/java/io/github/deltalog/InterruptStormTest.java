@@ -43,6 +43,7 @@ class InterruptStormTest {
         Map<Long, Throwable> threw = new ConcurrentHashMap<>();
         AtomicLong nextRow = new AtomicLong();
         AtomicInteger interruptedCalls = new AtomicInteger();
+        Object consumerMoves = new Object();
         for (Durability durability : Durability.values()) {
             try (DeltaLog log = DeltaLog.builder()
                     .path(file)
@@ -70,7 +71,11 @@ class InterruptStormTest {
                                 if (what == 0) {
                                     log.checkpoint();
                                 } else if (what == 1) {
-                                    log.consumer("c").advanceTo(log.lastCommitted());
+                                    // Read and move under one lock: two threads that read lastCommitted in one
+                                    // order and move in the other would move the consumer back, which it refuses.
+                                    synchronized (consumerMoves) {
+                                        log.consumer("c").advanceTo(log.lastCommitted());
+                                    }
                                 } else {
                                     acked.put(row, log.recordInsert("t", row, Tuple.of(row)));
                                 }
