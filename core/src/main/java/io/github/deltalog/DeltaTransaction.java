@@ -15,7 +15,7 @@ import java.util.function.IntFunction;
  */
 public final class DeltaTransaction implements AutoCloseable {
     private final DeltaLog log;
-    private final PendingRows changes = new PendingRows();
+    private final PendingRows changes;
     /**
      * Tables whose names were validated and resolved to ids in this transaction, however many; made when a second
      * table comes (a one-table transaction needs only {@link #lastTable}).
@@ -27,7 +27,13 @@ public final class DeltaTransaction implements AutoCloseable {
     private boolean finished;
 
     DeltaTransaction(DeltaLog log) {
+        this(log, TransactionTooLargeException.MAX_TRANSACTION_BYTES);
+    }
+
+    /** A transaction with a lower size limit than the documented one: tests reach the limit without gigabytes. */
+    DeltaTransaction(DeltaLog log, long maxBytes) {
         this.log = log;
+        this.changes = new PendingRows(maxBytes);
     }
 
     /**
@@ -40,6 +46,8 @@ public final class DeltaTransaction implements AutoCloseable {
      * @throws UntrackedTableException if the table is not tracked
      * @throws MergeConflictException if the row was already inserted or updated in this transaction
      * @throws DeltaTooLargeException if the encoded change exceeds 16 MiB
+     * @throws TransactionTooLargeException if the change would take the transaction past {@link
+     *     TransactionTooLargeException#MAX_TRANSACTION_BYTES}; it is not recorded
      */
     public DeltaTransaction insert(String table, long rowId, Tuple after) {
         return record(table, rowId, new DeltaOp.Insert(after));
@@ -56,6 +64,8 @@ public final class DeltaTransaction implements AutoCloseable {
      * @throws UntrackedTableException if the table is not tracked
      * @throws MergeConflictException if the row was deleted earlier in this transaction
      * @throws DeltaTooLargeException if the encoded change exceeds 16 MiB
+     * @throws TransactionTooLargeException if the change would take the transaction past {@link
+     *     TransactionTooLargeException#MAX_TRANSACTION_BYTES}; it is not recorded
      */
     public DeltaTransaction update(String table, long rowId, Tuple before, Tuple after) {
         return record(table, rowId, new DeltaOp.Update(before, after));
@@ -71,6 +81,8 @@ public final class DeltaTransaction implements AutoCloseable {
      * @throws UntrackedTableException if the table is not tracked
      * @throws MergeConflictException if the row was deleted earlier in this transaction
      * @throws DeltaTooLargeException if the encoded change exceeds 16 MiB
+     * @throws TransactionTooLargeException if the change would take the transaction past {@link
+     *     TransactionTooLargeException#MAX_TRANSACTION_BYTES}; it is not recorded
      */
     public DeltaTransaction delete(String table, long rowId, Tuple before) {
         return record(table, rowId, new DeltaOp.Delete(before));

@@ -15,6 +15,13 @@ final class PendingRows {
     private static final int INITIAL_ENTRIES = 4;
     /** Table ids below this are remembered in {@link #seenSmall}; others by a scan of {@link #distinct}. */
     private static final int SMALL_IDS = 1 << 12;
+    /** What a delta adds to its journal record besides its value, at most: varint table id, row id, varint length. */
+    static final int RECORD_OVERHEAD = 5 + 8 + 5;
+
+    /** The most bytes the transaction's journal record may take ({@link #bytes}). */
+    private final long maxBytes;
+    /** The bytes the held changes take in a journal record, kept as they are set: the limit is checked early. */
+    private long bytes;
 
     private final RowTable index = new RowTable(INITIAL_ENTRIES);
     private String[] tables = new String[INITIAL_ENTRIES];
@@ -27,6 +34,16 @@ final class PendingRows {
     private boolean[] seenSmall = new boolean[0];
     private int lastTable = -1;
     private int live;
+
+    /**
+     * Creates an empty set of changes.
+     *
+     * @param maxBytes the most bytes the changes may take encoded ({@link
+     *     TransactionTooLargeException#MAX_TRANSACTION_BYTES}; lower in tests)
+     */
+    PendingRows(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
 
     /** Returns the entry of a row, or -1. The entry may hold no change (a null {@link #op}). */
     int find(int tableId, long rowId) {
@@ -51,8 +68,19 @@ final class PendingRows {
      * @param op the net change, or null if the row's changes cancelled out
      * @param value its encoding, null with a null op
      * @return the row's entry, or -1 if it has none (a null op for a row without an entry)
+     * @throws TransactionTooLargeException if the change would take the transaction past its limit; nothing is
+     *     changed. Checked here, as changes come, so that a transaction over the limit fails before it holds
+     *     gigabytes, not at commit.
      */
     int set(int entry, int tableId, long rowId, String table, DeltaOp op, byte[] value) {
+        long before = entry < 0 ? 0 : footprint(encoded[entry]);
+        long after = bytes - before + footprint(value);
+        if (after > maxBytes && after > bytes) {
+            throw new TransactionTooLargeException("transaction too large: row " + rowId + " of table '" + table
+                    + "' would take its deltas to " + after + " bytes encoded, above the limit of " + maxBytes
+                    + " bytes (" + (maxBytes >> 20) + " MiB); the change was not recorded (commit or roll back,"
+                    + " and split the work into smaller transactions)");
+        }
         if (entry < 0) {
             if (op == null) {
                 return -1;
@@ -65,7 +93,17 @@ final class PendingRows {
         tables[entry] = table;
         ops[entry] = op;
         encoded[entry] = value;
+        bytes = after;
         return entry;
+    }
+
+    private static long footprint(byte[] value) {
+        return value == null ? 0 : value.length + RECORD_OVERHEAD;
+    }
+
+    /** Returns the bytes the held changes take in a journal record, at most. */
+    long bytes() {
+        return bytes;
     }
 
     /** Returns how many rows hold a change. */
@@ -88,6 +126,7 @@ final class PendingRows {
         distinctCount = 0;
         lastTable = -1;
         live = 0;
+        bytes = 0;
     }
 
     /** The rows that hold a change, ordered by (table id, row id), in parallel arrays. */

@@ -27,7 +27,7 @@ class PendingRowsTest {
             new DeltaOp.Update(Tuple.of(3), Tuple.of(4))
         };
         for (int round = 0; round < 200; round++) {
-            PendingRows rows = new PendingRows();
+            PendingRows rows = new PendingRows(TransactionTooLargeException.MAX_TRANSACTION_BYTES);
             Map<Key, DeltaOp> model = new HashMap<>();
             int keySpace = 1 + random.nextInt(round < 100 ? 50 : 5000);
             for (int i = random.nextInt(3000); i > 0; i--) {

@@ -91,6 +91,10 @@ final class Journal implements AutoCloseable {
             filePosition = 0;
             headerRecord.generation(new JournalFiles.Generation(id, generation, previous));
             writeFully(headerRecord.finish(), 0, headerRecord.length());
+            // The store names this generation as soon as the caller's next store commit: the header and the
+            // folder entry must be on disk first, or a power cut leaves a store whose journal is missing.
+            created.force(false);
+            DirectorySync.syncParent(path);
             return created;
         } catch (IOException | RuntimeException e) {
             if (created != null) {
@@ -343,15 +347,28 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** Closes the journal after a final checkpoint made it redundant, and deletes its files. */
-    void closeAndDelete() {
+    /**
+     * Closes the journal after a final checkpoint made its records redundant, deletes its files and leaves in
+     * their place the header of the next generation, continuing from the checkpoint: a record of the checkpoint
+     * outside the store file, so that a store later cut short or replaced by an older copy is recognised as
+     * older than its journal instead of opening silently (issue 17). A crash in between leaves no journal, which
+     * a cleanly closed store accepts.
+     *
+     * @param checkpoint the commit timestamp the final checkpoint stored
+     */
+    void closeLeavingMarker(long checkpoint) {
         close();
         try {
             Files.deleteIfExists(path);
+            deleteOld();
+            synchronized (this) {
+                generation++;
+                channel = openFresh(checkpoint);
+                channel.close();
+            }
         } catch (IOException e) {
-            throw FileErrors.of("cannot delete journal " + path, e);
+            throw FileErrors.of("cannot close journal " + path, e);
         }
-        deleteOld();
     }
 
     /** Writes what is buffered and closes the file; the journal itself stays for recovery. */

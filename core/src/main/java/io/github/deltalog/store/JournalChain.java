@@ -82,6 +82,11 @@ final class JournalChain {
         long expected = meta.journalGeneration();
         checkOwn(old, o, id, key, checkpoint, label);
         checkOwn(journal, j, id, key, checkpoint, label);
+        checkNotNewer(old, o, checkpoint, label);
+        if (!meta.journalLive() || generation(o) != expected) {
+            // Otherwise .journal rightly continues from where .journal.old ends: a checkpoint cut short.
+            checkNotNewer(journal, j, checkpoint, label);
+        }
         long highest = Math.max(expected, Math.max(generation(o), generation(j)));
         long last = checkpoint;
         if (!meta.journalLive()) {
@@ -244,6 +249,33 @@ final class JournalChain {
             case FOREIGN -> throw new CorruptLogException(
                     "journal " + file + " is not a journal (its first bytes are no valid record): refusing to open "
                             + label + " beside it");
+        }
+    }
+
+    /**
+     * A journal of this log that continues from a commit after the store's checkpoint was started by a later
+     * checkpoint than the store holds (issue 17): the store file was cut short (MVStore then falls back to an
+     * older version it can read) or replaced by an older copy, and the commits in between are gone from both.
+     */
+    private static void checkNotNewer(Path file, JournalReader.Inspected f, long checkpoint, String label) {
+        if (f.kind() == JournalReader.Kind.BOUND && f.header().previous() > checkpoint) {
+            long lost = f.header().previous();
+            throw new CorruptLogException("log file " + label + " is older than its journal " + file
+                    + ": the log was checkpointed at " + describeTime(lost) + ", but the store holds commits only"
+                    + " up to " + describeTime(checkpoint) + ", so the commits after " + checkpoint + " up to "
+                    + lost + " are missing: the store lost its tail or was copied before its journal (a file cut"
+                    + " short, an older copy put back, or a copy of a live log taken file by file); refusing to open"
+                    + " it silently older. Put back the store file that belongs to this journal (use backup() for"
+                    + " copies), or open with salvage to accept the loss");
+        }
+    }
+
+    /** A commit timestamp with its instant, for messages. */
+    static String describeTime(long micros) {
+        try {
+            return micros + " (" + java.time.Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS) + ")";
+        } catch (ArithmeticException | java.time.DateTimeException outOfRange) {
+            return Long.toString(micros);
         }
     }
 

@@ -448,7 +448,8 @@ public final class LogStore implements AutoCloseable {
     }
 
     /**
-     * Checkpoints, stops the background thread, closes the store (unless attached) and deletes the journal.
+     * Checkpoints, stops the background thread, closes the store (unless attached) and replaces
+     * the journal with the header of its next generation (a record of the checkpoint outside the store file).
      * Idempotent. A failed final store write keeps the journal for the next open, which recovers from it.
      *
      * @throws DeltaLogException naming the cause if the final checkpoint fails
@@ -468,11 +469,12 @@ public final class LogStore implements AutoCloseable {
         reads.closeAll();
         try {
             checkpoints.checkpointAtClose();
+            long checkpointed = s.journal != null ? s.meta.checkpoint() : 0;
             if (s.ownsStore) {
                 s.store.close();
             }
             if (s.journal != null) {
-                s.journal.closeAndDelete();
+                s.journal.closeLeavingMarker(checkpointed);
             }
         } catch (RuntimeException e) {
             // The journal stays for the next open to replay; release the files so that it can happen.

@@ -109,7 +109,10 @@ class JournalRecoveryTest {
         // An interrupted checkpoint leaves records 0..2 in .journal.old and 3.. in the new .journal.
         splitAfter(2);
         assertRecovered(TRANSACTIONS);
-        assertFalse(Files.exists(copyJournal), "a clean close deletes the journal");
+        assertEquals(
+                JournalFiles.GENERATION_HEADER_BYTES,
+                Files.size(copyJournal),
+                "a clean close leaves only the next generation's header");
         assertFalse(Files.exists(Journal.oldPath(copyJournal)), "a clean close deletes the rotated journal");
     }
 
