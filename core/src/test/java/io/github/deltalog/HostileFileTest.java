@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * or with a live journal, get flipped bytes, truncations, zeroed pages, chunks of other files spliced in and
  * random garbage; opening and reading each must give a typed {@link DeltaLogException} or deltas that were
  * really committed, never a hang, an {@link OutOfMemoryError}, a {@link StackOverflowError} or an untyped
- * exception.
+ * exception; and damage to the store alone never opens it silently older than its last checkpoint (issue 17).
  *
  * <p>The cases run in a child JVM with a 64 MiB heap, each with a timeout ({@code deltalog.hostile.timeout.ms},
  * default 20 s). Cases: {@code deltalog.hostile.cases} (default 500, of the fixed seed 20261125 so that CI is

@@ -35,7 +35,8 @@ import java.util.concurrent.TimeoutException;
  * closed cleanly and as a crash image with a live journal), then per case mutates a copy (flipped bytes,
  * truncation, zeroed pages, chunks spliced from other files, random garbage) and opens and reads it. A case is
  * fine when every call either throws a {@link DeltaLogException} or returns deltas that were really committed
- * to one of the base logs; anything else (another exception, an {@link Error}, a hang) is an anomaly.
+ * to one of the base logs, and a log whose journal was left intact never opens older than its store's last
+ * checkpoint; anything else (another exception, an {@link Error}, a hang, a silent roll-back) is an anomaly.
  *
  * <p>Runs as a child JVM with a small heap: {@code java -Xmx64m HostileFiles CASES SEED OUTDIR TIMEOUT_MS}
  * prints one {@code ANOMALY} line per anomaly (the mutated files are kept in OUTDIR) and a final
@@ -45,8 +46,11 @@ final class HostileFiles {
     static final String KEY = "hostile-key";
     static final List<String> TABLES = List.of("orders", "users/\uD83D\uDE00", "a:b\u0000c");
 
-    /** One valid log to mutate: its store file, its journal (or null) and how to open it. */
-    record Base(String name, byte[] store, byte[] journal, boolean compress, boolean encrypted) {}
+    /**
+     * One valid log to mutate: its store file, its journal (or null), how to open it, and the last commit its
+     * store holds as checkpointed: with the journal intact, no damage to the store may open it older (issue 17).
+     */
+    record Base(String name, byte[] store, byte[] journal, boolean compress, boolean encrypted, long checkpointed) {}
 
     /** What one case saw. */
     enum Outcome {
@@ -158,6 +162,7 @@ final class HostileFiles {
             Path file = dir.resolve(kind + ".deltas");
             Random r = new Random(kind.hashCode());
             Map<String, Map<Long, Tuple>> rows = new HashMap<>();
+            long closedAt;
             try (DeltaLog log = builder(file, compress, encrypted).open()) {
                 log.subscribe((ts, deltas) -> c.committed.addAll(deltas));
                 for (String t : TABLES) {
@@ -178,8 +183,18 @@ final class HostileFiles {
                         log.checkpoint();
                     }
                 }
+                closedAt = log.lastCommitted();
             }
-            c.bases.add(new Base(kind + "-clean", Files.readAllBytes(file), null, compress, encrypted));
+            // A clean close leaves the header of the next journal generation: the checkpoint's record outside the
+            // store file.
+            Path marker = file.resolveSibling(file.getFileName() + ".journal");
+            c.bases.add(new Base(
+                    kind + "-clean",
+                    Files.readAllBytes(file),
+                    Files.readAllBytes(marker),
+                    compress,
+                    encrypted,
+                    closedAt));
             // A crash image: the store as the last checkpoint left it, and a journal holding later commits.
             try (DeltaLog log = builder(file, compress, encrypted)
                     .checkpointInterval(Duration.ofHours(1))
@@ -190,7 +205,12 @@ final class HostileFiles {
                 }
                 Path journal = file.resolveSibling(file.getFileName() + ".journal");
                 c.bases.add(new Base(
-                        kind + "-journal", Files.readAllBytes(file), Files.readAllBytes(journal), compress, encrypted));
+                        kind + "-journal",
+                        Files.readAllBytes(file),
+                        Files.readAllBytes(journal),
+                        compress,
+                        encrypted,
+                        closedAt));
             }
         }
         for (Base b : c.bases) {
@@ -266,17 +286,19 @@ final class HostileFiles {
     // ---- mutations ----
 
     /** A mutated copy of a base, ready to open. */
-    record Mutated(Base base, Path store, Path journal) {}
+    record Mutated(Base base, Path store, Path journal, boolean journalIntact) {}
 
     static Mutated mutate(Corpus c, Random r, Path dir, StringBuilder log) throws IOException {
         Base base = c.bases.get(r.nextInt(c.bases.size()));
         byte[] store = base.store().clone();
         byte[] journal = base.journal() == null ? null : base.journal().clone();
         int steps = 1 + (r.nextInt(4) == 0 ? r.nextInt(4) : 0);
+        boolean journalIntact = true;
         log.append("base ").append(base.name()).append(", ").append(steps).append(" mutation(s)");
         for (int s = 0; s < steps; s++) {
             if (journal != null && r.nextInt(3) == 0) {
                 journal = mutateBytes(c, r, journal, log.append("\n journal: "));
+                journalIntact = false;
             } else {
                 store = mutateBytes(c, r, store, log.append("\n store: "));
             }
@@ -288,7 +310,7 @@ final class HostileFiles {
             journalFile = dir.resolve("log.deltas.journal");
             Files.write(journalFile, journal);
         }
-        return new Mutated(base, storeFile, journalFile);
+        return new Mutated(base, storeFile, journalFile, journalIntact);
     }
 
     private static byte[] mutateBytes(Corpus c, Random r, byte[] b, StringBuilder log) {
@@ -459,6 +481,10 @@ final class HostileFiles {
             Set<String> tables = new LinkedHashSet<>(log.trackedTables());
             tables.addAll(TABLES);
             long from = log.oldestRetained();
+            if (m.journalIntact() && log.lastCommitted() < m.base().checkpointed()) {
+                v.wrong("opened silently older than its last checkpoint: last commit " + log.lastCommitted()
+                        + ", checkpointed " + m.base().checkpointed());
+            }
             for (String t : tables) {
                 if (!TABLES.contains(t)) {
                     v.wrong("unknown table name '" + t + "' tracked");

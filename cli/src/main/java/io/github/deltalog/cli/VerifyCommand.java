@@ -1,6 +1,7 @@
 package io.github.deltalog.cli;
 
 import io.github.deltalog.CorruptLogException;
+import io.github.deltalog.DamagedPageException;
 import io.github.deltalog.DeltaCursor;
 import io.github.deltalog.DeltaLog;
 import java.io.PrintWriter;
@@ -15,7 +16,9 @@ import picocli.CommandLine.Command;
             "Reads and checks every delta; exit code 1 if anything is corrupt.",
             "Checks every retained delta of every tracked table (checksum, format, structure), reports each corrupt"
                     + " one with its table, row and commit timestamp, and goes on past it.",
+            "Reports each damaged page of the file with the deltas it hides, and goes on past it.",
             "Also checks that each table's counted and walked deltas agree, and that every consumer is readable.",
+            "A file that is corrupt as a whole (older than its journal, not readable) also exits with code 1.",
             "Opens the file read-only."
         })
 final class VerifyCommand extends FileCommand {
@@ -25,7 +28,18 @@ final class VerifyCommand extends FileCommand {
     public Integer call() {
         long corrupt = 0;
         long total = 0;
-        try (DeltaLog log = open(true)) {
+        DeltaLog opened;
+        try {
+            opened = open(true);
+        } catch (CliException e) {
+            if (e.getCause() instanceof CorruptLogException) {
+                out().println("corrupt: " + Errors.oneLine(e.getCause().getMessage()));
+                out().printf("verified nothing of %s: it cannot be opened as it is%n", file);
+                return Main.EXIT_CHECK_FAILED;
+            }
+            throw e;
+        }
+        try (DeltaLog log = opened) {
             PrintWriter out = out();
             long from = LogFiles.start(log);
             List<String> tables = log.tables();
@@ -33,14 +47,32 @@ final class VerifyCommand extends FileCommand {
             for (String table : tables) {
                 long counted = log.count(table, from);
                 long walked = 0;
+                long hidden = 0;
                 long bad = 0;
                 boolean broken = false;
                 try (DeltaCursor c = log.changesAfter(table, from)) {
-                    while (c.hasNext()) {
+                    while (true) {
+                        boolean more;
+                        try {
+                            more = c.hasNext(); // reads the next page, where a damaged page shows
+                        } catch (DamagedPageException e) {
+                            hidden += e.skippedDeltas();
+                            bad++;
+                            out.println("corrupt: " + Errors.oneLine(e.getMessage()));
+                            continue; // the cursor goes on after the damaged page
+                        }
+                        if (!more) {
+                            break;
+                        }
                         walked++;
                         progress.update(total + walked);
                         try {
                             c.next(); // decodes and checks; on failure the cursor is already past the entry
+                        } catch (DamagedPageException e) {
+                            walked--; // hasNext() saw the damage, not a delta
+                            hidden += e.skippedDeltas();
+                            bad++;
+                            out.println("corrupt: " + Errors.oneLine(e.getMessage()));
                         } catch (CorruptLogException e) {
                             bad++;
                             out.println("corrupt: " + Errors.oneLine(e.getMessage()));
@@ -53,11 +85,17 @@ final class VerifyCommand extends FileCommand {
                             "corrupt: table '%s' cannot be read on after %d deltas: %s%n",
                             table, walked, Errors.oneLine(e.getMessage()));
                 }
-                if (!broken && walked != counted) {
+                if (!broken && walked + hidden != counted) {
                     bad++;
                     out.printf("corrupt: table '%s' counts %d deltas but %d could be walked%n", table, counted, walked);
                 }
-                out.printf("table %-14s %d deltas, %d corrupt%n", "'" + table + "'", walked, bad);
+                if (hidden > 0) {
+                    out.printf(
+                            "table %-14s %d deltas, %d corrupt, %d unreadable in damaged pages%n",
+                            "'" + table + "'", walked, bad, hidden);
+                } else {
+                    out.printf("table %-14s %d deltas, %d corrupt%n", "'" + table + "'", walked, bad);
+                }
                 total += walked;
                 corrupt += bad;
             }

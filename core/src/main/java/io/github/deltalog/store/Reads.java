@@ -2,7 +2,6 @@ package io.github.deltalog.store;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.RootReference;
 
@@ -34,18 +33,15 @@ final class Reads {
             s.checkOpen();
             MVStore.TxCounter usage = s.store.registerVersionUsage();
             long from = after == Long.MAX_VALUE ? Long.MAX_VALUE : after + 1;
-            Cursor<DeltaKey, byte[]> c;
+            // An empty range: from past the table's keys to before them.
+            DeltaKey first = upTo < from ? DeltaKey.last(tableId, Long.MAX_VALUE) : DeltaKey.first(tableId, from);
+            DeltaKey last = upTo < from ? DeltaKey.first(tableId, Long.MIN_VALUE) : DeltaKey.last(tableId, upTo);
             try {
-                c = upTo < from
-                        // An empty range: from past the table's keys to before them.
-                        ? s.deltas.cursor(
-                                DeltaKey.last(tableId, Long.MAX_VALUE), DeltaKey.first(tableId, Long.MIN_VALUE), false)
-                        : s.deltas.cursor(DeltaKey.first(tableId, from), DeltaKey.last(tableId, upTo), false);
+                return new RangeCursor(table, s.store, usage, s.deltas, first, last, openCursors, owner);
             } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
                 s.store.deregisterVersionUsage(usage);
                 throw s.rethrow(e);
             }
-            return new RangeCursor(table, s.store, usage, c, openCursors, owner);
         }
     }
 
