@@ -21,6 +21,7 @@ public final class DeltaLogBuilder {
     private Clock clock = Clock.systemUTC();
     private int cacheSizeMb = 16;
     private boolean readOnly;
+    private boolean salvage;
     private Duration journalFlushInterval = Duration.ofMillis(20);
     private Duration checkpointInterval = Duration.ofSeconds(1);
     private long checkpointBytes = 64L << 20;
@@ -127,6 +128,21 @@ public final class DeltaLogBuilder {
     }
 
     /**
+     * Opens a log whose store file is older than its journal (cut short, or an older copy put back) instead of
+     * refusing it with {@link CorruptLogException}: the store is taken as it is, the newest version MVStore can
+     * read; the journal files that do not continue it are moved aside to {@code <file>.journal.salvaged-<ms>}
+     * (never deleted), a warning names what was dropped, and a new checkpoint is written. Only for a read-write
+     * open. Default: false, and leave it so: the refusal is what protects acknowledged commits.
+     *
+     * @param salvage whether to accept the loss
+     * @return this builder
+     */
+    public DeltaLogBuilder salvage(boolean salvage) {
+        this.salvage = salvage;
+        return this;
+    }
+
+    /**
      * How often {@link Durability#ASYNC} writes its buffered journal: the window of commits a process crash can
      * lose. Default: 20 ms.
      *
@@ -216,6 +232,9 @@ public final class DeltaLogBuilder {
         if (inMemory && (encryptionKey != null || readOnly)) {
             throw new IllegalStateException("an in-memory log cannot be encrypted or read-only");
         }
+        if (salvage && (inMemory || readOnly)) {
+            throw new IllegalStateException("salvage writes a new checkpoint: it needs a log file opened read-write");
+        }
         StoreOptions options = new StoreOptions(
                 path,
                 encryptionKey,
@@ -226,7 +245,8 @@ public final class DeltaLogBuilder {
                 readOnly,
                 journalFlushInterval.toMillis(),
                 checkpointInterval.toMillis(),
-                checkpointBytes);
+                checkpointBytes,
+                salvage);
         return new DeltaLog(LogStore.open(options, retention, compactionInterval));
     }
 }

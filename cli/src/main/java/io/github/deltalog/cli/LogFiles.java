@@ -29,6 +29,20 @@ final class LogFiles {
      * @throws CliException (exit code 2) if the file is missing, locked, encrypted without a key, or unreadable
      */
     static DeltaLog open(Path file, Path keyFile, boolean readOnly) {
+        return open(file, keyFile, readOnly, false);
+    }
+
+    /**
+     * Opens an existing log, with salvage if asked (see {@link DeltaLogBuilder#salvage}).
+     *
+     * @param file the log file
+     * @param keyFile a file whose first line is the encryption password, or null
+     * @param readOnly whether to open it read-only
+     * @param salvage whether to accept a store older than its journal
+     * @return the open log
+     * @throws CliException (exit code 2) if the file is missing, locked, encrypted without a key, or unreadable
+     */
+    static DeltaLog open(Path file, Path keyFile, boolean readOnly, boolean salvage) {
         if (!Files.exists(file)) {
             throw cannotOpen(file, "no such file", null);
         }
@@ -45,7 +59,7 @@ final class LogFiles {
         char[] key = keyFile == null ? null : readKey(keyFile);
         try {
             StoreCheck.requireLog(file, key);
-            DeltaLogBuilder b = DeltaLog.builder().path(file).readOnly(readOnly);
+            DeltaLogBuilder b = DeltaLog.builder().path(file).readOnly(readOnly).salvage(salvage);
             if (key != null) {
                 b.encryptionKey(key);
             }

@@ -7,6 +7,7 @@ import io.github.deltalog.DeltaLog;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code deltalog verify FILE}: reads and checks every delta, read-only. */
 @Command(
@@ -19,9 +20,15 @@ import picocli.CommandLine.Command;
             "Reports each damaged page of the file with the deltas it hides, and goes on past it.",
             "Also checks that each table's counted and walked deltas agree, and that every consumer is readable.",
             "A file that is corrupt as a whole (older than its journal, not readable) also exits with code 1.",
-            "Opens the file read-only."
+            "Opens the file read-only, unless --salvage is given and needed."
         })
 final class VerifyCommand extends FileCommand {
+    @Option(
+            names = "--salvage",
+            description = "if the store is older than its journal (cut short, an older copy put back), open it as it"
+                    + " is instead: the journal files are moved aside (never deleted), what only they held is"
+                    + " dropped, and a new checkpoint is written; then verify as usual")
+    boolean salvage;
 
     /** Walks and checks every delta; returns 1 if any is corrupt. */
     @Override
@@ -32,12 +39,21 @@ final class VerifyCommand extends FileCommand {
         try {
             opened = open(true);
         } catch (CliException e) {
-            if (e.getCause() instanceof CorruptLogException) {
-                out().println("corrupt: " + Errors.oneLine(e.getCause().getMessage()));
-                out().printf("verified nothing of %s: it cannot be opened as it is%n", file);
+            if (!(e.getCause() instanceof CorruptLogException)) {
+                throw e;
+            }
+            out().println("corrupt: " + Errors.oneLine(e.getCause().getMessage()));
+            if (!salvage) {
+                out().printf(
+                                "verified nothing of %s: it cannot be opened as it is (--salvage opens what the store holds)%n",
+                                file);
                 return Main.EXIT_CHECK_FAILED;
             }
-            throw e;
+            opened = LogFiles.open(file, keyFile, false, true);
+            out().printf(
+                            "salvaged %s: opened the store as it is (last commit %d); the journal files were moved aside"
+                                    + " beside it (*.salvaged-*) and a new checkpoint was written%n",
+                            file, opened.lastCommitted());
         }
         try (DeltaLog log = opened) {
             PrintWriter out = out();

@@ -46,6 +46,29 @@ class VerifyCommandTest {
         assertTrue(dump.err().startsWith("deltalog: corrupt delta of row " + flipped.rowId()), dump::toString);
     }
 
+    @Test
+    void storeReplacedByAnOlderCopyExitsOneAndSalvageOpensItAsItIs() throws Exception {
+        Path file = dir.resolve("app.deltas");
+        Path older = dir.resolve("older.deltas");
+        SampleLog.write(file);
+        java.nio.file.Files.copy(file, older);
+        try (io.github.deltalog.DeltaLog log = io.github.deltalog.DeltaLog.open(file)) {
+            log.recordInsert(SampleLog.ORDERS, 99, SampleLog.order(99, "new", java.math.BigDecimal.ONE));
+        }
+        java.nio.file.Files.copy(older, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        Cli.Result r = Cli.run("verify", file.toString());
+        assertEquals(1, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("corrupt: log file " + file + " is older than its journal"), r::toString);
+        assertTrue(r.out().contains("--salvage"), r::toString);
+
+        Cli.Result s = Cli.run("verify", "--salvage", file.toString());
+        assertEquals(0, s.exitCode(), s::toString);
+        assertTrue(s.out().contains("salvaged " + file), s::toString);
+        assertTrue(s.out().contains("verified 13 deltas"), s::toString);
+        assertEquals(0, Cli.run("verify", file.toString()).exitCode(), "a salvaged log verifies without --salvage");
+    }
+
     /** Flips the last byte of the n-th stored value of the first table, through the raw store; returns its key. */
     private static DeltaKey flipOneByte(Path file, int n) {
         MVStore store = new MVStore.Builder().fileName(file.toString()).open();

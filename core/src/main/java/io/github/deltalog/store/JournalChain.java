@@ -56,9 +56,61 @@ final class JournalChain {
      * @param checkpoint the store's checkpoint timestamp
      * @param label the log, for messages
      * @param visitor receives the replayed records
-     * @throws CorruptLogException if the files do not belong together
+     * @param salvage whether journal files that do not belong are moved aside instead of refused
+     * @throws CorruptLogException if the files do not belong together (and not salvaging)
      */
     static Found replay(
+            LogMeta meta,
+            boolean created,
+            Path journal,
+            byte[] key,
+            long checkpoint,
+            String label,
+            JournalFiles.Visitor visitor,
+            boolean salvage) {
+        try {
+            return replayChecked(meta, created, journal, key, checkpoint, label, visitor);
+        } catch (CorruptLogException refused) {
+            if (!salvage || created) {
+                throw refused;
+            }
+            return setAside(meta, journal, key, checkpoint, label, refused);
+        }
+    }
+
+    /**
+     * Salvage: moves the journal files aside, so that the store opens as it is; the caller removes whatever was
+     * replayed above the checkpoint before the refusal, and the next generation numbers past every file seen.
+     */
+    private static Found setAside(
+            LogMeta meta, Path journal, byte[] key, long checkpoint, String label, CorruptLogException refused) {
+        long highest = meta.journalGeneration();
+        StringBuilder moved = new StringBuilder();
+        String suffix = ".salvaged-" + System.currentTimeMillis();
+        for (Path file : new Path[] {Journal.oldPath(journal), journal}) {
+            JournalReader.Inspected f = JournalReader.inspect(file, key);
+            highest = Math.max(highest, generation(f));
+            if (f.kind() == JournalReader.Kind.MISSING) {
+                continue;
+            }
+            Path aside = file.resolveSibling(file.getFileName() + suffix);
+            try {
+                Files.move(file, aside);
+                DirectorySync.syncParent(aside);
+            } catch (IOException e) {
+                throw FileErrors.of("cannot salvage " + label + ": cannot move " + file + " aside", e);
+            }
+            moved.append(moved.length() == 0 ? "" : ", ").append(aside.getFileName());
+        }
+        LOG.log(
+                Level.WARNING,
+                "salvaged {0}: opened the store as it is, at its checkpoint {1}; dropped what only the journal held"
+                        + " (moved aside to {2}). The refusal was: {3}",
+                new Object[] {label, describeTime(checkpoint), moved, refused.getMessage()});
+        return new Found(checkpoint, highest, false);
+    }
+
+    private static Found replayChecked(
             LogMeta meta,
             boolean created,
             Path journal,

@@ -148,8 +148,8 @@ final class JournalReader implements AutoCloseable {
         }
         try (JournalReader r = new JournalReader(file, encryptionKey)) {
             return r.replay(after, visitor);
-        } catch (CorruptLogException e) {
-            throw e;
+        } catch (io.github.deltalog.DeltaLogException e) {
+            throw e; // corruption found here, or the visitor's own refusal (a read-only open out of heap)
         } catch (IOException | RuntimeException e) {
             throw new CorruptLogException("cannot read journal " + file + ": " + FileErrors.describeAny(e), e);
         }

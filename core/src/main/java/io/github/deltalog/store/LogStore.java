@@ -44,7 +44,8 @@ public final class LogStore implements AutoCloseable {
         Catalog catalog = new Catalog(store.openMap(prefix + "catalog"));
         MVMap<String, Long> consumerMap = store.openMap(prefix + "consumers");
         long lowWater = meta.lowWater();
-        JournalChain.Found found = Recovery.recover(o, deltas, consumerMap, catalog, meta, meta.created(), readOnly);
+        JournalChain.Found found =
+                Recovery.recover(o, deltas, consumerMap, catalog, meta, meta.created(), readOnly, options.salvage());
         long last = found.last();
         if (!readOnly) {
             Purges.finishCutShort(deltas, catalog, lowWater);

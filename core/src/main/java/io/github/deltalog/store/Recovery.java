@@ -1,5 +1,6 @@
 package io.github.deltalog.store;
 
+import io.github.deltalog.DeltaLogException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
@@ -17,7 +18,9 @@ import org.h2.mvstore.MVStore;
  * <p>Memory does not grow with the journal: records are streamed delta by delta, and a read-write open stores
  * what it replayed every {@link #STORE_EVERY_BYTES} (the store's meta still points at the old checkpoint and
  * journal, so a crash meanwhile only replays again). A read-only open cannot store, so it keeps the replayed
- * deltas in memory.
+ * deltas in memory, up to a quarter of the heap ({@link #readOnlyBudget}); a journal holding more is refused with
+ * a {@link DeltaLogException} saying to open the log read-write once (which checkpoints it), instead of running
+ * out of memory.
  */
 final class Recovery {
     private static final Logger LOG = Logger.getLogger(Recovery.class.getName());
@@ -26,11 +29,17 @@ final class Recovery {
 
     private Recovery() {}
 
+    /** The replayed bytes a read-only open may hold in memory: a quarter of the heap. */
+    static long readOnlyBudget() {
+        return Runtime.getRuntime().maxMemory() / 4;
+    }
+
     /**
      * Recovers the maps of a store just opened.
      *
      * @param created whether this open created the store
      * @param readOnly whether the store may be written
+     * @param salvage whether a journal that does not continue the store is set aside instead of refused
      * @return what recovery found; its {@code last} is the last commit timestamp the log holds
      * @throws io.github.deltalog.CorruptLogException if the journal files do not belong to the store
      */
@@ -41,12 +50,14 @@ final class Recovery {
             Catalog catalog,
             LogMeta meta,
             boolean created,
-            boolean readOnly) {
+            boolean readOnly,
+            boolean salvage) {
         String label = o.label();
         long checkpoint = Math.max(meta.checkpoint(), meta.lastCommitted());
         JournalChain.Found found;
         if (o.journalPath() != null) {
             MVStore store = o.store();
+            long budget = readOnlyBudget();
             JournalFiles.Visitor replay = new JournalFiles.Visitor() {
                 private long sinceStore;
 
@@ -60,8 +71,14 @@ final class Recovery {
 
                 @Override
                 public void delta(DeltaKey key, byte[] value) {
-                    deltas.put(key, value);
                     sinceStore += value.length + 32;
+                    if (readOnly && sinceStore > budget) {
+                        throw new DeltaLogException("cannot open " + label + " read-only: its journal holds more"
+                                + " commits not yet checkpointed (over " + (sinceStore >> 20) + " MiB) than a"
+                                + " read-only open can keep in this heap (a quarter of " + (budget >> 18)
+                                + " MiB); open it read-write once, which checkpoints them, or give the JVM more heap");
+                    }
+                    deltas.put(key, value);
                 }
 
                 @Override
@@ -73,7 +90,8 @@ final class Recovery {
                     }
                 }
             };
-            found = JournalChain.replay(meta, created, o.journalPath(), o.journalKey(), checkpoint, label, replay);
+            found = JournalChain.replay(
+                    meta, created, o.journalPath(), o.journalKey(), checkpoint, label, replay, salvage && !readOnly);
         } else {
             found = new JournalChain.Found(checkpoint, 0, false);
         }

@@ -17,6 +17,7 @@ import java.time.Clock;
  * @param journalFlushMillis how often ASYNC writes its journal buffer
  * @param checkpointMillis how often the journal is checkpointed into the store
  * @param checkpointBytes journal size that triggers a checkpoint sooner
+ * @param salvage whether an open accepts a store older than its journal, setting the journal aside
  */
 public record StoreOptions(
         Path path,
@@ -28,4 +29,31 @@ public record StoreOptions(
         boolean readOnly,
         long journalFlushMillis,
         long checkpointMillis,
-        long checkpointBytes) {}
+        long checkpointBytes,
+        boolean salvage) {
+    /** Options without salvage. */
+    public StoreOptions(
+            Path path,
+            char[] encryptionKey,
+            boolean compress,
+            Durability durability,
+            Clock clock,
+            int cacheSizeMb,
+            boolean readOnly,
+            long journalFlushMillis,
+            long checkpointMillis,
+            long checkpointBytes) {
+        this(
+                path,
+                encryptionKey,
+                compress,
+                durability,
+                clock,
+                cacheSizeMb,
+                readOnly,
+                journalFlushMillis,
+                checkpointMillis,
+                checkpointBytes,
+                false);
+    }
+}

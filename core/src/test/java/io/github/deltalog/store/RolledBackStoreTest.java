@@ -73,6 +73,30 @@ class RolledBackStoreTest {
         assertTrue(e.getMessage().contains("b.deltas"), e.getMessage());
         assertTrue(e.getMessage().contains("older than its journal"), e.getMessage());
         assertTrue(e.getMessage().contains(Long.toString(last)), e.getMessage());
+
+        // Salvage accepts the loss: the store as it is, the journal moved aside (kept), a new checkpoint.
+        assertThrows(
+                IllegalStateException.class,
+                () -> DeltaLog.builder().path(file).readOnly(true).salvage(true).open());
+        long salvagedLast;
+        try (DeltaLog log = DeltaLog.builder().path(file).salvage(true).open()) {
+            assertEquals(100, log.countAll());
+            salvagedLast = log.lastCommitted();
+            assertTrue(salvagedLast < last);
+        }
+        try (var aside = Files.list(dir)) {
+            assertEquals(
+                    1,
+                    aside.filter(p -> p.getFileName().toString().startsWith("b.deltas.journal.salvaged-"))
+                            .count());
+        }
+        try (DeltaLog log = DeltaLog.open(file)) {
+            assertEquals(100, log.countAll(), "a salvaged log opens without salvage");
+            assertTrue(log.recordInsert("t", 1000, Tuple.of("after salvage", 1000)) > last);
+        }
+        try (DeltaLog log = DeltaLog.builder().path(file).readOnly(true).open()) {
+            assertEquals(101, log.countAll());
+        }
     }
 
     @Test
