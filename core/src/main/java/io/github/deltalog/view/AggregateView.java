@@ -120,7 +120,11 @@ public final class AggregateView {
         }
     }
 
-    /** Returns the table the view aggregates. */
+    /**
+     * Returns the table the view aggregates.
+     *
+     * @return the table the view aggregates
+     */
     public String table() {
         return table;
     }
@@ -208,7 +212,11 @@ public final class AggregateView {
         return g == null ? null : g.stats();
     }
 
-    /** Returns how many groups have rows. */
+    /**
+     * Returns how many groups have rows.
+     *
+     * @return how many groups have rows
+     */
     public int size() {
         return groups.size();
     }

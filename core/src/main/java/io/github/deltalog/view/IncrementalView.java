@@ -128,12 +128,20 @@ public final class IncrementalView {
         ViewStateFile.save(stateFile, view, position);
     }
 
-    /** Returns the view, as of {@link #position()}. */
+    /**
+     * Returns the view, as of {@link #position()}.
+     *
+     * @return the view, as of {@link #position()}
+     */
     public AggregateView view() {
         return view;
     }
 
-    /** Returns the log position the view reflects. */
+    /**
+     * Returns the log position the view reflects.
+     *
+     * @return the log position the view reflects
+     */
     public long position() {
         return position;
     }
