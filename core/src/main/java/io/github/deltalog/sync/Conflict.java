@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param current the target's current row, or null if it holds none
  * @param localTimestamp the commit timestamp of the target's latest local change to the row, or {@link
  *     RowTimestamps#UNKNOWN} if the applier was given none
- * @param detail for {@link ConflictType#CONSTRAINT}, the target's message; otherwise empty
+ * @param detail for a refused write ({@link ConflictType#isRefusal()}), the target's message; otherwise empty
  */
 public record Conflict(ConflictType type, Delta change, Tuple current, long localTimestamp, String detail) {
     /**
@@ -22,7 +22,7 @@ public record Conflict(ConflictType type, Delta change, Tuple current, long loca
      * @param change the incoming change (its table, row id, commit timestamp and operation)
      * @param current the target's current row, or null if it holds none
      * @param localTimestamp the commit timestamp of the target's latest local change to the row, or {@link RowTimestamps#UNKNOWN} if the applier was given none
-     * @param detail for {@link ConflictType#CONSTRAINT}, the target's message; otherwise empty
+     * @param detail for a refused write ({@link ConflictType#isRefusal()}), the target's message; otherwise empty
      */
     public Conflict {
         Objects.requireNonNull(type, "type");
