@@ -26,7 +26,8 @@ public record JdbcTable(String table, String sqlTable, String idColumn, List<Str
      * @param sqlTable the SQL table name
      * @param idColumn the column that holds the row id (a key of the SQL table)
      * @param columns the columns of the tuple's values, in order
-     * @param types the Java type each column reads back as: Long, Integer, Short, Byte, Double, Float, String, byte[], Boolean, BigDecimal, or the class the driver's {@code getObject(int)} returns
+     * @param types the Java type each column reads back as: Long, Integer, Short, Byte, Double, Float, String,
+     *     byte[], Boolean, BigDecimal, or the class the driver's {@code getObject(int)} returns
      */
     public JdbcTable {
         Objects.requireNonNull(table, "table");
