@@ -1,6 +1,7 @@
 package io.github.deltalog.store;
 
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -18,6 +19,10 @@ final class DirectorySync {
      * Forces the entries of the folder that holds {@code file}. File systems that cannot open a folder as a
      * channel (Windows) make a rename durable by themselves; there this does nothing.
      *
+     * <p>The folder's channel is a plain, interruptible one: a caller's interrupt would close it half-way and fail
+     * the journal rotation for every thread. So it runs with the interrupt flag cleared, again if an interrupt
+     * comes meanwhile, and the caller gets its flag back.
+     *
      * @throws IOException if the folder opens but cannot be forced (a failing disk)
      */
     static void syncParent(Path file) throws IOException {
@@ -25,9 +30,32 @@ final class DirectorySync {
         if (dir == null) {
             return;
         }
+        boolean interrupted = Thread.interrupted();
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    force(dir);
+                    return;
+                } catch (ClosedByInterruptException e) {
+                    interrupted |= Thread.interrupted();
+                    if (attempt == 10) {
+                        throw e;
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void force(Path dir) throws IOException {
         FileChannel channel;
         try {
             channel = FileChannel.open(dir, StandardOpenOption.READ);
+        } catch (ClosedByInterruptException e) {
+            throw e;
         } catch (IOException | UnsupportedOperationException notSupported) {
             return;
         }
