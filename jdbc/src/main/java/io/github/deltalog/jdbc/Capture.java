@@ -57,7 +57,7 @@ public final class Capture implements AutoCloseable {
         this.source = b.source;
         this.name = b.name;
         this.pollInterval = b.pollInterval;
-        this.relay = new Relay(log, name);
+        this.relay = new Relay(log, name, source);
         synchronized (RELAY_LOCKS) {
             this.lock = RELAY_LOCKS.computeIfAbsent(log, k -> new Object());
         }

@@ -14,11 +14,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Moves committed outbox rows into the log, one log transaction per database transaction, exactly once.
@@ -43,6 +46,9 @@ final class Relay {
     private static final int MAX_ROWS = 20_000;
 
     private final DeltaLog log;
+    /** Where the witness connection comes from (see {@link Dialect#needsWitness}). */
+    private final ConnectionSource source;
+
     private final String name;
     private final String positionTable;
     private final String columnsTable;
@@ -53,8 +59,9 @@ final class Relay {
     /** The columns tuple the log holds per shape id, loaded from the log on first use. */
     private Map<Integer, Tuple> loggedShapes;
 
-    Relay(DeltaLog log, String name) {
+    Relay(DeltaLog log, String name, ConnectionSource source) {
         this.log = log;
+        this.source = source;
         this.name = name;
         this.positionTable = Capture.positionTable(name);
         this.columnsTable = Capture.columnsTable(name);
@@ -78,6 +85,7 @@ final class Relay {
         }
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(true);
+        Witness witness = new Witness(source);
         try {
             ensureTracked();
             checkConsumer(c);
@@ -85,9 +93,12 @@ final class Relay {
             int total = 0;
             while (true) {
                 CaptureCatalog.Shapes shapes = CaptureCatalog.load(c);
-                List<Group> groups = nextGroups(c);
-                Map<Object, List<OutboxRow>> rows = groups.isEmpty() ? Map.of() : read(c, dialect, groups, shapes);
+                Batch batch = dialect.needsWitness()
+                        ? readWitnessed(c, dialect, shapes, witness)
+                        : readBatch(c, dialect, shapes);
                 checkShapes(c, dialect, shapes);
+                List<Group> groups = batch.groups();
+                Map<Object, List<OutboxRow>> rows = batch.rows();
                 if (groups.isEmpty()) {
                     return total;
                 }
@@ -106,6 +117,116 @@ final class Relay {
             }
         } finally {
             c.setAutoCommit(autoCommit);
+            witness.close();
+        }
+    }
+
+    /** The transactions a pass moves and their rows. */
+    private record Batch(List<Group> groups, Map<Object, List<OutboxRow>> rows) {
+        static final Batch EMPTY = new Batch(List.of(), Map.of());
+    }
+
+    private static Batch readBatch(Connection c, Dialect dialect, CaptureCatalog.Shapes shapes) throws SQLException {
+        List<Group> groups = nextGroups(c);
+        return groups.isEmpty() ? Batch.EMPTY : new Batch(groups, read(c, dialect, groups, shapes));
+    }
+
+    /**
+     * Reads a batch inside one transaction of {@code c}, then keeps only the rows that a statement of the witness
+     * connection, run while that transaction is still open (so under another transaction id), sees too. A row
+     * only {@code c}'s transaction sees is a dead change H2's recovery could not roll back (see
+     * {@link Dialect#needsWitness}): it is deleted in that same transaction, which H2 lets delete it as its own,
+     * and that completes the rollback the crash interrupted.
+     */
+    private static Batch readWitnessed(Connection c, Dialect dialect, CaptureCatalog.Shapes shapes, Witness witness)
+            throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            Batch batch = readBatch(c, dialect, shapes);
+            if (batch.groups().isEmpty()) {
+                c.commit();
+                return batch;
+            }
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            for (Group g : batch.groups()) {
+                min = Math.min(min, g.minId());
+                max = Math.max(max, g.maxId());
+            }
+            Set<Long> seen = witness.ids(min, max);
+            List<Long> dead = new ArrayList<>();
+            List<Group> groups = new ArrayList<>();
+            Map<Object, List<OutboxRow>> rows = new HashMap<>();
+            for (Group g : batch.groups()) {
+                List<OutboxRow> kept = new ArrayList<>();
+                for (OutboxRow row : batch.rows().get(g.key())) {
+                    if (seen.contains(row.id())) {
+                        kept.add(row);
+                    } else {
+                        dead.add(row.id());
+                    }
+                }
+                if (!kept.isEmpty()) {
+                    groups.add(new Group(
+                            g.key(), kept.get(0).id(), kept.get(kept.size() - 1).id(), kept.size()));
+                    rows.put(g.key(), kept);
+                }
+            }
+            if (!dead.isEmpty()) {
+                try (PreparedStatement p = c.prepareStatement("DELETE FROM " + Dialect.OUTBOX + " WHERE ID = ?")) {
+                    for (long id : dead) {
+                        p.setLong(1, id);
+                        p.addBatch();
+                    }
+                    p.executeBatch();
+                }
+                groups.sort(Comparator.comparingLong(Group::maxId));
+            }
+            c.commit();
+            return new Batch(groups, rows);
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** A second connection to the captured database, opened on first use and closed after a relay call. */
+    private static final class Witness implements AutoCloseable {
+        private final ConnectionSource source;
+        private Connection connection;
+
+        Witness(ConnectionSource source) {
+            this.source = source;
+        }
+
+        /** The outbox ids between min and max (inclusive) that a statement of this connection sees. */
+        Set<Long> ids(long min, long max) throws SQLException {
+            if (connection == null) {
+                connection = source.get();
+                connection.setAutoCommit(true);
+            }
+            Set<Long> ids = new HashSet<>();
+            try (PreparedStatement p =
+                    connection.prepareStatement("SELECT ID FROM " + Dialect.OUTBOX + " WHERE ID >= ? AND ID <= ?")) {
+                p.setLong(1, min);
+                p.setLong(2, max);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+            return ids;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (connection != null) {
+                connection.close();
+                connection = null;
+            }
         }
     }
 
