@@ -121,6 +121,14 @@ final class LogCheck {
                         }
                     }
                 }
+                // Tells a database that kept the tag but lost the transaction's rows from a relay that lost them.
+                String rows = "SELECT id, tag FROM items WHERE id >= " + first + " AND id < " + (first + 10);
+                debug.append("\n  ")
+                        .append(m)
+                        .append(": its rows in the database, one connection ")
+                        .append(rows(c, rows))
+                        .append(", two concurrent ones ")
+                        .append(committedRows(c, rows));
             }
             throw new AssertionError(context + ": committed transactions missing from the log: " + missing + debug);
         }
