@@ -108,12 +108,15 @@ final class LogCheck {
         if (!seen.keySet().equals(committed)) {
             Set<String> missing = new HashSet<>(committed);
             missing.removeAll(seen.keySet());
+            if (db == Db.H2) {
+                missing.removeIf(tag -> lostByDatabase(tag, database, log, table, context));
+            }
+            if (missing.isEmpty()) {
+                return tagsByCommit.size();
+            }
             StringBuilder debug = new StringBuilder();
             for (String m : missing) {
-                String[] parts = m.substring(1).split("-");
-                long first = Long.parseLong(parts[0]) * 10_000_000L
-                        + Long.parseLong(parts[1]) * 1_000_000L
-                        + Long.parseLong(parts[2]) * 10L;
+                long first = firstId(m);
                 try (DeltaCursor cursor = log.changesAfter(table, 0L)) {
                     for (Delta d : cursor) {
                         if (d.rowId() >= first && d.rowId() < first + 10) {
@@ -133,6 +136,40 @@ final class LogCheck {
             throw new AssertionError(context + ": committed transactions missing from the log: " + missing + debug);
         }
         return tagsByCommit.size();
+    }
+
+    /**
+     * Tells whether the database itself lost a committed transaction's changes but kept its tag (seen with H2 after
+     * a kill, once in about 50 rounds). Every transaction inserts the row {@link #firstId}, which no other one inserts.
+     * When the view kept from the log equals the database and the strict replay passed, a transaction missing
+     * from the log whose first row the database does not hold and no log delta names changed nothing the
+     * database still has: a relay that dropped it would leave that row in the database (or a later delta naming
+     * it), and the checks above would have failed. The log then follows the database, which is its promise.
+     */
+    private static boolean lostByDatabase(
+            String tag, Map<Long, Tuple> database, DeltaLog log, String table, String context) {
+        long first = firstId(tag);
+        if (database.containsKey(first)) {
+            return false;
+        }
+        try (DeltaCursor cursor = log.changesAfter(table, 0L)) {
+            for (Delta d : cursor) {
+                if (d.rowId() == first) {
+                    return false;
+                }
+            }
+        }
+        System.err.println(context + ": committed transaction " + tag + " left no change in the database (its"
+                + " tag row survived the kill, its rows did not); the log follows the database");
+        return true;
+    }
+
+    /** The id of the row a transaction of {@link Workload} inserts first, from its tag {@code r<run>-<thread>-<i>}. */
+    private static long firstId(String tag) {
+        String[] parts = tag.substring(1).split("-");
+        return Long.parseLong(parts[0]) * 10_000_000L
+                + Long.parseLong(parts[1]) * 1_000_000L
+                + Long.parseLong(parts[2]) * 10L;
     }
 
     /**
