@@ -14,14 +14,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Moves committed outbox rows into the log, one log transaction per database transaction, exactly once.
@@ -40,11 +37,6 @@ import java.util.Set;
  * id keeps each row's changes in commit order, in H2 (concurrent writers) as in SQLite (one writer at a time).
  */
 final class Relay {
-    /** Transactions read per pass, at most. */
-    private static final int MAX_GROUPS = 1000;
-    /** Outbox rows read per pass, unless one transaction alone is larger. */
-    private static final int MAX_ROWS = 20_000;
-
     private final DeltaLog log;
     /** Where the witness connection comes from (see {@link Dialect#needsWitness}). */
     private final ConnectionSource source;
@@ -67,9 +59,6 @@ final class Relay {
         this.columnsTable = Capture.columnsTable(name);
     }
 
-    /** A database transaction's rows in the outbox. */
-    private record Group(Object key, long minId, long maxId, long rows) {}
-
     /**
      * Moves everything committed in the outbox.
      *
@@ -85,7 +74,7 @@ final class Relay {
         }
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(true);
-        Witness witness = new Witness(source);
+        OutboxReader.Witness witness = new OutboxReader.Witness(source);
         try {
             ensureTracked();
             checkConsumer(c);
@@ -93,11 +82,9 @@ final class Relay {
             int total = 0;
             while (true) {
                 CaptureCatalog.Shapes shapes = CaptureCatalog.load(c);
-                Batch batch = dialect.needsWitness()
-                        ? readWitnessed(c, dialect, shapes, witness)
-                        : readBatch(c, dialect, shapes);
+                OutboxReader.Batch batch = OutboxReader.read(c, dialect, shapes, witness);
                 checkShapes(c, dialect, shapes);
-                List<Group> groups = batch.groups();
+                List<OutboxReader.Group> groups = batch.groups();
                 Map<Object, List<OutboxRow>> rows = batch.rows();
                 if (groups.isEmpty()) {
                     return total;
@@ -109,7 +96,7 @@ final class Relay {
                 if (deletedUpTo > consumer.position()) {
                     consumer.advanceTo(deletedUpTo);
                 }
-                for (Group g : groups) {
+                for (OutboxReader.Group g : groups) {
                     moved.accept(write(g, rows.getOrDefault(g.key(), List.of()), shapes));
                     total++;
                 }
@@ -118,115 +105,6 @@ final class Relay {
         } finally {
             c.setAutoCommit(autoCommit);
             witness.close();
-        }
-    }
-
-    /** The transactions a pass moves and their rows. */
-    private record Batch(List<Group> groups, Map<Object, List<OutboxRow>> rows) {
-        static final Batch EMPTY = new Batch(List.of(), Map.of());
-    }
-
-    private static Batch readBatch(Connection c, Dialect dialect, CaptureCatalog.Shapes shapes) throws SQLException {
-        List<Group> groups = nextGroups(c);
-        return groups.isEmpty() ? Batch.EMPTY : new Batch(groups, read(c, dialect, groups, shapes));
-    }
-
-    /**
-     * Reads a batch inside one transaction of {@code c}, then keeps only the rows that a statement of the witness
-     * connection, run while that transaction is still open (so under another transaction id), sees too. A row
-     * only {@code c}'s transaction sees is a dead change H2's recovery could not roll back (see
-     * {@link Dialect#needsWitness}): it is deleted in that same transaction, which H2 lets delete it as its own,
-     * and that completes the rollback the crash interrupted.
-     */
-    private static Batch readWitnessed(Connection c, Dialect dialect, CaptureCatalog.Shapes shapes, Witness witness)
-            throws SQLException {
-        c.setAutoCommit(false);
-        try {
-            Batch batch = readBatch(c, dialect, shapes);
-            if (batch.groups().isEmpty()) {
-                c.commit();
-                return batch;
-            }
-            long min = Long.MAX_VALUE;
-            long max = Long.MIN_VALUE;
-            for (Group g : batch.groups()) {
-                min = Math.min(min, g.minId());
-                max = Math.max(max, g.maxId());
-            }
-            Set<Long> seen = witness.ids(min, max);
-            List<Long> dead = new ArrayList<>();
-            List<Group> groups = new ArrayList<>();
-            Map<Object, List<OutboxRow>> rows = new HashMap<>();
-            for (Group g : batch.groups()) {
-                List<OutboxRow> kept = new ArrayList<>();
-                for (OutboxRow row : batch.rows().get(g.key())) {
-                    if (seen.contains(row.id())) {
-                        kept.add(row);
-                    } else {
-                        dead.add(row.id());
-                    }
-                }
-                if (!kept.isEmpty()) {
-                    groups.add(new Group(
-                            g.key(), kept.get(0).id(), kept.get(kept.size() - 1).id(), kept.size()));
-                    rows.put(g.key(), kept);
-                }
-            }
-            if (!dead.isEmpty()) {
-                try (PreparedStatement p = c.prepareStatement("DELETE FROM " + Dialect.OUTBOX + " WHERE ID = ?")) {
-                    for (long id : dead) {
-                        p.setLong(1, id);
-                        p.addBatch();
-                    }
-                    p.executeBatch();
-                }
-                groups.sort(Comparator.comparingLong(Group::maxId));
-            }
-            c.commit();
-            return new Batch(groups, rows);
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
-    }
-
-    /** A second connection to the captured database, opened on first use and closed after a relay call. */
-    private static final class Witness implements AutoCloseable {
-        private final ConnectionSource source;
-        private Connection connection;
-
-        Witness(ConnectionSource source) {
-            this.source = source;
-        }
-
-        /** The outbox ids between min and max (inclusive) that a statement of this connection sees. */
-        Set<Long> ids(long min, long max) throws SQLException {
-            if (connection == null) {
-                connection = source.get();
-                connection.setAutoCommit(true);
-            }
-            Set<Long> ids = new HashSet<>();
-            try (PreparedStatement p =
-                    connection.prepareStatement("SELECT ID FROM " + Dialect.OUTBOX + " WHERE ID >= ? AND ID <= ?")) {
-                p.setLong(1, min);
-                p.setLong(2, max);
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getLong(1));
-                    }
-                }
-            }
-            return ids;
-        }
-
-        @Override
-        public void close() throws SQLException {
-            if (connection != null) {
-                connection.close();
-                connection = null;
-            }
         }
     }
 
@@ -263,13 +141,13 @@ final class Relay {
      * name: the log holds them. The consumer is not moved here: only after the next flush.
      */
     private void deleteMoved(Connection c) throws SQLException {
-        List<Group> done = new ArrayList<>();
+        List<OutboxReader.Group> done = new ArrayList<>();
         long last = Long.MIN_VALUE;
         try (DeltaCursor cursor =
                 log.changesAfter(positionTable, Math.max(consumer().position(), deletedUpTo))) {
             for (Delta d : cursor) {
                 Tuple t = ((DeltaOp.Insert) d.op()).after();
-                done.add(new Group(t.get(1), (Long) t.get(0), d.rowId(), 0));
+                done.add(new OutboxReader.Group(t.get(1), (Long) t.get(0), d.rowId(), 0));
                 last = d.commitTimestamp();
             }
         }
@@ -279,7 +157,7 @@ final class Relay {
         c.setAutoCommit(false);
         try (PreparedStatement p =
                 c.prepareStatement("DELETE FROM " + Dialect.OUTBOX + " WHERE ID >= ? AND ID <= ? AND TX = ?")) {
-            for (Group g : done) {
+            for (OutboxReader.Group g : done) {
                 p.setLong(1, g.minId());
                 p.setLong(2, g.maxId());
                 p.setObject(3, g.key());
@@ -302,73 +180,6 @@ final class Relay {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private static List<Group> nextGroups(Connection c) throws SQLException {
-        List<Group> groups = new ArrayList<>();
-        long rows = 0;
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT TX, MIN(ID), MAX(ID), COUNT(*) FROM " + Dialect.OUTBOX
-                        + " GROUP BY TX ORDER BY MAX(ID) LIMIT " + MAX_GROUPS)) {
-            while (rs.next()) {
-                Group g = new Group(rs.getObject(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
-                if (!groups.isEmpty() && rows + g.rows() > MAX_ROWS) {
-                    break;
-                }
-                groups.add(g);
-                rows += g.rows();
-            }
-        }
-        return groups;
-    }
-
-    private static Map<Object, List<OutboxRow>> read(
-            Connection c, Dialect dialect, List<Group> groups, CaptureCatalog.Shapes shapes) throws SQLException {
-        Map<Object, List<OutboxRow>> byKey = new HashMap<>();
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        for (Group g : groups) {
-            byKey.put(g.key(), new ArrayList<>());
-            min = Math.min(min, g.minId());
-            max = Math.max(max, g.maxId());
-        }
-        try (PreparedStatement p =
-                c.prepareStatement("SELECT * FROM " + Dialect.OUTBOX + " WHERE ID >= ? AND ID <= ? ORDER BY ID")) {
-            p.setLong(1, min);
-            p.setLong(2, max);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    // Rows of transactions that committed after the grouping query are left for the next pass.
-                    List<OutboxRow> list = byKey.get(rs.getObject("TX"));
-                    if (list == null) {
-                        continue;
-                    }
-                    int shapeId = rs.getInt("SHAPE");
-                    TableShape shape = shapes.all().get(shapeId);
-                    if (shape == null) {
-                        throw new CaptureException("outbox row " + rs.getLong("ID") + " refers to shape " + shapeId
-                                + ", which " + CaptureCatalog.SHAPES + " does not hold");
-                    }
-                    Object[][] images = dialect.readImages(rs, shape);
-                    list.add(new OutboxRow(
-                            rs.getLong("ID"),
-                            shape,
-                            rs.getInt("OP"),
-                            rs.getLong("OLD_RID"),
-                            rs.getLong("NEW_RID"),
-                            images[0],
-                            images[1]));
-                }
-            }
-        }
-        for (Group g : groups) {
-            if (byKey.get(g.key()).size() != g.rows()) {
-                throw new CaptureException("outbox transaction " + g.key() + " changed while the relay read it ("
-                        + g.rows() + " rows counted, " + byKey.get(g.key()).size()
-                        + " read): is another relay running on this database?");
-            }
-        }
-        return byKey;
     }
 
     /** Stops before moving anything if an active shape no longer matches its table (DDL since install). */
@@ -408,7 +219,7 @@ final class Relay {
         return b.append(')').toString();
     }
 
-    private int write(Group g, List<OutboxRow> rows, CaptureCatalog.Shapes shapes) {
+    private int write(OutboxReader.Group g, List<OutboxRow> rows, CaptureCatalog.Shapes shapes) {
         Map<Integer, Tuple> logged = loggedShapes();
         Map<Integer, Tuple> newShapes = new LinkedHashMap<>();
         int deltas = 0;
