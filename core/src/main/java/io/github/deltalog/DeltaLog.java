@@ -906,7 +906,7 @@ public final class DeltaLog implements AutoCloseable {
                     if (!listeners.isEmpty()) {
                         List<Delta> deltas = new ArrayList<>(ops.length);
                         for (int i = 0; i < ops.length; i++) {
-                            deltas.add(new Delta(tables[i], rowIds[i], assigned, ops[i]));
+                            deltas.add(new Delta(tables[i], rowIds[i], assigned, schemas.named(tableIds[i], ops[i])));
                         }
                         // The transaction is sorted by internal table id; listeners get (table name, rowId) order, as
                         // CommitListener documents and as a ChangeSet of the same commit is ordered.

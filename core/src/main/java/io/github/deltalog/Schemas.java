@@ -93,6 +93,24 @@ final class Schemas {
     }
 
     /**
+     * Names a change's tuples by the table's current schema (under the write lock, as it commits: the version it
+     * is written under). Unchanged if the table has no schema.
+     */
+    DeltaOp named(int tableId, DeltaOp op) {
+        TableSchema schema = current(tableId);
+        if (schema == null) {
+            return op;
+        }
+        if (op instanceof DeltaOp.Insert i) {
+            return new DeltaOp.Insert(i.after().withSchema(schema));
+        }
+        if (op instanceof DeltaOp.Update u) {
+            return new DeltaOp.Update(u.before().withSchema(schema), u.after().withSchema(schema));
+        }
+        return new DeltaOp.Delete(((DeltaOp.Delete) op).before().withSchema(schema));
+    }
+
+    /**
      * Checks a transaction again under the write lock when a version was committed after it began.
      *
      * @throws SchemaMismatchException if a change no longer fits; nothing is written
