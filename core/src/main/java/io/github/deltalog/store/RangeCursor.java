@@ -4,6 +4,8 @@ import io.github.deltalog.CorruptLogException;
 import io.github.deltalog.DamagedPageException;
 import io.github.deltalog.Delta;
 import io.github.deltalog.DeltaLogException;
+import io.github.deltalog.TableSchema;
+import java.util.function.LongFunction;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -33,6 +35,8 @@ public final class RangeCursor implements AutoCloseable {
     private final LogStore owner;
     private final String table;
     private volatile MVStore.TxCounter usage;
+    /** Gives the schema a delta committed at a timestamp was written under, or null: names decoded tuples. */
+    private LongFunction<TableSchema> naming;
 
     RangeCursor(
             String table,
@@ -102,11 +106,17 @@ public final class RangeCursor implements AutoCloseable {
                     "the keys of a damaged page run backwards, from " + lastGood + " to " + key));
         }
         lastGood = key;
+        LongFunction<TableSchema> names = naming;
         return new Delta(
                 table,
                 key.rowId(),
                 key.commitTimestamp(),
-                DeltaCodec.decode(key, cursor.getValue(), table, owner.label()));
+                DeltaCodec.decode(
+                        key,
+                        cursor.getValue(),
+                        table,
+                        owner.label(),
+                        names == null ? null : names.apply(key.commitTimestamp())));
     }
 
     /**
@@ -155,6 +165,16 @@ public final class RangeCursor implements AutoCloseable {
             throw StoreFailures.rethrow(e, owner.label(), owner.isClosed());
         }
         return true;
+    }
+
+    /**
+     * Names the tuples of every later delta by the schema a function gives for its commit timestamp (or leaves
+     * them unnamed where it gives null). Decoding allocates nothing more for it.
+     *
+     * @param naming the schema in effect at a commit timestamp, or null
+     */
+    public void nameBy(LongFunction<TableSchema> naming) {
+        this.naming = naming;
     }
 
     /** Releases the snapshot. Idempotent; also called for every open cursor when the log closes. */

@@ -98,6 +98,7 @@ final class Recovery {
         for (int id : catalog.allIds()) {
             removeAbove(deltas, id, found.last(), label);
         }
+        removeAbove(deltas, SchemaHistory.TABLE_ID, found.last(), label);
         return found;
     }
 
