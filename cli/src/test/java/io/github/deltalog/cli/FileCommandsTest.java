@@ -51,14 +51,17 @@ class FileCommandsTest {
 
     @Test
     void dumpReadsBackAsTheLogsDeltasInCommitOrder() {
-        List<Delta> dumped = parse(Cli.run("dump", file.toString()));
+        List<Delta> dumped = parse(Cli.run("dump", "--schema", file.toString()));
         List<Delta> expected = logDeltas(BOTH, Long.MIN_VALUE, false);
         assertEquals(13, expected.size());
         assertEquals(expected, dumped);
         String first = Cli.run("dump", file.toString()).lines()[0];
-        assertTrue(first.startsWith("{\"op\":\"c\",\"before\":null,\"after\":["), first);
-        assertTrue(
-                first.contains("\"source\":{\"table\":\"customers\",\"rowId\":1,\"commitTimestamp\":" + ts[0]), first);
+        assertTrue(first.startsWith("{\"before\":null,\"after\":{\"c0\":"), first);
+        assertTrue(first.contains("\"table\":\"customers\",\"rowId\":1,\"commitTimestamp\":" + ts[0]), first);
+        assertTrue(first.contains("\"op\":\"c\""), first);
+        String positional = Cli.run("dump", "--positional", file.toString()).lines()[0];
+        assertTrue(positional.startsWith("{\"op\":\"c\",\"before\":null,\"after\":["), positional);
+        assertEquals(expected, parse(Cli.run("dump", "--positional", file.toString())));
     }
 
     @Test
@@ -66,17 +69,21 @@ class FileCommandsTest {
         List<String> orders = Collections.singletonList(SampleLog.ORDERS);
         assertEquals(
                 logDeltas(orders, Long.MIN_VALUE, false),
-                parse(Cli.run("dump", file.toString(), "--table", SampleLog.ORDERS)));
-        assertEquals(logDeltas(BOTH, ts[1], false), parse(Cli.run("dump", file.toString(), "--after", "" + ts[1])));
+                parse(Cli.run("dump", "--schema", file.toString(), "--table", SampleLog.ORDERS)));
+        assertEquals(
+                logDeltas(BOTH, ts[1], false),
+                parse(Cli.run("dump", "--schema", file.toString(), "--after", "" + ts[1])));
         assertEquals(
                 4,
-                parse(Cli.run("dump", file.toString(), "--after", "" + ts[1])).size());
+                parse(Cli.run("dump", "--schema", file.toString(), "--after", "" + ts[1]))
+                        .size());
         assertEquals(
                 0,
-                parse(Cli.run("dump", file.toString(), "--after", "" + ts[3])).size());
+                parse(Cli.run("dump", "--schema", file.toString(), "--after", "" + ts[3]))
+                        .size());
         assertEquals(
                 logDeltas(BOTH, Long.MIN_VALUE, false),
-                parse(Cli.run("dump", file.toString(), "--after", "1970-01-01T00:00:00Z")));
+                parse(Cli.run("dump", "--schema", file.toString(), "--after", "1970-01-01T00:00:00Z")));
         Cli.Result unknown = Cli.run("dump", file.toString(), "--table", "nope");
         assertEquals(2, unknown.exitCode(), unknown::toString);
         assertTrue(unknown.err().startsWith("deltalog: ") && unknown.err().contains("nope"), unknown::toString);
@@ -87,7 +94,7 @@ class FileCommandsTest {
         try (DeltaLog log = DeltaLog.open(file)) {
             log.untrack(SampleLog.ORDERS);
         }
-        assertEquals(logDeltas(BOTH, Long.MIN_VALUE, false), parse(Cli.run("dump", file.toString())));
+        assertEquals(logDeltas(BOTH, Long.MIN_VALUE, false), parse(Cli.run("dump", "--schema", file.toString())));
         Cli.Result stats = Cli.run("stats", file.toString());
         assertEquals(0, stats.exitCode(), stats::toString);
         assertTrue(stats.out().contains("tables          2"), stats::toString);
@@ -99,12 +106,12 @@ class FileCommandsTest {
 
     @Test
     void mergedDumpEqualsMergedChanges() {
-        List<Delta> merged = parse(Cli.run("dump", file.toString(), "--merged"));
+        List<Delta> merged = parse(Cli.run("dump", "--schema", file.toString(), "--merged"));
         assertEquals(logDeltas(BOTH, Long.MIN_VALUE, true), merged);
         assertEquals(6, merged.size()); // orders 1, 3, 4, 5 (2 and 6 came and went); customers 1, 2
         assertEquals(
                 logDeltas(BOTH, ts[0], true),
-                parse(Cli.run("dump", file.toString(), "--merged", "--after", "" + ts[0])));
+                parse(Cli.run("dump", "--schema", file.toString(), "--merged", "--after", "" + ts[0])));
     }
 
     @Test
@@ -133,7 +140,7 @@ class FileCommandsTest {
             assertEquals(4, log.countAll());
             assertEquals(ts[1], log.oldestRetained());
         }
-        assertEquals(logDeltas(BOTH, ts[1], false), parse(Cli.run("dump", file.toString())));
+        assertEquals(logDeltas(BOTH, ts[1], false), parse(Cli.run("dump", "--schema", file.toString())));
         assertTrue(Cli.run("stats", file.toString()).out().contains("STALE"));
     }
 

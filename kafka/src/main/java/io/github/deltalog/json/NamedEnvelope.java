@@ -35,7 +35,8 @@ public final class NamedEnvelope {
      * @param withSchema whether to write the {@code schema}/{@code payload} form
      * @throws IllegalArgumentException if an image does not have the columns' arity
      */
-    public static void appendValue(StringBuilder out, Delta delta, TableColumns columns, String db, boolean withSchema) {
+    public static void appendValue(
+            StringBuilder out, Delta delta, TableColumns columns, String db, boolean withSchema) {
         Objects.requireNonNull(db, "db");
         DeltaOp op = delta.op();
         if (withSchema) {
@@ -78,7 +79,8 @@ public final class NamedEnvelope {
      * @param withSchema whether to write the {@code schema}/{@code payload} form
      */
     public static void appendKey(StringBuilder out, Delta delta, TableColumns columns, String db, boolean withSchema) {
-        Tuple image = delta.op().after() != null ? delta.op().after() : delta.op().before();
+        Tuple image =
+                delta.op().after() != null ? delta.op().after() : delta.op().before();
         boolean named = !columns.key().isEmpty();
         if (withSchema) {
             out.append("{\"schema\":{\"type\":\"struct\",\"fields\":[");
@@ -152,7 +154,8 @@ public final class NamedEnvelope {
 
     private static boolean isGenerated(TableColumns columns) {
         for (int i = 0; i < columns.names().size(); i++) {
-            if (!columns.names().get(i).equals(TableColumns.generatedName(i)) || columns.types().get(i) != null) {
+            if (!columns.names().get(i).equals(TableColumns.generatedName(i))
+                    || columns.types().get(i) != null) {
                 return false;
             }
         }
@@ -196,7 +199,11 @@ public final class NamedEnvelope {
             if (i > 0) {
                 out.append(',');
             }
-            appendFieldSchema(out, cols.names().get(i), typeOf(cols, i, t), cols.nullable().get(i));
+            appendFieldSchema(
+                    out,
+                    cols.names().get(i),
+                    typeOf(cols, i, t),
+                    cols.nullable().get(i));
         }
         out.append("],\"optional\":true,\"name\":");
         JsonValues.appendString(out, prefix + ".Value");
@@ -212,7 +219,9 @@ public final class NamedEnvelope {
     }
 
     private static void appendFieldSchema(StringBuilder out, String name, Class<?> type, boolean optional) {
-        out.append("{\"type\":\"").append(type == null ? "string" : PlainValues.connectType(type)).append('"');
+        out.append("{\"type\":\"")
+                .append(type == null ? "string" : PlainValues.connectType(type))
+                .append('"');
         out.append(",\"optional\":").append(optional || type == null);
         String semantic = type == null ? null : PlainValues.semanticName(type);
         if (semantic != null) {

@@ -69,8 +69,9 @@ final class NamedEnvelopeReader {
     private static void check(String op, boolean ok) {
         if (!ok) {
             throw new IllegalArgumentException("op \"" + op + "\" has the wrong images: "
-                    + ("d".equals(op) ? "a delete needs before and no after" : "an insert needs after and no before;"
-                            + " an update needs both"));
+                    + ("d".equals(op)
+                            ? "a delete needs before and no after"
+                            : "an insert needs after and no before;" + " an update needs both"));
         }
     }
 

@@ -54,11 +54,17 @@ final class PlainValues {
             appendFloating(out, f, Float.toString(f));
         } else if (v instanceof byte[] bytes) {
             out.append('"').append(Base64.getEncoder().encodeToString(bytes)).append('"');
-        } else if (v instanceof BigDecimal || v instanceof BigInteger || v instanceof UUID || v instanceof Instant
-                || v instanceof LocalDate || v instanceof LocalTime || v instanceof LocalDateTime) {
+        } else if (v instanceof BigDecimal
+                || v instanceof BigInteger
+                || v instanceof UUID
+                || v instanceof Instant
+                || v instanceof LocalDate
+                || v instanceof LocalTime
+                || v instanceof LocalDateTime) {
             JsonValues.appendString(out, v.toString());
         } else {
-            throw new IllegalArgumentException("no JSON mapping for values of type " + v.getClass().getName());
+            throw new IllegalArgumentException(
+                    "no JSON mapping for values of type " + v.getClass().getName());
         }
     }
 
@@ -220,7 +226,10 @@ final class PlainValues {
             }
             throw new IllegalArgumentException(where + " has no JSON mapping for type " + type.getName());
         } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException(where + " is not a valid " + (type == null ? "number" : type.getSimpleName()) + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    where + " is not a valid " + (type == null ? "number" : type.getSimpleName()) + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 

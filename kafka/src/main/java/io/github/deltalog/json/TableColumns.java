@@ -1,5 +1,8 @@
 package io.github.deltalog.json;
 
+import io.github.deltalog.Delta;
+import io.github.deltalog.DeltaLog;
+import io.github.deltalog.Tuple;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -39,6 +42,21 @@ public record TableColumns(List<String> names, List<Class<?>> types, List<Boolea
                 throw new IllegalArgumentException("TableColumns: key column '" + k + "' is not among " + names);
             }
         }
+    }
+
+    /**
+     * Returns the columns a delta of a log is written with: the table's schema as of the delta where it has one,
+     * else generated columns ({@link #generated}) as wide as the delta's widest image.
+     *
+     * @param log the log the delta comes from
+     * @param delta the delta
+     * @return its columns
+     */
+    public static TableColumns of(DeltaLog log, Delta delta) {
+        Objects.requireNonNull(log, "log");
+        Tuple before = delta.op().before();
+        Tuple after = delta.op().after();
+        return generated(Math.max(before == null ? 0 : before.size(), after == null ? 0 : after.size()));
     }
 
     /**
