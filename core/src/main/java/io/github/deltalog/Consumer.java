@@ -126,6 +126,30 @@ public final class Consumer {
     }
 
     /**
+     * Opens a cursor over a table's deltas after this consumer's position, its tuples presented as asked.
+     *
+     * @param table a table the log knows
+     * @param readAs as written, or upcast to the current schema
+     * @return a lazy cursor; its {@link DeltaCursor#upTo()} is a safe next position
+     * @throws StaleConsumerException if the consumer is stale
+     */
+    public DeltaCursor changes(String table, ReadAs readAs) {
+        return log.changesAfter(table, checkedPosition(), Long.MAX_VALUE, readAs);
+    }
+
+    /**
+     * Reads several tables' deltas after this consumer's position at one watermark, presented as asked.
+     *
+     * @param tables tables the log knows
+     * @param readAs as written, or upcast to the current schema
+     * @return the change set; advance to its {@link ChangeSet#watermark()} once processed
+     * @throws StaleConsumerException if the consumer is stale
+     */
+    public ChangeSet changes(Collection<String> tables, ReadAs readAs) {
+        return log.changesAfter(tables, checkedPosition(), readAs);
+    }
+
+    /**
      * Reads several tables' merged deltas (at most one per row) after this consumer's position.
      *
      * @param tables tables the log knows

@@ -15,14 +15,22 @@ public final class DeltaCursor implements Iterable<Delta>, Iterator<Delta>, Auto
     private final String table;
     private final RangeCursor cursor;
     private final long upTo;
+    /** Names (and maybe upcasts) the tuples of a table with a schema; null for a table without. */
+    private final SchemaPresenter presenter;
+
     private boolean iterated;
     private boolean closed;
 
     DeltaCursor(LogStore store, String table, RangeCursor cursor, long upTo) {
+        this(store, table, cursor, upTo, null);
+    }
+
+    DeltaCursor(LogStore store, String table, RangeCursor cursor, long upTo, SchemaPresenter presenter) {
         this.store = store;
         this.table = table;
         this.cursor = cursor;
         this.upTo = upTo;
+        this.presenter = presenter;
     }
 
     /** Returns the highest commit timestamp this cursor can return: the watermark it was opened at. */
@@ -67,7 +75,8 @@ public final class DeltaCursor implements Iterable<Delta>, Iterator<Delta>, Auto
         if (!hasNext()) {
             throw new NoSuchElementException("no more deltas of table '" + table + "' up to " + upTo);
         }
-        return cursor.next();
+        Delta d = cursor.next();
+        return presenter == null ? d : presenter.present(d);
     }
 
     private void checkOpen() {

@@ -47,9 +47,11 @@ public final class DeltaLog implements AutoCloseable {
 
     private final LogStore store;
     private final CommitListeners listeners = new CommitListeners();
+    private final Schemas schemas;
 
     DeltaLog(LogStore store) {
         this.store = store;
+        this.schemas = new Schemas(store);
     }
 
     /**
@@ -108,6 +110,79 @@ public final class DeltaLog implements AutoCloseable {
     public void track(String table) {
         checkTableName(table);
         store.setTracked(table, true);
+    }
+
+    /**
+     * Starts recording a table with a schema: later recorded tuples must fit it (arity, types, nulls), and read
+     * tuples can be read by column name. The first call registers version 1, committed (journaled) like a
+     * transaction; a repeat with the same columns and key is a no-op, another schema is refused (use {@link
+     * #alterTable}). Deltas recorded before have no schema. Durable when it returns.
+     *
+     * @param table the table name
+     * @param schema its columns
+     * @throws IllegalArgumentException if the name is bad, or the table has a different schema already
+     * @throws ReadOnlyLogException if the log is read-only
+     */
+    public void track(String table, TableSchema schema) {
+        Objects.requireNonNull(schema, "schema");
+        track(table);
+        schemas.register(table, store.tableId(table), schema);
+    }
+
+    /**
+     * Changes a tracked table's schema: adds (with a default), drops, renames or widens a column. The new version
+     * is committed like a transaction, ordered with the deltas: deltas committed before it keep their version
+     * ({@link #schemaAt}), later ones are checked against it. A transaction open across it is checked again at
+     * its commit. O(columns).
+     *
+     * @param table a tracked table with a schema
+     * @param change the change
+     * @return the commit timestamp at which the new version takes effect
+     * @throws SchemaMismatchException if the table has no schema or the change does not apply (names why)
+     * @throws UntrackedTableException if the table is not tracked
+     * @throws ReadOnlyLogException if the log is read-only
+     */
+    public long alterTable(String table, SchemaChange change) {
+        Objects.requireNonNull(change, "change");
+        store.checkWritable("alter table '" + table + "'");
+        return schemas.alter(table, trackedTableId(table), change);
+    }
+
+    /**
+     * Returns a table's current schema version. O(1).
+     *
+     * @param table a table name
+     * @return the schema, or empty if the table has none (or is unknown)
+     */
+    public Optional<TableSchema> schema(String table) {
+        checkOpen();
+        int id = table == null ? -1 : store.tableId(table);
+        return id < 0 ? Optional.empty() : Optional.ofNullable(schemas.current(id));
+    }
+
+    /**
+     * Returns every schema version of a table, oldest first.
+     *
+     * @param table a table name
+     * @return the versions (empty if it has none)
+     */
+    public List<TableSchema> schemaHistory(String table) {
+        checkOpen();
+        int id = table == null ? -1 : store.tableId(table);
+        return id < 0 ? Collections.emptyList() : schemas.history(id);
+    }
+
+    /**
+     * Returns the schema version a delta committed at a timestamp was written under. O(log versions).
+     *
+     * @param table a table name
+     * @param commitTimestamp a commit timestamp
+     * @return the version in effect then, or null if the table had no schema then
+     */
+    public TableSchema schemaAt(String table, long commitTimestamp) {
+        checkOpen();
+        int id = table == null ? -1 : store.tableId(table);
+        return id < 0 ? null : schemas.at(id, commitTimestamp);
     }
 
     /**
@@ -297,14 +372,33 @@ public final class DeltaLog implements AutoCloseable {
      * @throws DeltasPurgedException if {@code after} is below {@link #oldestRetained()}
      */
     public DeltaCursor changesAfter(String table, long after, long upTo) {
+        return changesAfter(table, after, upTo, ReadAs.WRITTEN);
+    }
+
+    /**
+     * Opens a cursor over a table's deltas with {@code after < commitTimestamp <= upTo}, its tuples named by the
+     * version they were written under or upcast to the current one (see {@link ReadAs}). Same cost as {@link
+     * #changesAfter(String, long, long)} for a table without a schema.
+     *
+     * @param table a table the log knows
+     * @param after exclusive lower bound, or {@link #FROM_OLDEST}
+     * @param upTo inclusive upper bound
+     * @param readAs how to present tuples of a table with a schema
+     * @return a lazy cursor; close it after use
+     * @throws UntrackedTableException if the log never knew the table
+     * @throws DeltasPurgedException if {@code after} is below {@link #oldestRetained()}
+     */
+    public DeltaCursor changesAfter(String table, long after, long upTo, ReadAs readAs) {
+        Objects.requireNonNull(readAs, "readAs");
         int id = knownTableId(table);
+        SchemaPresenter presenter = schemas.presenter(id, readAs);
         long limit = Math.min(upTo, store.watermark());
         // From the mark read before the snapshot: a purge that raises it meanwhile only removes a prefix.
         RangeCursor c = store.range(id, table, after == FROM_OLDEST ? store.lowWater() : after, limit);
         // Checked after the snapshot is taken: a purge raises the mark before it removes anything, so a
         // snapshot taken before the mark moved is complete.
         checkRetained(table, after);
-        return new DeltaCursor(store, table, c, limit);
+        return new DeltaCursor(store, table, c, limit, presenter);
     }
 
     /**
@@ -318,9 +412,23 @@ public final class DeltaLog implements AutoCloseable {
      * @throws DeltasPurgedException if {@code after} is below {@link #oldestRetained()}
      */
     public ChangeSet changesAfter(Collection<String> tables, long after) {
+        return changesAfter(tables, after, ReadAs.WRITTEN);
+    }
+
+    /**
+     * Reads several tables' deltas after a position, all at one watermark, their tuples presented as asked.
+     *
+     * @param tables tables the log knows
+     * @param after exclusive lower bound, or {@link #FROM_OLDEST}
+     * @param readAs how to present tuples of tables with a schema
+     * @return the deltas, ordered by commit timestamp, table, row
+     * @throws UntrackedTableException if the log never knew one of the tables
+     * @throws DeltasPurgedException if {@code after} is below {@link #oldestRetained()}
+     */
+    public ChangeSet changesAfter(Collection<String> tables, long after, ReadAs readAs) {
         long watermark = store.watermark();
         List<Delta> all = new ArrayList<>();
-        readAll(tables, after, watermark, all::add);
+        readAll(tables, after, watermark, readAs, all::add);
         all.sort(ChangeSet.COMMIT_ORDER);
         return new ChangeSet(all, watermark);
     }
@@ -351,16 +459,20 @@ public final class DeltaLog implements AutoCloseable {
     public ChangeSet mergedChangesAfter(Collection<String> tables, long after, MergePolicy policy) {
         long watermark = store.watermark();
         DeltaMerger merger = new DeltaMerger(policy);
-        readAll(tables, after, watermark, merger::add);
+        readAll(tables, after, watermark, ReadAs.CURRENT, merger::add); // merged across versions: upcast first
         return merger.result().toChangeSet(watermark);
     }
 
     /** Feeds every delta of some tables with {@code after < ts <= watermark} to a sink, table after table. */
     private void readAll(
-            Collection<String> tables, long after, long watermark, java.util.function.Consumer<Delta> sink) {
+            Collection<String> tables,
+            long after,
+            long watermark,
+            ReadAs readAs,
+            java.util.function.Consumer<Delta> sink) {
         Objects.requireNonNull(tables, "tables");
         for (String table : new LinkedHashSet<>(tables)) {
-            try (DeltaCursor c = changesAfter(table, after, watermark)) {
+            try (DeltaCursor c = changesAfter(table, after, watermark, readAs)) {
                 c.forEachRemaining(sink);
             }
         }
@@ -773,19 +885,36 @@ public final class DeltaLog implements AutoCloseable {
         store.checkTracked(tableId);
     }
 
-    long commit(int[] tableIds, long[] rowIds, byte[][] values, String[] tables, DeltaOp[] ops) {
-        long ts = store.commit(tableIds, rowIds, values, tableIds.length, assigned -> {
-            if (!listeners.isEmpty()) {
-                List<Delta> deltas = new ArrayList<>(ops.length);
-                for (int i = 0; i < ops.length; i++) {
-                    deltas.add(new Delta(tables[i], rowIds[i], assigned, ops[i]));
-                }
-                // The transaction is sorted by internal table id; listeners get (table name, rowId) order, as
-                // CommitListener documents and as a ChangeSet of the same commit is ordered.
-                deltas.sort(ChangeSet.COMMIT_ORDER);
-                listeners.enqueue(assigned, Collections.unmodifiableList(deltas));
-            }
-        });
+    /** Throws {@link SchemaMismatchException} unless a change fits its table's current schema (if any). */
+    void checkSchema(int tableId, String table, long rowId, DeltaOp op) {
+        schemas.check(tableId, table, rowId, op);
+    }
+
+    /** Counts the schema versions committed since open; see {@link #commit}. */
+    long schemaEpoch() {
+        return schemas.epoch();
+    }
+
+    long commit(int[] tableIds, long[] rowIds, byte[][] values, String[] tables, DeltaOp[] ops, long schemaEpoch) {
+        Runnable recheck = () -> schemas.recheck(schemaEpoch, tableIds, tables, rowIds, ops);
+        long ts = store.commit(
+                tableIds,
+                rowIds,
+                values,
+                tableIds.length,
+                assigned -> {
+                    if (!listeners.isEmpty()) {
+                        List<Delta> deltas = new ArrayList<>(ops.length);
+                        for (int i = 0; i < ops.length; i++) {
+                            deltas.add(new Delta(tables[i], rowIds[i], assigned, schemas.named(tableIds[i], ops[i])));
+                        }
+                        // The transaction is sorted by internal table id; listeners get (table name, rowId) order, as
+                        // CommitListener documents and as a ChangeSet of the same commit is ordered.
+                        deltas.sort(ChangeSet.COMMIT_ORDER);
+                        listeners.enqueue(assigned, Collections.unmodifiableList(deltas));
+                    }
+                },
+                recheck);
         if (!listeners.isEmpty()) {
             listeners.dispatch(store::watermark);
         }

@@ -25,9 +25,15 @@ public final class DeltaTransaction implements AutoCloseable {
     private String lastTable;
     private int lastTableId;
     private boolean finished;
+    /**
+     * The log's schema epoch when the transaction began: changes are checked against the current schema as they
+     * are recorded, and again at commit (under the write lock) if a schema version was committed since.
+     */
+    private final long schemaEpoch;
 
     DeltaTransaction(DeltaLog log) {
         this.log = log;
+        this.schemaEpoch = log.schemaEpoch();
     }
 
     /**
@@ -201,6 +207,7 @@ public final class DeltaTransaction implements AutoCloseable {
             }
             net = ChainRule.combine(earlier, op);
         }
+        log.checkSchema(tableId, table, rowId, op);
         if (ChainRule.isNoOp(net)) {
             return changes.set(entry, tableId, rowId, table, null, null);
         }
@@ -259,7 +266,7 @@ public final class DeltaTransaction implements AutoCloseable {
             return log.lastCommitted();
         }
         PendingRows.Sorted rows = changes.sorted();
-        long ts = log.commit(rows.tableIds(), rows.rowIds(), rows.values(), rows.tables(), rows.ops());
+        long ts = log.commit(rows.tableIds(), rows.rowIds(), rows.values(), rows.tables(), rows.ops(), schemaEpoch);
         finished = true;
         changes.clear();
         return ts;

@@ -63,10 +63,73 @@ public final class Tuple {
     }
 
     private final Object[] values;
+    /** The schema the tuple was read or recorded with, or null: names its values; not part of equality. */
+    private final TableSchema schema;
+
     private int hash;
 
     private Tuple(Object[] values) {
+        this(values, null);
+    }
+
+    private Tuple(Object[] values, TableSchema schema) {
         this.values = values;
+        this.schema = schema;
+    }
+
+    /** The same values named by a schema (no copy). */
+    Tuple withSchema(TableSchema schema) {
+        return schema == this.schema ? this : new Tuple(values, schema);
+    }
+
+    /** A tuple of values the caller vouches for (converted from checked values), named by a schema. */
+    static Tuple trusted(Object[] values, TableSchema schema) {
+        return new Tuple(values, schema);
+    }
+
+    /** The value at an index without the defensive copy of byte[]. */
+    Object raw(int index) {
+        return values[index];
+    }
+
+    /**
+     * Returns the value of a column, by name, through the schema this tuple was read or recorded with. O(1).
+     *
+     * @param column the column's name
+     * @return its value (a copy for byte[]), possibly null
+     * @throws IllegalStateException if the tuple has no schema (its table has none, it was recorded before the
+     *     table's first schema, or it was built with {@link #of})
+     * @throws IllegalArgumentException if the schema has no such column; names the table and its columns
+     */
+    public Object get(String column) {
+        if (schema == null) {
+            throw new IllegalStateException("cannot read column '" + column + "' by name: this tuple has no schema"
+                    + " (its table was tracked without one, or the tuple was built by Tuple.of); read it by position");
+        }
+        int i = schema.indexOf(column);
+        if (i < 0) {
+            throw new IllegalArgumentException("table '" + schema.table() + "' has no column '" + column
+                    + "' in schema version " + schema.version() + " (columns: " + schema.names() + ")");
+        }
+        return get(i);
+    }
+
+    /**
+     * Returns the names of this tuple's values, in order, from the schema it was read or recorded with.
+     *
+     * @return the column names, or an empty list if the tuple has no schema
+     */
+    public List<String> columnNames() {
+        return schema == null ? Collections.<String>emptyList() : Collections.unmodifiableList(schema.names());
+    }
+
+    /**
+     * Returns the schema version this tuple was read or recorded with.
+     *
+     * @return the schema, or empty if the tuple has none
+     */
+    public java.util.Optional<TableSchema> schema() {
+        return java.util.Optional.ofNullable(schema);
     }
 
     /**

@@ -33,7 +33,8 @@ final class Commits {
      *
      * @return the commit timestamp
      */
-    long commit(int[] tableIds, long[] rowIds, byte[][] values, int count, LongConsumer onAssigned) {
+    long commit(
+            int[] tableIds, long[] rowIds, byte[][] values, int count, LongConsumer onAssigned, Runnable underLock) {
         s.checkWritable("commit");
         Journal journal = s.journal;
         long ts;
@@ -44,9 +45,13 @@ final class Commits {
         try {
             s.checkOpen();
             for (int i = 0; i < count; i++) {
-                if (i == 0 || tableIds[i] != tableIds[i - 1]) { // one check per run of a table (sorted input)
+                // One check per run of a table (sorted input); the schema history is no catalog table.
+                if ((i == 0 || tableIds[i] != tableIds[i - 1]) && tableIds[i] != SchemaHistory.TABLE_ID) {
                     s.catalog.checkTracked(tableIds[i]);
                 }
+            }
+            if (underLock != null) {
+                underLock.run();
             }
             ts = clock.next();
             DeltaKey[] keys = new DeltaKey[count];

@@ -14,8 +14,10 @@ import org.h2.mvstore.MVMap;
  * given a new identity and format 2, and every later journal is bound to it.
  */
 final class LogMeta {
-    /** The format version this code writes. */
-    static final long FORMAT_VERSION = 2;
+    /** The format version this code writes: 3 adds the schema history (table id 0, see {@link SchemaHistory}). */
+    static final long FORMAT_VERSION = 3;
+    /** The format version of journals bound to their store, before schema histories. */
+    static final long FORMAT_BOUND = 2;
     /** The format version before journals were bound to their store; still read, and adopted on write. */
     static final long FORMAT_UNBOUND = 1;
 
@@ -42,9 +44,9 @@ final class LogMeta {
                 throw new CorruptLogException(label + " holds deltas but no format version: not a deltalog file");
             }
             bind(LogId.random());
-        } else if (!(version instanceof Long v) || (v != FORMAT_VERSION && v != FORMAT_UNBOUND)) {
+        } else if (!(version instanceof Long v) || (v != FORMAT_VERSION && v != FORMAT_BOUND && v != FORMAT_UNBOUND)) {
             throw new UnsupportedFormatException(label + " was written in format version " + version
-                    + "; this version of deltalog reads format versions " + FORMAT_UNBOUND + " and " + FORMAT_VERSION);
+                    + "; this version of deltalog reads format versions " + FORMAT_UNBOUND + " to " + FORMAT_VERSION);
         }
     }
 
@@ -65,6 +67,18 @@ final class LogMeta {
         map.put(ID_HIGH, id.high());
         map.put(ID_LOW, id.low());
         map.put(FORMAT, FORMAT_VERSION);
+    }
+
+    /**
+     * Marks a format 2 store as format 3 when its first schema version is written (under the write lock), so
+     * that a deltalog that knows no schemas refuses it instead of reading its rows without them. A format 1 store
+     * is left to its adoption ({@link #bind}), which writes the current version.
+     */
+    void upgradeForSchemas() {
+        Object v = map.get(FORMAT);
+        if (v instanceof Long l && l == FORMAT_BOUND) {
+            map.put(FORMAT, FORMAT_VERSION);
+        }
     }
 
     /** Returns the journal generation that continues the checkpoint (or the last one, when not live); 0 if none. */

@@ -189,7 +189,47 @@ public final class LogStore implements AutoCloseable {
      * @throws io.github.deltalog.UntrackedTableException if a table is no longer tracked; nothing is written
      */
     public long commit(int[] tableIds, long[] rowIds, byte[][] values, int count, LongConsumer onAssigned) {
-        return commits.commit(tableIds, rowIds, values, count, onAssigned);
+        return commits.commit(tableIds, rowIds, values, count, onAssigned, null);
+    }
+
+    /**
+     * Commits one transaction as {@link #commit(int[], long[], byte[][], int, LongConsumer)} does, running a check
+     * under the write lock before the timestamp is assigned: if it throws, nothing is written.
+     *
+     * @param underLock runs under the write lock, in commit order, before anything is written; must not block
+     */
+    public long commit(
+            int[] tableIds, long[] rowIds, byte[][] values, int count, LongConsumer onAssigned, Runnable underLock) {
+        return commits.commit(tableIds, rowIds, values, count, onAssigned, underLock);
+    }
+
+    // ---- schema history ----
+
+    /**
+     * Commits a schema version of a table as a transaction of its own, journaled and ordered with the deltas
+     * (see {@link SchemaHistory}); upgrades the store's format version on the first.
+     *
+     * @param tableId the table
+     * @param value the version, encoded by {@link DeltaCodec#encode}
+     * @param underLock runs under the write lock before the timestamp is assigned (may refuse by throwing)
+     * @param onAssigned called under the write lock with the version's commit timestamp
+     * @return the commit timestamp at which the version takes effect
+     */
+    public long commitSchema(int tableId, byte[] value, Runnable underLock, LongConsumer onAssigned) {
+        return commits.commit(
+                new int[] {SchemaHistory.TABLE_ID}, new long[] {tableId}, new byte[][] {value}, 1, onAssigned, () -> {
+                    underLock.run();
+                    s.meta.upgradeForSchemas();
+                });
+    }
+
+    /**
+     * Returns every stored schema version of every table, in commit order. O(versions).
+     *
+     * @return (table id as row id, commit timestamp, the stored insert) of each
+     */
+    public List<io.github.deltalog.Delta> schemaVersions() {
+        return SchemaHistory.all(s);
     }
 
     // ---- consumers ----

@@ -80,6 +80,7 @@ final class Recovery {
         for (int id : catalog.allIds()) {
             removeAbove(deltas, id, found.last(), label);
         }
+        removeAbove(deltas, SchemaHistory.TABLE_ID, found.last(), label);
         return found;
     }
 

@@ -41,7 +41,8 @@ public final class TimeTravel {
         long upTo = Math.min(to, log.lastCommitted());
         DeltaMerger merger = new DeltaMerger();
         for (String table : new LinkedHashSet<>(tables)) {
-            try (DeltaCursor c = log.changesAfter(table, from, upTo)) {
+            // Upcast to the current schema first, so that a row's chain merges across schema versions.
+            try (DeltaCursor c = log.changesAfter(table, from, upTo, io.github.deltalog.ReadAs.CURRENT)) {
                 for (Delta d : c) {
                     merger.add(d);
                 }
