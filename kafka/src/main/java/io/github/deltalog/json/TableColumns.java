@@ -1,7 +1,9 @@
 package io.github.deltalog.json;
 
+import io.github.deltalog.Column;
 import io.github.deltalog.Delta;
 import io.github.deltalog.DeltaLog;
+import io.github.deltalog.TableSchema;
 import io.github.deltalog.Tuple;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -54,9 +56,31 @@ public record TableColumns(List<String> names, List<Class<?>> types, List<Boolea
      */
     public static TableColumns of(DeltaLog log, Delta delta) {
         Objects.requireNonNull(log, "log");
+        TableSchema schema = log.schemaAt(delta.table(), delta.commitTimestamp());
+        if (schema != null) {
+            return of(schema);
+        }
         Tuple before = delta.op().before();
         Tuple after = delta.op().after();
         return generated(Math.max(before == null ? 0 : before.size(), after == null ? 0 : after.size()));
+    }
+
+    /**
+     * Returns the columns of a schema version: its names, value types, nullability and key columns.
+     *
+     * @param schema a table's schema version
+     * @return its columns
+     */
+    public static TableColumns of(TableSchema schema) {
+        List<String> names = new ArrayList<>();
+        List<Class<?>> types = new ArrayList<>();
+        List<Boolean> nullable = new ArrayList<>();
+        for (Column c : schema.columns()) {
+            names.add(c.name());
+            types.add(c.type().javaType());
+            nullable.add(c.nullable());
+        }
+        return new TableColumns(names, types, nullable, schema.key());
     }
 
     /**

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.debezium.transforms.ExtractNewRecordState;
+import io.github.deltalog.ColumnType;
 import io.github.deltalog.Delta;
 import io.github.deltalog.DeltaLog;
 import io.github.deltalog.DeltaOp;
 import io.github.deltalog.DeltaTransaction;
+import io.github.deltalog.TableSchema;
 import io.github.deltalog.Tuple;
 import io.github.deltalog.json.DeltaJson;
 import io.github.deltalog.json.TableColumns;
@@ -150,7 +152,16 @@ class EnvelopeInteropTest {
     /** Records a random history into a log and returns its deltas. */
     private static List<Delta> record(Random rnd) {
         try (DeltaLog log = DeltaLog.inMemory()) {
-            log.track(TYPED);
+            TableSchema.Builder schema = TableSchema.builder();
+            for (int i = 0; i < TYPES.size(); i++) {
+                ColumnType type = columnType(TYPES.get(i));
+                if (i == 0) {
+                    schema.column(TYPED_COLUMNS.names().get(i), type);
+                } else {
+                    schema.nullableColumn(TYPED_COLUMNS.names().get(i), type);
+                }
+            }
+            log.track(TYPED, schema.key("id").build());
             log.track(PLAIN);
             Map<Long, Tuple> typed = new HashMap<>();
             Map<Long, Tuple> plain = new HashMap<>();
@@ -186,8 +197,22 @@ class EnvelopeInteropTest {
                     t.commit();
                 }
             }
-            return log.changesAfter(List.of(TYPED, PLAIN), DeltaLog.FROM_OLDEST).deltas();
+            List<Delta> deltas = log.changesAfter(List.of(TYPED, PLAIN), DeltaLog.FROM_OLDEST)
+                    .deltas();
+            for (Delta d : deltas) {
+                assertEquals(columnsOf(d), TableColumns.of(log, d), "the columns the exporter takes from the log");
+            }
+            return deltas;
         }
+    }
+
+    private static ColumnType columnType(Class<?> type) {
+        for (ColumnType t : ColumnType.values()) {
+            if (t.javaType() == type) {
+                return t;
+            }
+        }
+        throw new AssertionError(type);
     }
 
     private static Tuple plainRow(Random rnd) {
