@@ -177,9 +177,10 @@ final class PlainValues {
             if (type == null) {
                 if (json instanceof JsonParser.Num n) {
                     String t = n.text();
-                    return t.indexOf('.') < 0 && t.indexOf('e') < 0 && t.indexOf('E') < 0
-                            ? Long.parseLong(t)
-                            : Double.parseDouble(t);
+                    if (t.indexOf('.') >= 0 || t.indexOf('e') >= 0 || t.indexOf('E') >= 0) {
+                        return Double.parseDouble(t);
+                    }
+                    return Long.parseLong(t);
                 }
                 if (json instanceof Boolean || json instanceof String) {
                     return json;

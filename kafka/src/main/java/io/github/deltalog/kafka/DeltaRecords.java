@@ -29,7 +29,9 @@ import java.util.regex.Pattern;
  * Stateless and thread-safe.
  */
 public final class DeltaRecords {
-    private static final Pattern KEY = Pattern.compile("\\{\"rowId\":(-?[0-9]{1,19})\\}");
+    private static final Pattern KEY = Pattern.compile(
+            "\\{\"rowId\":(-?[0-9]{1,19})\\}|\\{\"schema\":\\{.*\\},\"payload\":\\{\"rowId\":(-?[0-9]{1,19})\\}\\}",
+            Pattern.DOTALL);
 
     private DeltaRecords() {}
 
@@ -46,7 +48,8 @@ public final class DeltaRecords {
     /**
      * Reads the row id back from a key.
      *
-     * @param key a key as {@link #key(long)} writes it
+     * @param key a key as {@link #key(long)} writes it, or that key in Connect's schema block ({@code
+     *     {"schema":...,"payload":{"rowId":N}}}, the key of a table without key columns)
      * @return the row id
      * @throws IllegalArgumentException if the key is not of that form
      */
@@ -61,7 +64,7 @@ public final class DeltaRecords {
                     "the key is not {\"rowId\":N}: " + (text.length() > 80 ? text.substring(0, 80) + "..." : text));
         }
         try {
-            return Long.parseLong(m.group(1));
+            return Long.parseLong(m.group(1) != null ? m.group(1) : m.group(2));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("the key's row id is out of range: " + text, e);
         }
