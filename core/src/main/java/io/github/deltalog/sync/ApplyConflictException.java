@@ -22,7 +22,11 @@ public class ApplyConflictException extends DeltaLogException {
         this.conflict = conflict;
     }
 
-    /** Returns the conflict that stopped the apply (null after deserialization). */
+    /**
+     * Returns the conflict that stopped the apply (null after deserialization).
+     *
+     * @return the conflict that stopped the apply (null after deserialization)
+     */
     public Conflict conflict() {
         return conflict;
     }

@@ -14,7 +14,8 @@ import java.util.Objects;
  *   <li>an insert of a row the target holds is a {@link ConflictType#CONFLICT};
  *   <li>an update or delete of a row the target does not hold is a {@link ConflictType#NOTFOUND};
  *   <li>an update or delete whose before image differs from the target's row is a {@link ConflictType#DATA};
- *   <li>a write the target refuses is a {@link ConflictType#CONSTRAINT}.
+ *   <li>a write the target refuses is a {@link ConflictType#CONSTRAINT}, or a {@link ConflictType#FOREIGN_KEY}
+ *       when a foreign key refused it.
  * </ul>
  *
  * The {@link ConflictHandler} answers each conflict with OMIT, REPLACE or ABORT. All writes happen in one target
@@ -128,7 +129,7 @@ public final class ChangeApplier {
             }
             return null;
         } catch (TargetConstraintException e) {
-            return conflict(ConflictType.CONSTRAINT, d, current, local, e.getMessage());
+            return conflict(e.conflictType(), d, current, local, e.getMessage());
         }
     }
 
@@ -142,9 +143,10 @@ public final class ChangeApplier {
             if (answer == Resolution.OMIT) {
                 return answer;
             }
-            if (conflict.type() == ConflictType.CONSTRAINT) {
+            if (conflict.type().isRefusal()) {
                 throw new ApplyConflictException(
-                        "the conflict handler answered REPLACE to a CONSTRAINT conflict (only OMIT or ABORT are"
+                        "the conflict handler answered REPLACE to a " + conflict.type()
+                                + " conflict (only OMIT or ABORT are"
                                 + " possible): " + conflict + "; nothing was applied",
                         conflict);
             }
@@ -152,8 +154,7 @@ public final class ChangeApplier {
                 replace(tx, conflict);
                 return answer;
             } catch (TargetConstraintException e) {
-                conflict =
-                        conflict(ConflictType.CONSTRAINT, conflict.change(), conflict.current(), local, e.getMessage());
+                conflict = conflict(e.conflictType(), conflict.change(), conflict.current(), local, e.getMessage());
             }
         }
     }

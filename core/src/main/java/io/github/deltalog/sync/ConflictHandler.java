@@ -12,7 +12,7 @@ public interface ConflictHandler {
      * Answers a conflict.
      *
      * @param conflict the conflict: its type, the change, the target's row and the row's local timestamp
-     * @return OMIT, REPLACE or ABORT; REPLACE is not an answer to {@link ConflictType#CONSTRAINT}
+     * @return OMIT, REPLACE or ABORT; REPLACE is not an answer to a refusal ({@link ConflictType#isRefusal()})
      */
     Resolution resolve(Conflict conflict);
 
@@ -41,7 +41,7 @@ public interface ConflictHandler {
      * @return the policy
      */
     static ConflictHandler replace() {
-        return c -> c.type() == ConflictType.CONSTRAINT ? Resolution.ABORT : Resolution.REPLACE;
+        return c -> c.type().isRefusal() ? Resolution.ABORT : Resolution.REPLACE;
     }
 
     /**
@@ -54,7 +54,7 @@ public interface ConflictHandler {
      */
     static ConflictHandler laterCommitWins() {
         return c -> {
-            if (c.type() == ConflictType.CONSTRAINT) {
+            if (c.type().isRefusal()) {
                 return Resolution.ABORT;
             }
             long remote = c.change().commitTimestamp();

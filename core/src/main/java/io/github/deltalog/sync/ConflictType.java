@@ -11,6 +11,22 @@ public enum ConflictType {
     NOTFOUND,
     /** An insert of a row the target already holds. */
     CONFLICT,
-    /** The target refused the write: a unique, check, not-null or foreign-key constraint. */
-    CONSTRAINT
+    /** The target refused the write: a unique, check or not-null constraint. */
+    CONSTRAINT,
+    /**
+     * The target refused the write because of a foreign key: a row that references a parent the target does not
+     * hold, or a delete of a parent that rows still reference. The targets tested check foreign keys per statement,
+     * so the conflict names the change (SQLite's session extension reports deferred ones once, at the end).
+     */
+    FOREIGN_KEY;
+
+    /**
+     * Tells whether this is a write the target refused ({@link #CONSTRAINT} or {@link #FOREIGN_KEY}): the only
+     * answers are OMIT and ABORT, since the target would refuse a REPLACE just the same.
+     *
+     * @return whether the target refused the write
+     */
+    public boolean isRefusal() {
+        return this == CONSTRAINT || this == FOREIGN_KEY;
+    }
 }

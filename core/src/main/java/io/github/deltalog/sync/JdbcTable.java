@@ -19,7 +19,16 @@ import java.util.Objects;
  *     byte[], Boolean, BigDecimal, or the class the driver's {@code getObject(int)} returns
  */
 public record JdbcTable(String table, String sqlTable, String idColumn, List<String> columns, List<Class<?>> types) {
-    /** Creates a mapping; throws {@link IllegalArgumentException} if columns and types differ in number. */
+    /**
+     * Creates a mapping; throws IllegalArgumentException if columns and types differ in number.
+     *
+     * @param table the deltalog table name
+     * @param sqlTable the SQL table name
+     * @param idColumn the column that holds the row id (a key of the SQL table)
+     * @param columns the columns of the tuple's values, in order
+     * @param types the Java type each column reads back as: Long, Integer, Short, Byte, Double, Float, String,
+     *     byte[], Boolean, BigDecimal, or the class the driver's {@code getObject(int)} returns
+     */
     public JdbcTable {
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(sqlTable, "sqlTable");

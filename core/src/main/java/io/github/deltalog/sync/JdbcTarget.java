@@ -17,12 +17,14 @@ import java.util.Objects;
  * A target in SQL tables over JDBC (tested with H2 and SQLite), using the connection's own transaction: an apply
  * is one database transaction that commits all of its writes or rolls back. A write the database refuses with an
  * integrity-constraint error (SQLState class 23, or SQLite's {@code SQLITE_CONSTRAINT}) is a {@link
- * ConflictType#CONSTRAINT} conflict; the databases tested keep the transaction usable after such a statement.
+ * ConflictType#CONSTRAINT} conflict, or a {@link ConflictType#FOREIGN_KEY} one when a foreign key refused it; the
+ * databases tested keep the transaction usable after such a statement.
  * Uses {@code java.sql} only: the driver is the application's. One statement per read and write (prepared once
  * per transaction and table). Not thread-safe: the connection belongs to the target while an apply runs.
  */
 public final class JdbcTarget implements ApplyTarget {
     private static final int SQLITE_CONSTRAINT = 19;
+    private static final int SQLITE_CONSTRAINT_FOREIGNKEY = 787;
 
     private final Connection connection;
     private final Map<String, JdbcTable> tables = new HashMap<>();
@@ -123,7 +125,9 @@ public final class JdbcTarget implements ApplyTarget {
             } catch (SQLException e) {
                 if (isConstraint(e)) {
                     throw new TargetConstraintException(
-                            "table '" + t.sqlTable() + "' row " + rowId + " refused: " + e.getMessage(), e);
+                            "table '" + t.sqlTable() + "' row " + rowId + " refused: " + e.getMessage(),
+                            isForeignKey(e),
+                            e);
                 }
                 throw failure(kind, t, rowId, e);
             }
@@ -246,6 +250,19 @@ public final class JdbcTarget implements ApplyTarget {
         return e instanceof SQLIntegrityConstraintViolationException
                 || (state != null && state.startsWith("23"))
                 || (e.getErrorCode() & 0xff) == SQLITE_CONSTRAINT;
+    }
+
+    /**
+     * SQLState 23503 (H2, PostgreSQL: parent missing) or 23506 (H2: child rows exist), or SQLite's extended code
+     * {@code SQLITE_CONSTRAINT_FOREIGNKEY}; SQLite drivers that report only the primary code say it in the message.
+     */
+    private static boolean isForeignKey(SQLException e) {
+        String state = e.getSQLState();
+        String message = e.getMessage();
+        return "23503".equals(state)
+                || "23506".equals(state)
+                || e.getErrorCode() == SQLITE_CONSTRAINT_FOREIGNKEY
+                || (message != null && message.contains("FOREIGN KEY constraint failed"));
     }
 
     private static DeltaLogException failure(String what, JdbcTable t, long rowId, SQLException e) {

@@ -13,7 +13,13 @@ import java.util.Objects;
  * @param target the replica's rows
  */
 public record Replica(String name, DeltaLog log, ApplyTarget target) {
-    /** Creates a replica; throws {@link NullPointerException} for a null part, {@link IllegalArgumentException} for a blank name. */
+    /**
+     * Creates a replica; throws NullPointerException for a null part, IllegalArgumentException for a blank name.
+     *
+     * @param name the replica's name; its peers keep its position as the consumer {@code "sync:" + name}
+     * @param log the log of the replica's local changes
+     * @param target the replica's rows
+     */
     public Replica {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(log, "log");

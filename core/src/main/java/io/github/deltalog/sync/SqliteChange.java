@@ -41,13 +41,25 @@ public record SqliteChange(TableShape shape, Kind kind, boolean indirect, List<O
             this.code = code;
         }
 
-        /** Returns SQLite's op code. */
+        /**
+         * Returns SQLite's op code.
+         *
+         * @return SQLite's op code
+         */
         public int code() {
             return code;
         }
     }
 
-    /** Creates a change; the value lists are copied (nulls allowed). */
+    /**
+     * Creates a change; the value lists are copied (nulls allowed).
+     *
+     * @param shape the table's shape, from the table header
+     * @param kind insert, update or delete
+     * @param indirect SQLite's indirect-change flag
+     * @param before the old values (delete, update), one per column; empty for an insert
+     * @param after the new values (insert, update), one per column; empty for a delete
+     */
     public SqliteChange {
         Objects.requireNonNull(shape, "shape");
         Objects.requireNonNull(kind, "kind");

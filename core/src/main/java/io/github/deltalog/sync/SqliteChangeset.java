@@ -24,17 +24,29 @@ public final class SqliteChangeset {
         this.changes = Collections.unmodifiableList(new ArrayList<>(changes));
     }
 
-    /** Tells whether the blob was a patchset ('P' headers) rather than a changeset ('T'). */
+    /**
+     * Tells whether the blob was a patchset ('P' headers) rather than a changeset ('T').
+     *
+     * @return whether the blob was a patchset ('P' headers) rather than a changeset ('T')
+     */
     public boolean isPatchset() {
         return patchset;
     }
 
-    /** Returns the shapes of the tables, in the order of their headers. */
+    /**
+     * Returns the shapes of the tables, in the order of their headers.
+     *
+     * @return the shapes of the tables, in the order of their headers
+     */
     public List<TableShape> shapes() {
         return shapes;
     }
 
-    /** Returns the changes as SQLite stored them, undefined columns included. */
+    /**
+     * Returns the changes as SQLite stored them, undefined columns included.
+     *
+     * @return the changes as SQLite stored them, undefined columns included
+     */
     public List<SqliteChange> changes() {
         return changes;
     }

@@ -64,17 +64,29 @@ public final class TableShape {
         return new TableShape(table, columnCount, keyColumns.clone());
     }
 
-    /** Returns the table name. */
+    /**
+     * Returns the table name.
+     *
+     * @return the table name
+     */
     public String table() {
         return table;
     }
 
-    /** Returns the number of columns. */
+    /**
+     * Returns the number of columns.
+     *
+     * @return the number of columns
+     */
     public int columnCount() {
         return columnCount;
     }
 
-    /** Returns the 0-based primary-key column indexes, in key order (a copy). */
+    /**
+     * Returns the 0-based primary-key column indexes, in key order (a copy).
+     *
+     * @return the 0-based primary-key column indexes, in key order (a copy)
+     */
     public int[] keyColumns() {
         return keyColumns.clone();
     }

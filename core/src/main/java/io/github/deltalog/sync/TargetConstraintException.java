@@ -4,10 +4,13 @@ import io.github.deltalog.DeltaLogException;
 
 /**
  * Thrown by an {@link ApplyTarget} when it refuses a write: a unique, check, not-null or foreign-key constraint.
- * The applier turns it into a {@link ConflictType#CONSTRAINT} conflict; the transaction stays usable.
+ * The applier turns it into a {@link ConflictType#CONSTRAINT} or {@link ConflictType#FOREIGN_KEY} conflict; the
+ * transaction stays usable.
  */
 public class TargetConstraintException extends DeltaLogException {
     private static final long serialVersionUID = 1L;
+
+    private final boolean foreignKey;
 
     /**
      * Creates the exception.
@@ -16,6 +19,7 @@ public class TargetConstraintException extends DeltaLogException {
      */
     public TargetConstraintException(String message) {
         super(message);
+        this.foreignKey = false;
     }
 
     /**
@@ -25,6 +29,27 @@ public class TargetConstraintException extends DeltaLogException {
      * @param cause the target's own exception
      */
     public TargetConstraintException(String message, Throwable cause) {
+        this(message, false, cause);
+    }
+
+    /**
+     * Creates the exception for a unique, check or not-null constraint, or for a foreign key.
+     *
+     * @param message what was refused, naming the table, row and constraint
+     * @param foreignKey whether a foreign key refused the write
+     * @param cause the target's own exception
+     */
+    public TargetConstraintException(String message, boolean foreignKey, Throwable cause) {
         super(message, cause);
+        this.foreignKey = foreignKey;
+    }
+
+    /**
+     * Returns the conflict type this refusal is: {@link ConflictType#FOREIGN_KEY} or {@link ConflictType#CONSTRAINT}.
+     *
+     * @return the conflict type
+     */
+    public ConflictType conflictType() {
+        return foreignKey ? ConflictType.FOREIGN_KEY : ConflictType.CONSTRAINT;
     }
 }

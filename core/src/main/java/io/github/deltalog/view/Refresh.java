@@ -20,7 +20,11 @@ public record Refresh(Kind kind, long mergedDeltas, long touchedGroups, long fro
         REBUILT_STALE
     }
 
-    /** Tells whether the view was rebuilt rather than maintained. */
+    /**
+     * Tells whether the view was rebuilt rather than maintained.
+     *
+     * @return whether the view was rebuilt rather than maintained
+     */
     public boolean rebuilt() {
         return kind != Kind.INCREMENTAL;
     }

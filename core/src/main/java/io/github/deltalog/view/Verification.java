@@ -10,7 +10,11 @@ import java.util.List;
  * @param differences the first differing groups, described (empty if the view is right)
  */
 public record Verification(long position, long rows, List<String> differences) {
-    /** Tells whether the view equals the recomputation. */
+    /**
+     * Tells whether the view equals the recomputation.
+     *
+     * @return whether the view equals the recomputation
+     */
     public boolean matches() {
         return differences.isEmpty();
     }

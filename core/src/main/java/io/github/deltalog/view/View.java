@@ -120,6 +120,8 @@ public final class View {
     /**
      * Drops a view: its maps, its registry entry and its consumer, in one store commit.
      *
+     * @param store the log's store
+     * @param name the view's name
      * @return false if there was no such view
      */
     public static boolean drop(LogStore store, String name) {
@@ -146,17 +148,29 @@ public final class View {
         }
     }
 
-    /** Returns the view's name. */
+    /**
+     * Returns the view's name.
+     *
+     * @return the view's name
+     */
     public String name() {
         return name;
     }
 
-    /** Returns the view's definition. */
+    /**
+     * Returns the view's definition.
+     *
+     * @return the view's definition
+     */
     public ViewDefinition definition() {
         return def;
     }
 
-    /** Returns the log position the view's rows reflect. */
+    /**
+     * Returns the log position the view's rows reflect.
+     *
+     * @return the log position the view's rows reflect
+     */
     public long position() {
         return maps.position();
     }
@@ -332,7 +346,11 @@ public final class View {
         };
     }
 
-    /** Returns the rows as a sequential stream, sorted by group key. */
+    /**
+     * Returns the rows as a sequential stream, sorted by group key.
+     *
+     * @return the rows as a sequential stream, sorted by group key
+     */
     public Stream<ViewRow> stream() {
         return StreamSupport.stream(
                 Spliterators.spliteratorUnknownSize(
@@ -351,7 +369,11 @@ public final class View {
         return state == null ? null : GroupChanges.output(def.aggregates(), state);
     }
 
-    /** Returns the number of groups. O(1). */
+    /**
+     * Returns the number of groups. O(1).
+     *
+     * @return the number of groups
+     */
     public long size() {
         return maps.groups.sizeAsLong();
     }

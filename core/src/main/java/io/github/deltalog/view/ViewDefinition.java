@@ -66,37 +66,65 @@ public final class ViewDefinition {
         return new Builder(Objects.requireNonNull(table, "table"));
     }
 
-    /** Returns the (left) table. */
+    /**
+     * Returns the (left) table.
+     *
+     * @return the (left) table
+     */
     public String table() {
         return table;
     }
 
-    /** Returns the join, or null. */
+    /**
+     * Returns the join, or null.
+     *
+     * @return the join, or null
+     */
     public Join join() {
         return join;
     }
 
-    /** Returns the tables the view reads: the table, then the joined one. */
+    /**
+     * Returns the tables the view reads: the table, then the joined one.
+     *
+     * @return the tables the view reads: the table, then the joined one
+     */
     public List<String> tables() {
         return join == null ? List.of(table) : List.of(table, join.table());
     }
 
-    /** Returns the grouping columns' positions. */
+    /**
+     * Returns the grouping columns' positions.
+     *
+     * @return the grouping columns' positions
+     */
     public int[] groupBy() {
         return groupBy.clone();
     }
 
-    /** Returns the aggregates, in output order. */
+    /**
+     * Returns the aggregates, in output order.
+     *
+     * @return the aggregates, in output order
+     */
     public List<Aggregate> aggregates() {
         return aggregates;
     }
 
-    /** Tells whether the view keeps its own change stream ({@link View#changesAfter}). */
+    /**
+     * Tells whether the view keeps its own change stream ({@link View#changesAfter}).
+     *
+     * @return whether the view keeps its own change stream ({@link View#changesAfter})
+     */
     public boolean keepsChanges() {
         return keepChanges;
     }
 
-    /** Returns the fraction of the base above which a refresh rebuilds, or {@code +Infinity} for never. */
+    /**
+     * Returns the fraction of the base above which a refresh rebuilds, or {@code +Infinity} for never.
+     *
+     * @return the fraction of the base above which a refresh rebuilds, or {@code +Infinity} for never
+     */
     public double rebuildAbove() {
         return rebuildAbove;
     }
@@ -220,38 +248,72 @@ public final class ViewDefinition {
             return this;
         }
 
-        /** Adds {@code COUNT(*)}. @return this builder */
+        /**
+         * Adds {@code COUNT(*)}.
+         *
+         * @return this builder
+         */
         public Builder count() {
             aggregates.add(new Aggregate(Aggregate.Kind.COUNT_ROWS, -1));
             return this;
         }
 
-        /** Adds {@code COUNT(column)}. @param column a position @return this builder */
+        /**
+         * Adds {@code COUNT(column)}.
+         *
+         * @param column a position
+         * @return this builder
+         */
         public Builder count(int column) {
             return add(Aggregate.Kind.COUNT, column);
         }
 
-        /** Adds {@code SUM(column)} (numbers only). @param column a position @return this builder */
+        /**
+         * Adds {@code SUM(column)} (numbers only).
+         *
+         * @param column a position
+         * @return this builder
+         */
         public Builder sum(int column) {
             return add(Aggregate.Kind.SUM, column);
         }
 
-        /** Adds {@code AVG(column)} (numbers only). @param column a position @return this builder */
+        /**
+         * Adds {@code AVG(column)} (numbers only).
+         *
+         * @param column a position
+         * @return this builder
+         */
         public Builder avg(int column) {
             return add(Aggregate.Kind.AVG, column);
         }
 
-        /** Adds {@code MIN(column)}. @param column a position @return this builder */
+        /**
+         * Adds {@code MIN(column)}.
+         *
+         * @param column a position
+         * @return this builder
+         */
         public Builder min(int column) {
             return add(Aggregate.Kind.MIN, column);
         }
 
-        /** Adds {@code MAX(column)}. @param column a position @return this builder */
+        /**
+         * Adds {@code MAX(column)}.
+         *
+         * @param column a position
+         * @return this builder
+         */
         public Builder max(int column) {
             return add(Aggregate.Kind.MAX, column);
         }
 
-        /** Adds {@code COUNT(DISTINCT column)}. @param column a position @return this builder */
+        /**
+         * Adds {@code COUNT(DISTINCT column)}.
+         *
+         * @param column a position
+         * @return this builder
+         */
         public Builder countDistinct(int column) {
             return add(Aggregate.Kind.COUNT_DISTINCT, column);
         }

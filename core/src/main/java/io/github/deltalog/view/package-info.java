@@ -5,7 +5,6 @@
  * arrangements) lives in the log's own store and is committed with the view's position in one step, exactly once
  * across crashes; {@link io.github.deltalog.view.ViewDefinition} says what it computes (filter, projection, an
  * optional equi-join, group by, aggregates), {@link io.github.deltalog.view.ViewComputation} computes the same
- * from scratch. {@link io.github.deltalog.view.AggregateView} and {@link io.github.deltalog.view.IncrementalView}
- * are the earlier in-memory view with a side state file (O(view) per refresh), kept for existing users.
+ * from scratch.
  */
 package io.github.deltalog.view;

@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The JDBC target in real H2 (in memory) and SQLite (a file) databases: random change sets with conflicts of every
  * type (CONSTRAINT from a CHECK constraint) under every policy give the same rows and counts as the map target with
- * the same check; ABORT leaves the table untouched; a UNIQUE violation is a CONSTRAINT conflict. Rerun one case
+ * the same check; ABORT leaves the table untouched; a UNIQUE violation is a CONSTRAINT conflict, a foreign key's a
+ * FOREIGN_KEY one. Rerun one case
  * with {@code -Ddeltalog.seed=N}.
  */
 class JdbcTargetTest {
@@ -158,6 +159,58 @@ class JdbcTargetTest {
             assertEquals(new ApplyResult(0, 1, 0), r);
             assertEquals(Map.of(1L, Tuple.of(1L, "alice", null)), rows(c));
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "sqlite"})
+    void foreignKeyViolationIsAForeignKeyConflict(String db) throws Exception {
+        try (Connection c = open(db)) {
+            try (Statement s = c.createStatement()) {
+                if (db.equals("sqlite")) {
+                    s.execute("PRAGMA foreign_keys = ON"); // off by default in SQLite
+                }
+                s.execute("CREATE TABLE \"lines\"(\"id\" BIGINT PRIMARY KEY, \"order_id\" BIGINT NOT NULL"
+                        + " REFERENCES \"orders\"(\"id\"))");
+            }
+            JdbcTable lines = new JdbcTable("lines", "lines", "id", List.of("order_id"), List.of(Long.class));
+            JdbcTarget target = new JdbcTarget(c, List.of(ORDERS, lines));
+            new ChangeApplier(target).apply(insert(1, "alice"));
+            Delta orphan = new Delta("lines", 10, 5, new DeltaOp.Insert(Tuple.of(99L)));
+            Delta child = new Delta("lines", 11, 6, new DeltaOp.Insert(Tuple.of(1L)));
+            ChangeSet changes = new ChangeSet(List.of(orphan, child), 6);
+
+            ApplyConflictException e =
+                    assertThrows(ApplyConflictException.class, () -> new ChangeApplier(target).apply(changes));
+            assertEquals(ConflictType.FOREIGN_KEY, e.conflict().type());
+            assertEquals(10, e.conflict().rowId());
+            assertTrue(e.getMessage().contains("table 'lines' row 10 refused"), e.getMessage());
+            assertEquals(Map.of(), lineRows(c), "an aborted apply leaves the target untouched");
+
+            assertThrows(
+                    ApplyConflictException.class,
+                    () -> new ChangeApplier(target, ConflictHandler.replace()).apply(changes),
+                    "REPLACE cannot answer a refused write");
+            assertEquals(new ApplyResult(1, 1, 0), new ChangeApplier(target, ConflictHandler.omit()).apply(changes));
+            assertEquals(Map.of(11L, 1L), lineRows(c));
+
+            // A delete of a parent that rows still reference is refused the same way.
+            Delta parentGone = new Delta("orders", 1, 7, new DeltaOp.Delete(Tuple.of(1L, "alice", null)));
+            ApplyConflictException refused = assertThrows(ApplyConflictException.class, () -> new ChangeApplier(target)
+                    .apply(new ChangeSet(List.of(parentGone), 7)));
+            assertEquals(ConflictType.FOREIGN_KEY, refused.conflict().type());
+            assertEquals(Map.of(1L, Tuple.of(1L, "alice", null)), rows(c));
+        }
+    }
+
+    private static Map<Long, Long> lineRows(Connection c) throws Exception {
+        Map<Long, Long> rows = new TreeMap<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT \"id\", \"order_id\" FROM \"lines\"")) {
+            while (rs.next()) {
+                rows.put(rs.getLong(1), rs.getLong(2));
+            }
+        }
+        return rows;
     }
 
     private static ChangeSet insert(long id, String name) {
