@@ -4,9 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.deltalog.ChangeSet;
+import io.github.deltalog.ColumnType;
 import io.github.deltalog.Delta;
 import io.github.deltalog.DeltaLog;
+import io.github.deltalog.SchemaChange;
+import io.github.deltalog.TableSchema;
+import io.github.deltalog.Tuple;
 import io.github.deltalog.json.DeltaJson;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,6 +67,45 @@ class FileCommandsTest {
         String positional = Cli.run("dump", "--positional", file.toString()).lines()[0];
         assertTrue(positional.startsWith("{\"op\":\"c\",\"before\":null,\"after\":["), positional);
         assertEquals(expected, parse(Cli.run("dump", "--positional", file.toString())));
+    }
+
+    @Test
+    void dumpNamesColumnsByTheSchemaVersionOfEachDeltaAndStatsShowsTheVersions() {
+        Path schemaFile = dir.resolve("named.deltas");
+        Delta first;
+        Delta second;
+        try (DeltaLog log = DeltaLog.open(schemaFile)) {
+            log.track(
+                    "items",
+                    TableSchema.builder()
+                            .column("id", ColumnType.LONG)
+                            .nullableColumn("name", ColumnType.STRING)
+                            .key("id")
+                            .build());
+            log.recordInsert("items", 1, Tuple.of(1L, "pen"));
+            log.alterTable("items", SchemaChange.renameColumn("name", "label"));
+            log.alterTable("items", SchemaChange.addColumn("price", ColumnType.DECIMAL, true, null));
+            log.recordInsert("items", 2, Tuple.of(2L, "ink", new BigDecimal("3.50")));
+            List<Delta> all =
+                    log.changesAfter(List.of("items"), DeltaLog.FROM_OLDEST).deltas();
+            first = all.get(0);
+            second = all.get(1);
+        }
+        String[] lines = Cli.run("dump", schemaFile.toString()).lines();
+        assertEquals(2, lines.length);
+        assertTrue(lines[0].startsWith("{\"before\":null,\"after\":{\"id\":1,\"name\":\"pen\"},"), lines[0]);
+        assertTrue(lines[0].contains("\"db\":\"named.deltas\",\"table\":\"items\""), lines[0]);
+        assertTrue(
+                lines[1].startsWith("{\"before\":null,\"after\":{\"id\":2,\"label\":\"ink\",\"price\":\"3.50\"},"),
+                lines[1]);
+        assertEquals(List.of(first, second), parse(Cli.run("dump", "--schema", schemaFile.toString())));
+        String stats = Cli.run("stats", schemaFile.toString()).out();
+        assertTrue(stats.contains("v1   since "), stats);
+        assertTrue(stats.contains(": id LONG key, name STRING null"), stats);
+        assertTrue(stats.contains(": id LONG key, label STRING null, price DECIMAL null"), stats);
+        String json = Cli.run("stats", "--json", schemaFile.toString()).out();
+        assertTrue(json.contains("\"schemas\":[{\"version\":1,\"since\":"), json);
+        assertTrue(json.contains("{\"name\":\"price\",\"type\":\"DECIMAL\",\"nullable\":true,\"key\":false}"), json);
     }
 
     @Test
