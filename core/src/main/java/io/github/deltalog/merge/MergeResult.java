@@ -19,24 +19,40 @@ public final class MergeResult {
         this.stats = stats;
     }
 
-    /** Returns the merged deltas ordered by table name, then row id. */
+    /**
+     * Returns the merged deltas ordered by table name, then row id.
+     *
+     * @return the merged deltas ordered by table name, then row id
+     */
     public List<Delta> byRow() {
         return byRow;
     }
 
-    /** Returns the merged deltas ordered by their (latest) commit timestamp, then table, then row id. */
+    /**
+     * Returns the merged deltas ordered by their (latest) commit timestamp, then table, then row id.
+     *
+     * @return the merged deltas ordered by their (latest) commit timestamp, then table, then row id
+     */
     public List<Delta> byTimestamp() {
         List<Delta> list = new ArrayList<>(byRow);
         list.sort(ChangeSet.COMMIT_ORDER);
         return Collections.unmodifiableList(list);
     }
 
-    /** Returns what the merge did: deltas in and out, no-ops dropped, conflicts ignored. */
+    /**
+     * Returns what the merge did: deltas in and out, no-ops dropped, conflicts ignored.
+     *
+     * @return what the merge did: deltas in and out, no-ops dropped, conflicts ignored
+     */
     public MergeStats stats() {
         return stats;
     }
 
-    /** Returns how many merged deltas there are. */
+    /**
+     * Returns how many merged deltas there are.
+     *
+     * @return how many merged deltas there are
+     */
     public int size() {
         return byRow.size();
     }

@@ -74,17 +74,31 @@ public final class RowTable {
         return e;
     }
 
-    /** Returns how many rows were added. */
+    /**
+     * Returns how many rows were added.
+     *
+     * @return how many rows were added
+     */
     public int size() {
         return size;
     }
 
-    /** Returns the table of an entry. */
+    /**
+     * Returns the table of an entry.
+     *
+     * @param entry an entry {@link #add} returned
+     * @return its table
+     */
     public int table(int entry) {
         return tables[entry];
     }
 
-    /** Returns the row id of an entry. */
+    /**
+     * Returns the row id of an entry.
+     *
+     * @param entry an entry {@link #add} returned
+     * @return its row id
+     */
     public long row(int entry) {
         return rows[entry];
     }

@@ -15,6 +15,9 @@ import java.util.Map;
  * deltas an operation handles.
  */
 final class JmhResults {
+    /** The params that name the variants a benchmark compares, first found wins. */
+    private static final List<String> IMPL_PARAMS = List.of("impl", "method", "path");
+
     /** The figure's unit. */
     enum Unit {
         /** Deltas per second (the {@code deltas} secondary result, or merges/s times the {@code deltas} param). */
@@ -90,8 +93,15 @@ final class JmhResults {
             Map<String, String> params = new LinkedHashMap<>();
             Map<?, ?> p = run.get("params") == null ? Map.of() : (Map<?, ?>) run.get("params");
             p.forEach((k, v) -> params.put((String) k, String.valueOf(v)));
-            // Benchmarks without an impl param tell their variants apart by method (SyncRecordBenchmark).
-            String impl = params.containsKey("impl") ? params.remove("impl") : parts[parts.length - 1];
+            // The variants compared: the impl param, or what a benchmark calls it (ViewRefresh: method, Apply:
+            // path); without one, the benchmark method (SyncRecordBenchmark).
+            String impl = parts[parts.length - 1];
+            for (String variant : IMPL_PARAMS) {
+                if (params.containsKey(variant)) {
+                    impl = params.remove(variant);
+                    break;
+                }
+            }
             Map<?, ?> primary = (Map<?, ?>) run.get("primaryMetric");
             Map<?, ?> secondary = (Map<?, ?>) run.get("secondaryMetrics");
             Map<?, ?> metric = primary;

@@ -30,9 +30,25 @@ import java.util.regex.Pattern;
  * {@code date}, {@code commit}, {@code uptimeBefore}, {@code uptimeAfter}, {@code mergeMemory}.
  */
 public final class ResultsReport {
-    private static final List<String> ORDER =
-            List.of("RecordBenchmark", "ScanBenchmark", "CountBenchmark", "MergeBenchmark", "ExportBenchmark");
+    private static final List<String> ORDER = List.of(
+            "RecordBenchmark",
+            "ScanBenchmark",
+            "CountBenchmark",
+            "MergeBenchmark",
+            "ExportBenchmark",
+            "ViewRefreshBenchmark",
+            "ApplyBenchmark",
+            "CaptureWriteBenchmark",
+            "CaptureRelayBenchmark");
     private static final Map<String, String> TITLES = Map.of(
+            "ViewRefreshBenchmark",
+                    "View refresh: bring a view over `viewBase` orders up to date after `viewChanges` changed rows"
+                            + " (changed rows/s; INCREMENTAL ÷ FULL is the speed-up)",
+            "ApplyBenchmark",
+                    "Apply: `changes` changes into a target, with conflict checks (APPLIER) or as the target's own"
+                            + " writes",
+            "CaptureWriteBenchmark", "Capture: application transactions of `captureTxRows` rows, captured or not",
+            "CaptureRelayBenchmark", "Capture relay: outbox rows into the log, beside the log's own record rate",
             "RecordBenchmark", "Record: commit a transaction of txSize deltas",
             "ScanBenchmark", "Scan + decode: the last `range` deltas of a pre-filled log",
             "CountBenchmark", "Count: the last `range` deltas of the same log (counts/s; flat = O(log n))",
@@ -165,6 +181,10 @@ public final class ResultsReport {
         return switch (benchmark) {
             case "MergeBenchmark" -> "DELTA_MERGER";
             case "ExportBenchmark" -> "DELTALOG_EXPORTER";
+            case "ViewRefreshBenchmark" -> "INCREMENTAL";
+            case "ApplyBenchmark" -> "APPLIER";
+            case "CaptureWriteBenchmark" -> "H2_CAPTURED";
+            case "CaptureRelayBenchmark" -> "RELAY_H2";
             default -> "DELTALOG";
         };
     }
