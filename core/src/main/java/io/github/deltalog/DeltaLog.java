@@ -398,6 +398,9 @@ public final class DeltaLog implements AutoCloseable {
         // Checked after the snapshot is taken: a purge raises the mark before it removes anything, so a
         // snapshot taken before the mark moved is complete.
         checkRetained(table, after);
+        if (presenter != null) {
+            c.nameBy(presenter::written);
+        }
         return new DeltaCursor(store, table, c, limit, presenter);
     }
 

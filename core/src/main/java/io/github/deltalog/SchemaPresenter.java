@@ -47,40 +47,46 @@ final class SchemaPresenter {
         return found;
     }
 
-    /** Returns the delta with its tuples named (and upcast if asked). */
-    Delta present(Delta d) {
-        long ts = d.commitTimestamp();
+    /**
+     * Returns the version a delta committed at a timestamp was written under, or null before the first. O(1) for
+     * a run of deltas under one version, O(log versions) when the version changes.
+     */
+    TableSchema written(long ts) {
         if (ts < from || ts >= until) {
             last = floorIndex(versions, ts);
             from = last < 0 ? Long.MIN_VALUE : versions[last].since();
             until = last + 1 < versions.length ? versions[last + 1].since() : Long.MAX_VALUE;
         }
-        if (last < 0) {
-            return d; // recorded before the table had a schema: positional, as written
+        return last < 0 ? null : versions[last];
+    }
+
+    /**
+     * Returns a delta whose tuples were named by {@link #written} as asked: as it is, or upcast to the current
+     * version when it was written under an older one.
+     */
+    Delta present(Delta d) {
+        if (!upcast) {
+            return d;
+        }
+        TableSchema w = written(d.commitTimestamp());
+        if (w == null || w == current) {
+            return d;
+        }
+        Upcast u = upcasts[last];
+        if (u == null) {
+            u = new Upcast(w, current);
+            upcasts[last] = u;
         }
         DeltaOp op = d.op();
         DeltaOp named;
         if (op instanceof DeltaOp.Insert i) {
-            named = new DeltaOp.Insert(name(i.after()));
-        } else if (op instanceof DeltaOp.Update u) {
-            named = new DeltaOp.Update(name(u.before()), name(u.after()));
+            named = new DeltaOp.Insert(u.apply(i.after()));
+        } else if (op instanceof DeltaOp.Update up) {
+            named = new DeltaOp.Update(u.apply(up.before()), u.apply(up.after()));
         } else {
-            named = new DeltaOp.Delete(name(((DeltaOp.Delete) op).before()));
+            named = new DeltaOp.Delete(u.apply(((DeltaOp.Delete) op).before()));
         }
-        return new Delta(d.table(), d.rowId(), ts, named);
-    }
-
-    private Tuple name(Tuple t) {
-        TableSchema written = versions[last];
-        if (!upcast || written == current) {
-            return t.withSchema(written);
-        }
-        Upcast u = upcasts[last];
-        if (u == null) {
-            u = new Upcast(written, current);
-            upcasts[last] = u;
-        }
-        return u.apply(t);
+        return new Delta(d.table(), d.rowId(), d.commitTimestamp(), named);
     }
 
     /** Maps the columns of an old version to the current one by their stable ids. */

@@ -59,6 +59,11 @@ public final class Tuple {
             public Object value(Tuple tuple, int index) {
                 return tuple.values[index];
             }
+
+            @Override
+            public Tuple wrap(Object[] values, TableSchema schema) {
+                return new Tuple(values, schema);
+            }
         });
     }
 

@@ -219,6 +219,59 @@ class SchemaTest {
         }
     }
 
+    @Test
+    void commitsRacingAltersAreCheckedUnderTheVersionTheyCommitUnder() throws Exception {
+        try (DeltaLog log = DeltaLog.inMemory()) {
+            log.track("t", TableSchema.builder().column("id", ColumnType.LONG).build());
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+            List<Thread> writers = new ArrayList<>();
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int w = 0; w < 3; w++) {
+                Thread thread = new Thread(() -> {
+                    try {
+                        while (!stop.get()) {
+                            TableSchema s = log.schema("t").orElseThrow();
+                            long id = ids.incrementAndGet();
+                            Object[] values = new Object[s.columns().size()];
+                            java.util.Arrays.fill(values, id);
+                            try {
+                                log.recordInsert("t", id, Tuple.of(values));
+                            } catch (SchemaMismatchException e) {
+                                refused.incrementAndGet();
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                thread.start();
+                writers.add(thread);
+            }
+            for (int i = 0; i < 40; i++) {
+                log.alterTable("t", SchemaChange.addColumn("c" + i, ColumnType.LONG, true, null));
+                if (i % 3 == 2) {
+                    log.alterTable("t", SchemaChange.dropColumn("c" + (i - 1)));
+                }
+                Thread.sleep(1);
+            }
+            stop.set(true);
+            for (Thread thread : writers) {
+                thread.join();
+            }
+            assertEquals(List.of(), failures);
+            long rows = 0;
+            for (Delta d : read(log, "t", ReadAs.WRITTEN)) {
+                TableSchema written = log.schemaAt("t", d.commitTimestamp());
+                assertEquals(written.columns().size(), d.op().after().size(), () -> d + " under " + written);
+                assertEquals(written.names(), d.op().after().columnNames());
+                rows++;
+            }
+            assertTrue(rows > 0);
+        }
+    }
+
     static List<Delta> read(DeltaLog log, ReadAs readAs) {
         return read(log, "orders", readAs);
     }

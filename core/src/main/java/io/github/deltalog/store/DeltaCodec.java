@@ -3,6 +3,7 @@ package io.github.deltalog.store;
 import io.github.deltalog.CorruptLogException;
 import io.github.deltalog.DeltaOp;
 import io.github.deltalog.DeltaTooLargeException;
+import io.github.deltalog.TableSchema;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -82,6 +83,18 @@ public final class DeltaCodec {
      *     row, timestamp and file
      */
     public static DeltaOp decode(DeltaKey key, byte[] value, String table, String file) {
+        return decode(key, value, table, file, null);
+    }
+
+    /**
+     * Checks and decodes a stored value as {@link #decode(DeltaKey, byte[], String, String)} does, its tuples
+     * named by a schema (no extra allocation).
+     *
+     * @param schema names the tuples, or null for none
+     * @return the operation
+     * @throws CorruptLogException if the checksum, version or structure is wrong
+     */
+    public static DeltaOp decode(DeltaKey key, byte[] value, String table, String file, TableSchema schema) {
         if (value == null || value.length < HEADER) {
             throw corrupt(key, table, file, "value too short", null);
         }
@@ -95,7 +108,7 @@ public final class DeltaCodec {
         }
         ByteBuffer in = ByteBuffer.wrap(value, HEADER, value.length - HEADER).order(ByteOrder.LITTLE_ENDIAN);
         try {
-            DeltaOp op = OpReader.read(in);
+            DeltaOp op = OpReader.read(in, schema);
             if (in.hasRemaining()) {
                 throw corrupt(key, table, file, in.remaining() + " trailing bytes", null);
             }

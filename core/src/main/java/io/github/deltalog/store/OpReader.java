@@ -1,6 +1,7 @@
 package io.github.deltalog.store;
 
 import io.github.deltalog.DeltaOp;
+import io.github.deltalog.TableSchema;
 import io.github.deltalog.Tuple;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -50,30 +51,35 @@ final class OpReader {
      * @throws java.time.DateTimeException if a date or time is out of range
      */
     static DeltaOp read(ByteBuffer in) {
+        return read(in, null);
+    }
+
+    /** Reads an operation whose tuples are named by a schema (null for none); see {@link #read(ByteBuffer)}. */
+    static DeltaOp read(ByteBuffer in, TableSchema schema) {
         int tag = DataUtils.readVarInt(in);
         switch (tag) {
             case WireFormat.INSERT:
-                return new DeltaOp.Insert(readTuple(in));
+                return new DeltaOp.Insert(readTuple(in, schema));
             case WireFormat.UPDATE:
-                Tuple before = readTuple(in);
-                return new DeltaOp.Update(before, readTuple(in));
+                Tuple before = readTuple(in, schema);
+                return new DeltaOp.Update(before, readTuple(in, schema));
             case WireFormat.DELETE:
-                return new DeltaOp.Delete(readTuple(in));
+                return new DeltaOp.Delete(readTuple(in, schema));
             default:
                 throw new FormatException(unexpected(tag, "a delta operation"));
         }
     }
 
-    private static Tuple readTuple(ByteBuffer in) {
+    private static Tuple readTuple(ByteBuffer in, TableSchema schema) {
         int size = length(in); // each value takes at least one byte
         if (size == 0) {
-            return TupleAccess.wrap(NO_VALUES);
+            return schema == null ? TupleAccess.wrap(NO_VALUES) : TupleAccess.wrap(NO_VALUES, schema);
         }
         Object[] values = new Object[size];
         for (int i = 0; i < size; i++) {
             values[i] = readValue(in);
         }
-        return TupleAccess.wrap(values);
+        return schema == null ? TupleAccess.wrap(values) : TupleAccess.wrap(values, schema);
     }
 
     private static Object readValue(ByteBuffer in) {

@@ -1,6 +1,8 @@
 package io.github.deltalog.store;
 
 import io.github.deltalog.Delta;
+import io.github.deltalog.TableSchema;
+import java.util.function.LongFunction;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVStore;
 
@@ -16,6 +18,8 @@ public final class RangeCursor implements AutoCloseable {
     private final LogStore owner;
     private final String table;
     private MVStore.TxCounter usage;
+    /** Gives the schema a delta committed at a timestamp was written under, or null: names decoded tuples. */
+    private LongFunction<TableSchema> naming;
 
     RangeCursor(
             String table,
@@ -68,14 +72,30 @@ public final class RangeCursor implements AutoCloseable {
             close();
             throw StoreFailures.rethrow(e, owner.label(), owner.isClosed());
         }
+        LongFunction<TableSchema> names = naming;
         return new Delta(
                 table,
                 key.rowId(),
                 key.commitTimestamp(),
-                DeltaCodec.decode(key, cursor.getValue(), table, owner.label()));
+                DeltaCodec.decode(
+                        key,
+                        cursor.getValue(),
+                        table,
+                        owner.label(),
+                        names == null ? null : names.apply(key.commitTimestamp())));
     }
 
     /** Releases the snapshot. Idempotent; also called for every open cursor when the log closes. */
+    /**
+     * Names the tuples of every later delta by the schema a function gives for its commit timestamp (or leaves
+     * them unnamed where it gives null). Decoding allocates nothing more for it.
+     *
+     * @param naming the schema in effect at a commit timestamp, or null
+     */
+    public void nameBy(LongFunction<TableSchema> naming) {
+        this.naming = naming;
+    }
+
     @Override
     public synchronized void close() {
         if (usage != null) {

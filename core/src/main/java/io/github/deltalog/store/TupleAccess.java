@@ -26,6 +26,15 @@ public final class TupleAccess {
          * @return the value
          */
         Object value(Tuple tuple, int index);
+
+        /**
+         * Wraps decoded values named by a schema, without copying.
+         *
+         * @param values the values; not copied
+         * @param schema the schema they were written under
+         * @return the tuple
+         */
+        Tuple wrap(Object[] values, io.github.deltalog.TableSchema schema);
     }
 
     private static volatile Internals internals;
@@ -47,6 +56,10 @@ public final class TupleAccess {
 
     static Tuple wrap(Object[] values) {
         return internals().wrap(values);
+    }
+
+    static Tuple wrap(Object[] values, io.github.deltalog.TableSchema schema) {
+        return internals().wrap(values, schema);
     }
 
     static Object value(Tuple tuple, int index) {
