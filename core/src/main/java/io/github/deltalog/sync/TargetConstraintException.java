@@ -10,6 +10,7 @@ import io.github.deltalog.DeltaLogException;
 public class TargetConstraintException extends DeltaLogException {
     private static final long serialVersionUID = 1L;
 
+    /** Whether a foreign key refused the write. */
     private final boolean foreignKey;
 
     /**

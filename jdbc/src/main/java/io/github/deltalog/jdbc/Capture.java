@@ -43,21 +43,16 @@ public final class Capture implements AutoCloseable {
     private final DeltaLog log;
     private final ConnectionSource source;
     private final String name;
-    private final Duration pollInterval;
     private final Relay relay;
     private final Object lock;
-    private final Object wake = new Object();
-    private boolean woken;
-    private Thread thread;
-    private volatile boolean running;
-    private volatile Throwable failure;
+    private final BackgroundRelay background;
 
     private Capture(Builder b) {
         this.log = b.log;
         this.source = b.source;
         this.name = b.name;
-        this.pollInterval = b.pollInterval;
-        this.relay = new Relay(log, name);
+        this.relay = new Relay(log, name, source);
+        this.background = new BackgroundRelay("deltalog-capture-" + name, b.pollInterval, this::relayAvailable);
         synchronized (RELAY_LOCKS) {
             this.lock = RELAY_LOCKS.computeIfAbsent(log, k -> new Object());
         }
@@ -204,29 +199,9 @@ public final class Capture implements AutoCloseable {
         if (tables.length == 0) {
             throw new IllegalArgumentException("name at least one table to capture");
         }
-        List<String> names = new ArrayList<>();
+        List<String> names;
         try {
-            Dialect dialect = Dialect.of(c);
-            // Checked before any DDL: H2 commits each DDL statement, so a failure later could not be rolled back.
-            List<TableShape> wanted = new ArrayList<>();
-            for (String t : tables) {
-                wanted.add(describe(c, dialect, t));
-            }
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                CaptureCatalog.create(c);
-                dialect.createOutbox(c);
-                for (TableShape t : wanted) {
-                    names.add(installTable(c, dialect, t));
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
+            names = Installer.install(c, tables);
         } catch (SQLException e) {
             throw Failures.of("cannot install capture for " + List.of(tables), e);
         }
@@ -237,40 +212,6 @@ public final class Capture implements AutoCloseable {
         log.track(columnsTable(name));
         log.consumer(consumerName(name));
         return names;
-    }
-
-    /** Reads and checks a table's shape (its id is not allocated yet: 0). */
-    private static TableShape describe(Connection c, Dialect dialect, String typed) throws SQLException {
-        String table = dialect.findTable(c, typed);
-        if (table == null) {
-            throw new CaptureException("no table " + typed + " in the " + dialect.name() + " database");
-        }
-        if (table.toUpperCase(java.util.Locale.ROOT).startsWith("DELTALOG_")) {
-            throw new CaptureException("table " + table + " belongs to deltalog capture and cannot be captured");
-        }
-        List<CapturedColumn> columns = dialect.columns(c, table);
-        dialect.checkTypes(table, columns);
-        return new TableShape(0, table, dialect.rowIdColumn(c, table, columns), columns);
-    }
-
-    private static String installTable(Connection c, Dialect dialect, TableShape wanted) throws SQLException {
-        String table = wanted.table();
-        List<CapturedColumn> columns = wanted.columns();
-        String rowId = wanted.rowIdColumn();
-        CaptureCatalog.Shapes shapes = CaptureCatalog.load(c);
-        TableShape current = shapes.activeOf(table);
-        if (current != null
-                && current.columns().equals(columns)
-                && Objects.equals(current.rowIdColumn(), rowId)
-                && dialect.triggersPresent(c, current)) {
-            return table;
-        }
-        dialect.dropTriggers(c, table);
-        CaptureCatalog.deactivate(c, table);
-        TableShape shape = new TableShape(CaptureCatalog.nextId(c), table, rowId, columns);
-        CaptureCatalog.add(c, shape);
-        dialect.createTriggers(c, shape);
-        return table;
     }
 
     /**
@@ -288,43 +229,9 @@ public final class Capture implements AutoCloseable {
             if (!CaptureCatalog.exists(c, dialect)) {
                 return 0;
             }
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                CaptureCatalog.Shapes shapes = CaptureCatalog.load(c);
-                List<String> targets = new ArrayList<>();
-                if (tables.length == 0) {
-                    for (int id : shapes.active()) {
-                        targets.add(shapes.all().get(id).table());
-                    }
-                } else {
-                    for (String t : tables) {
-                        String table = dialect.findTable(c, t);
-                        targets.add(table == null ? t : table);
-                    }
-                }
-                for (String t : targets) {
-                    dialect.dropTriggers(c, t);
-                    CaptureCatalog.deactivate(c, t);
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
+            Installer.removeTriggers(c, dialect, tables);
             int moved = relayAvailable(c);
-            if (CaptureCatalog.load(c).active().isEmpty()) {
-                c.setAutoCommit(false);
-                try {
-                    dialect.dropOutbox(c);
-                    CaptureCatalog.drop(c);
-                    c.commit();
-                } finally {
-                    c.setAutoCommit(autoCommit);
-                }
-            }
+            Installer.dropIfUnused(c, dialect);
             return moved;
         } catch (SQLException e) {
             throw Failures.of("cannot uninstall capture", e);
@@ -341,7 +248,7 @@ public final class Capture implements AutoCloseable {
      */
     public void enlist(Connection c) {
         try {
-            Dialect.of(c).enlist(c, this::wake);
+            Dialect.of(c).enlist(c, background::wake);
         } catch (SQLException e) {
             throw Failures.of("cannot enlist the connection", e);
         }
@@ -398,62 +305,8 @@ public final class Capture implements AutoCloseable {
      * connection, and every poll interval. A failure is kept ({@link #failure()}) and retried at the next
      * interval, except a {@link CapturedTableChangedException}, which stops the thread. Idempotent.
      */
-    public synchronized void start() {
-        if (thread != null && thread.isAlive()) {
-            return;
-        }
-        running = true;
-        failure = null;
-        thread = new Thread(this::runRelay, "deltalog-capture-" + name);
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void runRelay() {
-        while (running) {
-            try {
-                relayAvailable();
-                failure = null;
-            } catch (CapturedTableChangedException e) {
-                failure = e;
-                running = false;
-                return;
-            } catch (RuntimeException e) {
-                failure = e;
-            }
-            synchronized (wake) {
-                long deadline = System.nanoTime() + pollInterval.toNanos();
-                while (running && !woken) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        break;
-                    }
-                    try {
-                        wake.wait(Math.max(1, left / 1_000_000));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        running = false;
-                    }
-                }
-                if (woken && running) {
-                    // Woken by a commit: let the commits that follow it join the same pass.
-                    try {
-                        wake.wait(Math.min(pollInterval.toMillis(), 10));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        running = false;
-                    }
-                }
-                woken = false;
-            }
-        }
-    }
-
-    private void wake() {
-        synchronized (wake) {
-            woken = true;
-            wake.notifyAll();
-        }
+    public void start() {
+        background.start();
     }
 
     /**
@@ -462,7 +315,7 @@ public final class Capture implements AutoCloseable {
      * @return true between {@link #start()} and {@link #close()} unless a table change stopped it
      */
     public boolean isRunning() {
-        return running && thread != null && thread.isAlive();
+        return background.isRunning();
     }
 
     /**
@@ -471,7 +324,7 @@ public final class Capture implements AutoCloseable {
      * @return the failure of its last pass, or null if it succeeded
      */
     public Throwable failure() {
-        return failure;
+        return background.failure();
     }
 
     /**
@@ -509,26 +362,7 @@ public final class Capture implements AutoCloseable {
      */
     @Override
     public void close() {
-        Thread t;
-        synchronized (this) {
-            running = false;
-            t = thread;
-            thread = null;
-        }
-        wake();
-        if (t != null) {
-            boolean interrupted = false;
-            while (t.isAlive()) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        background.stop();
     }
 
     @Override

@@ -12,6 +12,8 @@ public record CapturedColumn(String name, String type) {
     /**
      * Checks the fields.
      *
+     * @param name the column name as the database stores it
+     * @param type the database's type name ({@code INTEGER}, {@code CHARACTER VARYING}, {@code TEXT}...)
      * @throws NullPointerException if a field is null
      */
     public CapturedColumn {

@@ -117,6 +117,19 @@ public interface Dialect {
     default void flushCommitted(Connection c) throws SQLException {}
 
     /**
+     * Tells whether a row one transaction reads may exist for that transaction only, so that the relay must move
+     * only the outbox rows a second, concurrent transaction (on another connection) sees too. H2 2.x needs it: a
+     * kill can persist a transaction's change without its undo-log entry, recovery then cannot roll that change
+     * back, and the dead row stays visible to any later transaction that happens to get the same transaction id
+     * (and only to it). Two concurrent transactions never share an id, so a row both see is committed.
+     *
+     * @return true if the relay needs a witness connection
+     */
+    default boolean needsWitness() {
+        return false;
+    }
+
+    /**
      * Returns a value that changes whenever the database's schema changes, so the relay can skip re-reading the
      * captured tables' metadata on every pass; null if the database has none (then it reads it every pass).
      *

@@ -47,6 +47,11 @@ final class H2Dialect implements Dialect {
     }
 
     @Override
+    public boolean needsWitness() {
+        return true;
+    }
+
+    @Override
     public void checkTypes(String table, List<CapturedColumn> columns) {
         for (CapturedColumn col : columns) {
             String t = col.type();

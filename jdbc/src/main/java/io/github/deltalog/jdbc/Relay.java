@@ -37,12 +37,10 @@ import java.util.Objects;
  * id keeps each row's changes in commit order, in H2 (concurrent writers) as in SQLite (one writer at a time).
  */
 final class Relay {
-    /** Transactions read per pass, at most. */
-    private static final int MAX_GROUPS = 1000;
-    /** Outbox rows read per pass, unless one transaction alone is larger. */
-    private static final int MAX_ROWS = 20_000;
-
     private final DeltaLog log;
+    /** Where the witness connection comes from (see {@link Dialect#needsWitness}). */
+    private final ConnectionSource source;
+
     private final String name;
     private final String positionTable;
     private final String columnsTable;
@@ -53,15 +51,13 @@ final class Relay {
     /** The columns tuple the log holds per shape id, loaded from the log on first use. */
     private Map<Integer, Tuple> loggedShapes;
 
-    Relay(DeltaLog log, String name) {
+    Relay(DeltaLog log, String name, ConnectionSource source) {
         this.log = log;
+        this.source = source;
         this.name = name;
         this.positionTable = Capture.positionTable(name);
         this.columnsTable = Capture.columnsTable(name);
     }
-
-    /** A database transaction's rows in the outbox. */
-    private record Group(Object key, long minId, long maxId, long rows) {}
 
     /**
      * Moves everything committed in the outbox.
@@ -78,6 +74,7 @@ final class Relay {
         }
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(true);
+        OutboxReader.Witness witness = new OutboxReader.Witness(source);
         try {
             ensureTracked();
             checkConsumer(c);
@@ -85,9 +82,10 @@ final class Relay {
             int total = 0;
             while (true) {
                 CaptureCatalog.Shapes shapes = CaptureCatalog.load(c);
-                List<Group> groups = nextGroups(c);
-                Map<Object, List<OutboxRow>> rows = groups.isEmpty() ? Map.of() : read(c, dialect, groups, shapes);
+                OutboxReader.Batch batch = OutboxReader.read(c, dialect, shapes, witness);
                 checkShapes(c, dialect, shapes);
+                List<OutboxReader.Group> groups = batch.groups();
+                Map<Object, List<OutboxRow>> rows = batch.rows();
                 if (groups.isEmpty()) {
                     return total;
                 }
@@ -98,7 +96,7 @@ final class Relay {
                 if (deletedUpTo > consumer.position()) {
                     consumer.advanceTo(deletedUpTo);
                 }
-                for (Group g : groups) {
+                for (OutboxReader.Group g : groups) {
                     moved.accept(write(g, rows.getOrDefault(g.key(), List.of()), shapes));
                     total++;
                 }
@@ -106,6 +104,7 @@ final class Relay {
             }
         } finally {
             c.setAutoCommit(autoCommit);
+            witness.close();
         }
     }
 
@@ -142,13 +141,13 @@ final class Relay {
      * name: the log holds them. The consumer is not moved here: only after the next flush.
      */
     private void deleteMoved(Connection c) throws SQLException {
-        List<Group> done = new ArrayList<>();
+        List<OutboxReader.Group> done = new ArrayList<>();
         long last = Long.MIN_VALUE;
         try (DeltaCursor cursor =
                 log.changesAfter(positionTable, Math.max(consumer().position(), deletedUpTo))) {
             for (Delta d : cursor) {
                 Tuple t = ((DeltaOp.Insert) d.op()).after();
-                done.add(new Group(t.get(1), (Long) t.get(0), d.rowId(), 0));
+                done.add(new OutboxReader.Group(t.get(1), (Long) t.get(0), d.rowId(), 0));
                 last = d.commitTimestamp();
             }
         }
@@ -158,7 +157,7 @@ final class Relay {
         c.setAutoCommit(false);
         try (PreparedStatement p =
                 c.prepareStatement("DELETE FROM " + Dialect.OUTBOX + " WHERE ID >= ? AND ID <= ? AND TX = ?")) {
-            for (Group g : done) {
+            for (OutboxReader.Group g : done) {
                 p.setLong(1, g.minId());
                 p.setLong(2, g.maxId());
                 p.setObject(3, g.key());
@@ -181,73 +180,6 @@ final class Relay {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private static List<Group> nextGroups(Connection c) throws SQLException {
-        List<Group> groups = new ArrayList<>();
-        long rows = 0;
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT TX, MIN(ID), MAX(ID), COUNT(*) FROM " + Dialect.OUTBOX
-                        + " GROUP BY TX ORDER BY MAX(ID) LIMIT " + MAX_GROUPS)) {
-            while (rs.next()) {
-                Group g = new Group(rs.getObject(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
-                if (!groups.isEmpty() && rows + g.rows() > MAX_ROWS) {
-                    break;
-                }
-                groups.add(g);
-                rows += g.rows();
-            }
-        }
-        return groups;
-    }
-
-    private static Map<Object, List<OutboxRow>> read(
-            Connection c, Dialect dialect, List<Group> groups, CaptureCatalog.Shapes shapes) throws SQLException {
-        Map<Object, List<OutboxRow>> byKey = new HashMap<>();
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        for (Group g : groups) {
-            byKey.put(g.key(), new ArrayList<>());
-            min = Math.min(min, g.minId());
-            max = Math.max(max, g.maxId());
-        }
-        try (PreparedStatement p =
-                c.prepareStatement("SELECT * FROM " + Dialect.OUTBOX + " WHERE ID >= ? AND ID <= ? ORDER BY ID")) {
-            p.setLong(1, min);
-            p.setLong(2, max);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    // Rows of transactions that committed after the grouping query are left for the next pass.
-                    List<OutboxRow> list = byKey.get(rs.getObject("TX"));
-                    if (list == null) {
-                        continue;
-                    }
-                    int shapeId = rs.getInt("SHAPE");
-                    TableShape shape = shapes.all().get(shapeId);
-                    if (shape == null) {
-                        throw new CaptureException("outbox row " + rs.getLong("ID") + " refers to shape " + shapeId
-                                + ", which " + CaptureCatalog.SHAPES + " does not hold");
-                    }
-                    Object[][] images = dialect.readImages(rs, shape);
-                    list.add(new OutboxRow(
-                            rs.getLong("ID"),
-                            shape,
-                            rs.getInt("OP"),
-                            rs.getLong("OLD_RID"),
-                            rs.getLong("NEW_RID"),
-                            images[0],
-                            images[1]));
-                }
-            }
-        }
-        for (Group g : groups) {
-            if (byKey.get(g.key()).size() != g.rows()) {
-                throw new CaptureException("outbox transaction " + g.key() + " changed while the relay read it ("
-                        + g.rows() + " rows counted, " + byKey.get(g.key()).size()
-                        + " read): is another relay running on this database?");
-            }
-        }
-        return byKey;
     }
 
     /** Stops before moving anything if an active shape no longer matches its table (DDL since install). */
@@ -287,7 +219,7 @@ final class Relay {
         return b.append(')').toString();
     }
 
-    private int write(Group g, List<OutboxRow> rows, CaptureCatalog.Shapes shapes) {
+    private int write(OutboxReader.Group g, List<OutboxRow> rows, CaptureCatalog.Shapes shapes) {
         Map<Integer, Tuple> logged = loggedShapes();
         Map<Integer, Tuple> newShapes = new LinkedHashMap<>();
         int deltas = 0;

@@ -14,7 +14,15 @@ import java.util.List;
  * @param columns the columns in table order
  */
 public record TableShape(int id, String table, String rowIdColumn, List<CapturedColumn> columns) {
-    /** Copies the column list. */
+    /**
+     * Copies the column list.
+     *
+     * @param id the shape id, unique in the database, also the row id of its entry in the log's columns table
+     * @param table the table name as the database stores it (also the log's table name)
+     * @param rowIdColumn the integer primary key column that gives the row id, or null for the implicit row id
+     *     (SQLite's {@code rowid})
+     * @param columns the columns in table order
+     */
     public TableShape {
         columns = List.copyOf(columns);
     }

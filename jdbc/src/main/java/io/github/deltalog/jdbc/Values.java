@@ -14,13 +14,15 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 
 /**
  * Turns a value as a JDBC driver returns it into one of the log's tuple value types (DESIGN §5). The mapping is
- * documented in the README's capture section: java.time values stay as they are, a timestamp with time zone becomes
- * its {@link Instant}, a time with time zone its ISO-8601 string, the legacy {@code java.sql} date and time
- * classes their java.time equivalents, CLOB and BLOB their String and byte[].
+ * documented in the README's capture section: java.time values stay as they are, a timestamp or time with time zone
+ * becomes its ISO-8601 string with the offset ({@code 2024-01-02T03:04:05-05:00}, which
+ * {@link OffsetDateTime#parse} reads back; an {@link Instant} would drop the offset), the legacy {@code java.sql}
+ * date and time classes their java.time equivalents, CLOB and BLOB their String and byte[].
  */
 final class Values {
     private Values() {}
@@ -55,10 +57,11 @@ final class Values {
             return value;
         }
         if (value instanceof OffsetDateTime odt) {
-            return odt.toInstant();
+            // A String, not an Instant: the offset is data (the writer's local time), and an Instant drops it.
+            return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(odt);
         }
         if (value instanceof ZonedDateTime zdt) {
-            return zdt.toInstant();
+            return DateTimeFormatter.ISO_ZONED_DATE_TIME.format(zdt);
         }
         if (value instanceof OffsetTime ot) {
             return ot.toString();

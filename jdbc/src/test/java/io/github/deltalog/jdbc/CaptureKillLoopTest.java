@@ -30,12 +30,16 @@ class CaptureKillLoopTest {
     @ParameterizedTest
     @EnumSource(Db.class)
     void exactlyOnceAcrossKills(Db db) throws Exception {
-        // H2: a kill sometimes leaves the log holding rows the database no longer shows (seen on a quiet machine at
-        // seed 5690021633132320230, round 0, and once before). Not understood yet (H2 losing commits it reported, or
-        // the relay); issue 15 stays open for it. The default suite runs SQLite; -Pstress runs H2 too.
+        // H2 2.4.240 is not crash-atomic under concurrent writers (shown without deltalog, docs/TESTING.md): after
+        // a kill, rows of a transaction that never committed can be visible to one later transaction (the relay
+        // now ignores and removes those, Dialect.needsWitness) or to all, and a committed one can lose rows. The
+        // checks here then fail for the database's sake, about once in 50 rounds, so the default suite runs
+        // SQLite and -Pstress (-Ddeltalog.jdbc.h2.killLoop=true) runs H2 as well.
         Assumptions.assumeTrue(
                 db != Db.H2 || Boolean.getBoolean("deltalog.jdbc.h2.killLoop"),
-                "H2 kill loop: known open anomaly, runs with -Pstress (-Ddeltalog.jdbc.h2.killLoop=true)");
+                "H2 kill loop: H2 is not crash-atomic, runs with -Pstress (-Ddeltalog.jdbc.h2.killLoop=true)");
+        String only = System.getProperty("deltalog.jdbc.kill.db");
+        Assumptions.assumeTrue(only == null || only.isEmpty() || only.equalsIgnoreCase(db.name()), "only " + only);
         int rounds = Integer.getInteger("deltalog.jdbc.kill.rounds", 10);
         long seed = Long.getLong("deltalog.jdbc.seed", new Random().nextLong());
         String context = db + " seed " + seed + " (replay with -Ddeltalog.jdbc.seed=" + seed + ")";
@@ -83,17 +87,6 @@ class CaptureKillLoopTest {
                     Connection c = db.connect(dir)) {
                 Workload.createSchema(c, db);
                 capture.install(c, "items");
-                if (Boolean.getBoolean("dbg")) {
-                    try (var s = c.createStatement();
-                            var rs = s.executeQuery(
-                                    "SELECT ID, TX, OP, OLD_RID, NEW_RID, C1, C5 FROM DELTALOG_OUTBOX")) {
-                        while (rs.next()) {
-                            System.err.println("round " + round + " outbox " + rs.getObject(1) + " " + rs.getObject(2)
-                                    + " " + rs.getObject(3) + " " + rs.getObject(4) + " " + rs.getObject(5) + " "
-                                    + rs.getObject(6) + " " + rs.getObject(7));
-                        }
-                    }
-                }
                 capture.relayAvailable(c);
                 transactions = LogCheck.check(log, c, db, context + ", after round " + round);
                 if (countOutbox(c) != 0) {
@@ -126,15 +119,11 @@ class CaptureKillLoopTest {
                 transactions > rounds, context + ": only " + transactions + " transactions over " + rounds + " rounds");
     }
 
-    /** Counts the rows one by one: H2's COUNT(*) shortcut was seen to count rows no SELECT returns after a kill. */
+    /**
+     * Counts the outbox rows two concurrent transactions see (H2's COUNT(*) also counts the dead rows a kill can
+     * leave, see {@code Dialect#needsWitness}).
+     */
     private static long countOutbox(Connection c) throws Exception {
-        long n = 0;
-        try (var s = c.createStatement();
-                var rs = s.executeQuery("SELECT ID FROM " + Dialect.OUTBOX)) {
-            while (rs.next()) {
-                n++;
-            }
-        }
-        return n;
+        return LogCheck.committedRows(c, "SELECT ID FROM " + Dialect.OUTBOX).size();
     }
 }

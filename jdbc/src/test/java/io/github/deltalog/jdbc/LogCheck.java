@@ -6,6 +6,7 @@ import io.github.deltalog.DeltaLog;
 import io.github.deltalog.DeltaOp;
 import io.github.deltalog.Tuple;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -61,19 +62,13 @@ final class LogCheck {
             }
         }
         Map<Long, Tuple> database = new TreeMap<>();
+        for (List<Object> row : committedRows(c, "SELECT id, tag, n, payload FROM items")) {
+            long id = ((Number) row.get(0)).longValue();
+            database.put(id, Tuple.of(id, row.get(1), value(row.get(2)), row.get(3)));
+        }
         Set<String> committed = new HashSet<>();
-        try (Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT id, tag, n, payload FROM items")) {
-                while (rs.next()) {
-                    long id = rs.getLong(1);
-                    database.put(id, Tuple.of(id, rs.getString(2), value(rs.getObject(3)), rs.getString(4)));
-                }
-            }
-            try (ResultSet rs = s.executeQuery("SELECT tag FROM committed")) {
-                while (rs.next()) {
-                    committed.add(rs.getString(1));
-                }
-            }
+        for (List<Object> row : committedRows(c, "SELECT tag FROM committed")) {
+            committed.add((String) row.get(0));
         }
         for (Tuple row : database.values()) {
             if (((String) row.get(1)).startsWith(Workload.ROLLED_BACK)) {
@@ -113,12 +108,15 @@ final class LogCheck {
         if (!seen.keySet().equals(committed)) {
             Set<String> missing = new HashSet<>(committed);
             missing.removeAll(seen.keySet());
+            if (db == Db.H2) {
+                missing.removeIf(tag -> lostByDatabase(tag, database, log, table, context));
+            }
+            if (missing.isEmpty()) {
+                return tagsByCommit.size();
+            }
             StringBuilder debug = new StringBuilder();
             for (String m : missing) {
-                String[] parts = m.substring(1).split("-");
-                long first = Long.parseLong(parts[0]) * 10_000_000L
-                        + Long.parseLong(parts[1]) * 1_000_000L
-                        + Long.parseLong(parts[2]) * 10L;
+                long first = firstId(m);
                 try (DeltaCursor cursor = log.changesAfter(table, 0L)) {
                     for (Delta d : cursor) {
                         if (d.rowId() >= first && d.rowId() < first + 10) {
@@ -126,10 +124,87 @@ final class LogCheck {
                         }
                     }
                 }
+                // Tells a database that kept the tag but lost the transaction's rows from a relay that lost them.
+                String rows = "SELECT id, tag FROM items WHERE id >= " + first + " AND id < " + (first + 10);
+                debug.append("\n  ")
+                        .append(m)
+                        .append(": its rows in the database, one connection ")
+                        .append(rows(c, rows))
+                        .append(", two concurrent ones ")
+                        .append(committedRows(c, rows));
             }
             throw new AssertionError(context + ": committed transactions missing from the log: " + missing + debug);
         }
         return tagsByCommit.size();
+    }
+
+    /**
+     * Tells whether the database itself lost a committed transaction's changes but kept its tag (seen with H2 after
+     * a kill, once in about 50 rounds). Every transaction inserts the row {@link #firstId}, which no other one inserts.
+     * When the view kept from the log equals the database and the strict replay passed, a transaction missing
+     * from the log whose first row the database does not hold and no log delta names changed nothing the
+     * database still has: a relay that dropped it would leave that row in the database (or a later delta naming
+     * it), and the checks above would have failed. The log then follows the database, which is its promise.
+     */
+    private static boolean lostByDatabase(
+            String tag, Map<Long, Tuple> database, DeltaLog log, String table, String context) {
+        long first = firstId(tag);
+        if (database.containsKey(first)) {
+            return false;
+        }
+        try (DeltaCursor cursor = log.changesAfter(table, 0L)) {
+            for (Delta d : cursor) {
+                if (d.rowId() == first) {
+                    return false;
+                }
+            }
+        }
+        System.err.println(context + ": committed transaction " + tag + " left no change in the database (its"
+                + " tag row survived the kill, its rows did not); the log follows the database");
+        return true;
+    }
+
+    /** The id of the row a transaction of {@link Workload} inserts first, from its tag {@code r<run>-<thread>-<i>}. */
+    private static long firstId(String tag) {
+        String[] parts = tag.substring(1).split("-");
+        return Long.parseLong(parts[0]) * 10_000_000L
+                + Long.parseLong(parts[1]) * 1_000_000L
+                + Long.parseLong(parts[2]) * 10L;
+    }
+
+    /**
+     * The rows of a query that two concurrent transactions (on two connections) both see: what the database has
+     * committed. After a kill, H2 2.x can keep a dead uncommitted row that only a transaction with the dead one's
+     * id sees (see {@code Dialect#needsWitness}); one connection alone could be that transaction.
+     */
+    static List<List<Object>> committedRows(Connection c, String sql) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Connection witness = DriverManager.getConnection(c.getMetaData().getURL())) {
+            List<List<Object>> rows = rows(c, sql);
+            Set<List<Object>> seen = new HashSet<>(rows(witness, sql));
+            rows.removeIf(r -> !seen.contains(r));
+            c.commit();
+            return rows;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static List<List<Object>> rows(Connection c, String sql) throws SQLException {
+        List<List<Object>> rows = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>(n);
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getObject(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
     }
 
     private static Set<String> committedTagsOf(Set<String> tags, Set<String> committed, String context, long ts) {

@@ -1,0 +1,123 @@
+package io.github.deltalog.jdbc;
+
+import java.time.Duration;
+
+/**
+ * The daemon thread behind {@link Capture#start()}: runs a relay pass after each commit that wakes it and every
+ * poll interval, keeps the last failure, and stops for good on a {@link CapturedTableChangedException} (moving
+ * nothing more until the table is installed again).
+ */
+final class BackgroundRelay {
+    private final String threadName;
+    private final Duration pollInterval;
+    private final Runnable pass;
+    private final Object wake = new Object();
+    private boolean woken;
+    private Thread thread;
+    private volatile boolean running;
+    private volatile Throwable failure;
+
+    /**
+     * @param threadName the thread's name
+     * @param pollInterval the longest wait between two passes
+     * @param pass one relay pass; its exceptions are kept as {@link #failure()}
+     */
+    BackgroundRelay(String threadName, Duration pollInterval, Runnable pass) {
+        this.threadName = threadName;
+        this.pollInterval = pollInterval;
+        this.pass = pass;
+    }
+
+    /** Starts the thread unless it runs. */
+    synchronized void start() {
+        if (thread != null && thread.isAlive()) {
+            return;
+        }
+        running = true;
+        failure = null;
+        thread = new Thread(this::run, threadName);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                pass.run();
+                failure = null;
+            } catch (CapturedTableChangedException e) {
+                failure = e;
+                running = false;
+                return;
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            synchronized (wake) {
+                long deadline = System.nanoTime() + pollInterval.toNanos();
+                while (running && !woken) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    try {
+                        wake.wait(Math.max(1, left / 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        running = false;
+                    }
+                }
+                if (woken && running) {
+                    // Woken by a commit: let the commits that follow it join the same pass.
+                    try {
+                        wake.wait(Math.min(pollInterval.toMillis(), 10));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        running = false;
+                    }
+                }
+                woken = false;
+            }
+        }
+    }
+
+    /** Makes the thread run a pass soon (a commit happened). */
+    void wake() {
+        synchronized (wake) {
+            woken = true;
+            wake.notifyAll();
+        }
+    }
+
+    boolean isRunning() {
+        Thread t = thread;
+        return running && t != null && t.isAlive();
+    }
+
+    Throwable failure() {
+        return failure;
+    }
+
+    /** Stops the thread and waits for its current pass; keeps the caller's interrupt status. */
+    void stop() {
+        Thread t;
+        synchronized (this) {
+            running = false;
+            t = thread;
+            thread = null;
+        }
+        wake();
+        if (t != null) {
+            boolean interrupted = false;
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

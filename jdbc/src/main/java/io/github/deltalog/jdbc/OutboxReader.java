@@ -1,0 +1,223 @@
+package io.github.deltalog.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the committed transactions waiting in the outbox for one relay pass: groups the visible rows by
+ * transaction key, ordered by each transaction's last outbox id (see {@link Relay} for why that is commit order per
+ * row), and reads their rows; for a dialect that {@link Dialect#needsWitness needs a witness}, keeps only the rows
+ * a second, concurrent transaction sees and deletes the dead ones.
+ */
+final class OutboxReader {
+    /** Transactions read per pass, at most. */
+    private static final int MAX_GROUPS = 1000;
+    /** Outbox rows read per pass, unless one transaction alone is larger. */
+    private static final int MAX_ROWS = 20_000;
+
+    private OutboxReader() {}
+
+    /** A database transaction's rows in the outbox. */
+    record Group(Object key, long minId, long maxId, long rows) {}
+
+    /**
+     * Reads the next batch of committed transactions.
+     *
+     * @param c the relay's connection, in auto-commit mode
+     * @param dialect its dialect
+     * @param shapes the catalog's shapes
+     * @param witness the second connection, used if the dialect needs one
+     * @return the transactions and their rows, empty if the outbox holds nothing committed
+     * @throws SQLException if the database fails
+     */
+    static Batch read(Connection c, Dialect dialect, CaptureCatalog.Shapes shapes, Witness witness)
+            throws SQLException {
+        return dialect.needsWitness() ? readWitnessed(c, dialect, shapes, witness) : readAll(c, dialect, shapes);
+    }
+
+    /** The transactions a pass moves and their rows. */
+    record Batch(List<Group> groups, Map<Object, List<OutboxRow>> rows) {
+        static final Batch EMPTY = new Batch(List.of(), Map.of());
+    }
+
+    private static Batch readAll(Connection c, Dialect dialect, CaptureCatalog.Shapes shapes) throws SQLException {
+        List<Group> groups = nextGroups(c);
+        return groups.isEmpty() ? Batch.EMPTY : new Batch(groups, readRows(c, dialect, groups, shapes));
+    }
+
+    /**
+     * Reads a batch inside one transaction of {@code c}, then keeps only the rows that a statement of the witness
+     * connection, run while that transaction is still open (so under another transaction id), sees too. A row
+     * only {@code c}'s transaction sees is a dead change H2's recovery could not roll back (see
+     * {@link Dialect#needsWitness}): it is deleted in that same transaction, which H2 lets delete it as its own,
+     * and that completes the rollback the crash interrupted.
+     */
+    private static Batch readWitnessed(Connection c, Dialect dialect, CaptureCatalog.Shapes shapes, Witness witness)
+            throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            Batch batch = readAll(c, dialect, shapes);
+            if (batch.groups().isEmpty()) {
+                c.commit();
+                return batch;
+            }
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            for (Group g : batch.groups()) {
+                min = Math.min(min, g.minId());
+                max = Math.max(max, g.maxId());
+            }
+            Set<Long> seen = witness.ids(min, max);
+            List<Long> dead = new ArrayList<>();
+            List<Group> groups = new ArrayList<>();
+            Map<Object, List<OutboxRow>> rows = new HashMap<>();
+            for (Group g : batch.groups()) {
+                List<OutboxRow> kept = new ArrayList<>();
+                for (OutboxRow row : batch.rows().get(g.key())) {
+                    if (seen.contains(row.id())) {
+                        kept.add(row);
+                    } else {
+                        dead.add(row.id());
+                    }
+                }
+                if (!kept.isEmpty()) {
+                    groups.add(new Group(
+                            g.key(), kept.get(0).id(), kept.get(kept.size() - 1).id(), kept.size()));
+                    rows.put(g.key(), kept);
+                }
+            }
+            if (!dead.isEmpty()) {
+                try (PreparedStatement p = c.prepareStatement("DELETE FROM " + Dialect.OUTBOX + " WHERE ID = ?")) {
+                    for (long id : dead) {
+                        p.setLong(1, id);
+                        p.addBatch();
+                    }
+                    p.executeBatch();
+                }
+                groups.sort(Comparator.comparingLong(Group::maxId));
+            }
+            c.commit();
+            return new Batch(groups, rows);
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** A second connection to the captured database, opened on first use and closed after a relay call. */
+    static final class Witness implements AutoCloseable {
+        private final ConnectionSource source;
+        private Connection connection;
+
+        Witness(ConnectionSource source) {
+            this.source = source;
+        }
+
+        /** The outbox ids between min and max (inclusive) that a statement of this connection sees. */
+        Set<Long> ids(long min, long max) throws SQLException {
+            if (connection == null) {
+                connection = source.get();
+                connection.setAutoCommit(true);
+            }
+            Set<Long> ids = new HashSet<>();
+            try (PreparedStatement p =
+                    connection.prepareStatement("SELECT ID FROM " + Dialect.OUTBOX + " WHERE ID >= ? AND ID <= ?")) {
+                p.setLong(1, min);
+                p.setLong(2, max);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+            return ids;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (connection != null) {
+                connection.close();
+                connection = null;
+            }
+        }
+    }
+
+    private static List<Group> nextGroups(Connection c) throws SQLException {
+        List<Group> groups = new ArrayList<>();
+        long rows = 0;
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT TX, MIN(ID), MAX(ID), COUNT(*) FROM " + Dialect.OUTBOX
+                        + " GROUP BY TX ORDER BY MAX(ID) LIMIT " + MAX_GROUPS)) {
+            while (rs.next()) {
+                Group g = new Group(rs.getObject(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+                if (!groups.isEmpty() && rows + g.rows() > MAX_ROWS) {
+                    break;
+                }
+                groups.add(g);
+                rows += g.rows();
+            }
+        }
+        return groups;
+    }
+
+    private static Map<Object, List<OutboxRow>> readRows(
+            Connection c, Dialect dialect, List<Group> groups, CaptureCatalog.Shapes shapes) throws SQLException {
+        Map<Object, List<OutboxRow>> byKey = new HashMap<>();
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (Group g : groups) {
+            byKey.put(g.key(), new ArrayList<>());
+            min = Math.min(min, g.minId());
+            max = Math.max(max, g.maxId());
+        }
+        try (PreparedStatement p =
+                c.prepareStatement("SELECT * FROM " + Dialect.OUTBOX + " WHERE ID >= ? AND ID <= ? ORDER BY ID")) {
+            p.setLong(1, min);
+            p.setLong(2, max);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    // Rows of transactions that committed after the grouping query are left for the next pass.
+                    List<OutboxRow> list = byKey.get(rs.getObject("TX"));
+                    if (list == null) {
+                        continue;
+                    }
+                    int shapeId = rs.getInt("SHAPE");
+                    TableShape shape = shapes.all().get(shapeId);
+                    if (shape == null) {
+                        throw new CaptureException("outbox row " + rs.getLong("ID") + " refers to shape " + shapeId
+                                + ", which " + CaptureCatalog.SHAPES + " does not hold");
+                    }
+                    Object[][] images = dialect.readImages(rs, shape);
+                    list.add(new OutboxRow(
+                            rs.getLong("ID"),
+                            shape,
+                            rs.getInt("OP"),
+                            rs.getLong("OLD_RID"),
+                            rs.getLong("NEW_RID"),
+                            images[0],
+                            images[1]));
+                }
+            }
+        }
+        for (Group g : groups) {
+            if (byKey.get(g.key()).size() != g.rows()) {
+                throw new CaptureException("outbox transaction " + g.key() + " changed while the relay read it ("
+                        + g.rows() + " rows counted, " + byKey.get(g.key()).size()
+                        + " read): is another relay running on this database?");
+            }
+        }
+        return byKey;
+    }
+}
