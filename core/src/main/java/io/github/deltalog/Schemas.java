@@ -2,7 +2,6 @@ package io.github.deltalog;
 
 import io.github.deltalog.store.DeltaCodec;
 import io.github.deltalog.store.LogStore;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -190,10 +189,5 @@ final class Schemas {
             currentById = copy;
         }
         epoch++;
-    }
-
-    /** Returns the tables' ids that have a schema. */
-    List<Integer> tableIds() {
-        return new ArrayList<>(history.keySet());
     }
 }

@@ -272,6 +272,35 @@ class SchemaTest {
         }
     }
 
+    @Test
+    void readOnlyLogsRefuseAltersAndAttachedLogsKeepVersionsInTheApplicationsStore() {
+        Path file = dir.resolve("ro.deltas");
+        try (DeltaLog log = DeltaLog.open(file)) {
+            log.track("orders", orders());
+            log.recordInsert("orders", 1L, Tuple.of(1, "a", null));
+        }
+        try (DeltaLog log = DeltaLog.builder().path(file).readOnly(true).open()) {
+            assertThrows(ReadOnlyLogException.class, () -> log.alterTable("orders", SchemaChange.dropColumn("amount")));
+            assertEquals(1, log.schemaHistory("orders").size());
+            assertEquals("a", read(log, ReadAs.CURRENT).get(0).op().after().get("name"));
+        }
+        Path store = dir.resolve("app.mv");
+        try (org.h2.mvstore.MVStore mv = org.h2.mvstore.MVStore.open(store.toString())) {
+            DeltaLog log = DeltaLog.attach(mv, "log");
+            log.track("orders", orders());
+            log.alterTable("orders", SchemaChange.renameColumn("name", "who"));
+            log.recordInsert("orders", 1L, Tuple.of(1, "a", null));
+            mv.commit();
+            log.close();
+        }
+        try (org.h2.mvstore.MVStore mv = org.h2.mvstore.MVStore.open(store.toString())) {
+            DeltaLog log = DeltaLog.attach(mv, "log");
+            assertEquals(2, log.schema("orders").orElseThrow().version());
+            assertEquals("a", read(log, ReadAs.WRITTEN).get(0).op().after().get("who"));
+            log.close();
+        }
+    }
+
     static List<Delta> read(DeltaLog log, ReadAs readAs) {
         return read(log, "orders", readAs);
     }
