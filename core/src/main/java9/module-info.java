@@ -1,5 +1,5 @@
 /**
- * deltalog's core: the log, its merge, retention, view and JSON packages. The storage engine
+ * deltalog's core: the log, its merge, retention, sync and view packages. The storage engine
  * ({@code io.github.deltalog.store}) is internal and not exported.
  *
  * <p>Compiled with {@code --release 9} into {@code META-INF/versions/9/} of a multi-release jar, so that tools that
@@ -13,7 +13,6 @@ module io.github.deltalog.core {
     requires transitive java.sql;
 
     exports io.github.deltalog;
-    exports io.github.deltalog.json;
     exports io.github.deltalog.merge;
     exports io.github.deltalog.retention;
     exports io.github.deltalog.sync;

@@ -6,5 +6,6 @@ module io.github.deltalog.kafka {
     requires transitive io.github.deltalog.core;
     requires transitive kafka.clients;
 
+    exports io.github.deltalog.json;
     exports io.github.deltalog.kafka;
 }

@@ -168,7 +168,6 @@ class ModulePathIT {
         });
         Set<String> expected = new TreeSet<>(Set.of(
                 "io.github.deltalog",
-                "io.github.deltalog.json",
                 "io.github.deltalog.merge",
                 "io.github.deltalog.retention",
                 "io.github.deltalog.view"));

@@ -5,6 +5,8 @@ import io.github.deltalog.Delta;
 import io.github.deltalog.DeltaCursor;
 import io.github.deltalog.DeltaLog;
 import io.github.deltalog.json.DeltaJson;
+import io.github.deltalog.json.NamedEnvelope;
+import io.github.deltalog.json.TableColumns;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -18,11 +20,12 @@ import picocli.CommandLine.Option;
         name = "dump",
         mixinStandardHelpOptions = true,
         description = {
-            "Writes deltas as JSON Lines in Debezium's envelope.",
-            "One object per line, in commit order: op (c, u or d), before and after (the row images as arrays, or"
-                    + " null), source (table, rowId, commitTimestamp) and ts_us. Values are typed so that they read"
-                    + " back exactly: null, booleans and strings as they are, other types as one-key objects such as"
-                    + " {\"long\":5} or {\"decimal\":\"9.50\"}. Opens the file read-only.",
+            "Writes deltas as JSON Lines in Debezium's envelope, the form Flink's debezium-json format reads.",
+            "One object per line, in commit order: before and after (the row images as objects keyed by column"
+                    + " name, or null), source (db, table, rowId, commitTimestamp), op (c, u or d), ts_ms and ts_us."
+                    + " Values are plain JSON: numbers, booleans, strings; decimals, dates and times as strings,"
+                    + " bytes as base64 (the README has the table). Tables without a schema have columns c0, c1, ..."
+                    + " Opens the file read-only.",
             "Example: deltalog dump app.deltas | jq -c 'select(.op == \"d\")'"
         })
 final class DumpCommand extends FileCommand {
@@ -47,6 +50,20 @@ final class DumpCommand extends FileCommand {
             description = "collapse each row's changes into their net effect: at most one delta per row")
     boolean merged;
 
+    @Option(
+            names = "--schema",
+            description = "write each line as {\"schema\":...,\"payload\":...} with Kafka Connect's schema block"
+                    + " (Flink: 'debezium-json.schema-include' = 'true'); values then read back as their exact types")
+    boolean schema;
+
+    @Option(
+            names = "--positional",
+            description = "the older form: images as arrays of typed values such as {\"long\":5}")
+    boolean positional;
+
+    private String db;
+    private DeltaLog source;
+
     private long written;
     private SlowProgress progress;
 
@@ -62,7 +79,12 @@ final class DumpCommand extends FileCommand {
     /** Writes the selected deltas to standard output, one JSON object per line. */
     @Override
     public Integer call() {
+        if (schema && positional) {
+            throw new CliException(Main.EXIT_ERROR, "--schema and --positional exclude each other");
+        }
+        db = String.valueOf(file.getFileName());
         try (DeltaLog log = open(true)) {
+            source = log;
             List<String> names = tables == null ? log.tables() : new ArrayList<>(new LinkedHashSet<>(tables));
             if (after != null && after > log.lastCommitted()) {
                 throw new CliException(
@@ -101,7 +123,11 @@ final class DumpCommand extends FileCommand {
 
     private void write(PrintWriter out, StringBuilder line, Delta d) {
         line.setLength(0);
-        DeltaJson.appendTo(line, d);
+        if (positional) {
+            DeltaJson.appendTo(line, d);
+        } else {
+            NamedEnvelope.appendValue(line, d, TableColumns.of(source, d), db, schema);
+        }
         line.append('\n');
         out.append(line);
         // A PrintWriter swallows write errors; checkError() flushes, so look every 1024 lines: stop at a closed

@@ -75,6 +75,12 @@ final class ExportKafkaCommand extends FileCommand {
     String logName;
 
     @Option(
+            names = "--no-schema",
+            description = "leave Kafka Connect's schema block out of the records (read them with schemas.enable=false,"
+                    + " Flink's debezium-json without schema-include)")
+    boolean noSchema;
+
+    @Option(
             names = "--table",
             paramLabel = "TABLE",
             description = "a table to export; repeat for several (default: every tracked table)")
@@ -210,7 +216,8 @@ final class ExportKafkaCommand extends FileCommand {
                 .timeout(timeout)
                 .exportExisting(!fromNow)
                 .replicationFactor(replicationFactor)
-                .partitions(partitions);
+                .partitions(partitions)
+                .schemaBlock(!noSchema);
         if (tables != null) {
             b.tables(tables);
         }

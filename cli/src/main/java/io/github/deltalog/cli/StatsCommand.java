@@ -1,10 +1,12 @@
 package io.github.deltalog.cli;
 
+import io.github.deltalog.Column;
 import io.github.deltalog.Consumer;
 import io.github.deltalog.DeltaCursor;
 import io.github.deltalog.DeltaLog;
 import io.github.deltalog.DeltaLogException;
 import io.github.deltalog.LogStats;
+import io.github.deltalog.TableSchema;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -22,6 +24,24 @@ import picocli.CommandLine.Option;
 final class StatsCommand extends FileCommand {
     @Option(names = "--json", description = "print the figures as one JSON object")
     boolean json;
+
+    /** A schema version's columns as {@code id LONG key, name STRING null, ...}. */
+    static String columnsOf(TableSchema v) {
+        StringBuilder sb = new StringBuilder();
+        for (Column c : v.columns()) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(c.name()).append(' ').append(c.type());
+            if (v.key().contains(c.name())) {
+                sb.append(" key");
+            }
+            if (c.nullable()) {
+                sb.append(" null");
+            }
+        }
+        return sb.toString();
+    }
 
     /** Prints the log's figures. */
     @Override
@@ -49,6 +69,11 @@ final class StatsCommand extends FileCommand {
                         n,
                         t == Long.MAX_VALUE ? "" : ", first at " + Timestamps.format(t),
                         log.isTracked(table) ? "" : " (untracked)");
+                for (TableSchema v : log.schemaHistory(table)) {
+                    out.printf(
+                            "    v%-3d since %s: %s%n",
+                            v.version(), Timestamps.format(v.since()), Format.printable(columnsOf(v)));
+                }
             }
             out.printf("deltas          %d%n", stats.deltas());
             if (first == Long.MAX_VALUE) {

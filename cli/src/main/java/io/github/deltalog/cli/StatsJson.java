@@ -1,10 +1,12 @@
 package io.github.deltalog.cli;
 
+import io.github.deltalog.Column;
 import io.github.deltalog.Consumer;
 import io.github.deltalog.DeltaCursor;
 import io.github.deltalog.DeltaLog;
 import io.github.deltalog.DeltaLogException;
 import io.github.deltalog.LogStats;
+import io.github.deltalog.TableSchema;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -16,7 +18,9 @@ import java.util.Optional;
  * <pre>{@code
  * {"file":"app.deltas","sizeBytes":10608640,"deltas":150000,"lastCommitted":1796597534124985,
  *  "oldestRetained":0,"durability":"COMMIT",
- *  "tables":[{"name":"orders","deltas":150000,"firstCommit":1796597462794372,"tracked":true}],
+ *  "tables":[{"name":"orders","deltas":150000,"firstCommit":1796597462794372,"tracked":true,
+ *    "schemas":[{"version":1,"since":1796597462794372,"columns":[{"name":"id","type":"LONG","nullable":false,
+ *    "key":true}]}]}],
  *  "consumers":[{"name":"view","position":1796597534124985,"stale":false,"lag":0,
  *                "lastAdvance":"2026-12-06T22:52:14.294082Z"}]}
  * }</pre>
@@ -45,7 +49,27 @@ final class StatsJson {
             b.append(",\"deltas\":").append(log.count(table, DeltaLog.FROM_OLDEST));
             long first = firstTimestamp(log, table);
             b.append(",\"firstCommit\":").append(first == Long.MAX_VALUE ? "null" : Long.toString(first));
-            b.append(",\"tracked\":").append(log.isTracked(table)).append('}');
+            b.append(",\"tracked\":").append(log.isTracked(table));
+            b.append(",\"schemas\":[");
+            boolean firstVersion = true;
+            for (TableSchema v : log.schemaHistory(table)) {
+                b.append(firstVersion ? "" : ",").append("{\"version\":").append(v.version());
+                firstVersion = false;
+                b.append(",\"since\":").append(v.since()).append(",\"columns\":[");
+                boolean firstColumn = true;
+                for (Column c : v.columns()) {
+                    b.append(firstColumn ? "" : ",").append("{\"name\":");
+                    firstColumn = false;
+                    string(b, c.name());
+                    b.append(",\"type\":\"")
+                            .append(c.type())
+                            .append("\",\"nullable\":")
+                            .append(c.nullable());
+                    b.append(",\"key\":").append(v.key().contains(c.name())).append('}');
+                }
+                b.append("]}");
+            }
+            b.append("]}");
         }
         b.append("],\"consumers\":[");
         firstItem = true;

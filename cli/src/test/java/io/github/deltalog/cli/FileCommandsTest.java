@@ -4,9 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.deltalog.ChangeSet;
+import io.github.deltalog.ColumnType;
 import io.github.deltalog.Delta;
 import io.github.deltalog.DeltaLog;
+import io.github.deltalog.SchemaChange;
+import io.github.deltalog.TableSchema;
+import io.github.deltalog.Tuple;
 import io.github.deltalog.json.DeltaJson;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,14 +56,56 @@ class FileCommandsTest {
 
     @Test
     void dumpReadsBackAsTheLogsDeltasInCommitOrder() {
-        List<Delta> dumped = parse(Cli.run("dump", file.toString()));
+        List<Delta> dumped = parse(Cli.run("dump", "--schema", file.toString()));
         List<Delta> expected = logDeltas(BOTH, Long.MIN_VALUE, false);
         assertEquals(13, expected.size());
         assertEquals(expected, dumped);
         String first = Cli.run("dump", file.toString()).lines()[0];
-        assertTrue(first.startsWith("{\"op\":\"c\",\"before\":null,\"after\":["), first);
+        assertTrue(first.startsWith("{\"before\":null,\"after\":{\"c0\":"), first);
+        assertTrue(first.contains("\"table\":\"customers\",\"rowId\":1,\"commitTimestamp\":" + ts[0]), first);
+        assertTrue(first.contains("\"op\":\"c\""), first);
+        String positional = Cli.run("dump", "--positional", file.toString()).lines()[0];
+        assertTrue(positional.startsWith("{\"op\":\"c\",\"before\":null,\"after\":["), positional);
+        assertEquals(expected, parse(Cli.run("dump", "--positional", file.toString())));
+    }
+
+    @Test
+    void dumpNamesColumnsByTheSchemaVersionOfEachDeltaAndStatsShowsTheVersions() {
+        Path schemaFile = dir.resolve("named.deltas");
+        Delta first;
+        Delta second;
+        try (DeltaLog log = DeltaLog.open(schemaFile)) {
+            log.track(
+                    "items",
+                    TableSchema.builder()
+                            .column("id", ColumnType.LONG)
+                            .nullableColumn("name", ColumnType.STRING)
+                            .key("id")
+                            .build());
+            log.recordInsert("items", 1, Tuple.of(1L, "pen"));
+            log.alterTable("items", SchemaChange.renameColumn("name", "label"));
+            log.alterTable("items", SchemaChange.addColumn("price", ColumnType.DECIMAL, true, null));
+            log.recordInsert("items", 2, Tuple.of(2L, "ink", new BigDecimal("3.50")));
+            List<Delta> all =
+                    log.changesAfter(List.of("items"), DeltaLog.FROM_OLDEST).deltas();
+            first = all.get(0);
+            second = all.get(1);
+        }
+        String[] lines = Cli.run("dump", schemaFile.toString()).lines();
+        assertEquals(2, lines.length);
+        assertTrue(lines[0].startsWith("{\"before\":null,\"after\":{\"id\":1,\"name\":\"pen\"},"), lines[0]);
+        assertTrue(lines[0].contains("\"db\":\"named.deltas\",\"table\":\"items\""), lines[0]);
         assertTrue(
-                first.contains("\"source\":{\"table\":\"customers\",\"rowId\":1,\"commitTimestamp\":" + ts[0]), first);
+                lines[1].startsWith("{\"before\":null,\"after\":{\"id\":2,\"label\":\"ink\",\"price\":\"3.50\"},"),
+                lines[1]);
+        assertEquals(List.of(first, second), parse(Cli.run("dump", "--schema", schemaFile.toString())));
+        String stats = Cli.run("stats", schemaFile.toString()).out();
+        assertTrue(stats.contains("v1   since "), stats);
+        assertTrue(stats.contains(": id LONG key, name STRING null"), stats);
+        assertTrue(stats.contains(": id LONG key, label STRING null, price DECIMAL null"), stats);
+        String json = Cli.run("stats", "--json", schemaFile.toString()).out();
+        assertTrue(json.contains("\"schemas\":[{\"version\":1,\"since\":"), json);
+        assertTrue(json.contains("{\"name\":\"price\",\"type\":\"DECIMAL\",\"nullable\":true,\"key\":false}"), json);
     }
 
     @Test
@@ -66,17 +113,21 @@ class FileCommandsTest {
         List<String> orders = Collections.singletonList(SampleLog.ORDERS);
         assertEquals(
                 logDeltas(orders, Long.MIN_VALUE, false),
-                parse(Cli.run("dump", file.toString(), "--table", SampleLog.ORDERS)));
-        assertEquals(logDeltas(BOTH, ts[1], false), parse(Cli.run("dump", file.toString(), "--after", "" + ts[1])));
+                parse(Cli.run("dump", "--schema", file.toString(), "--table", SampleLog.ORDERS)));
+        assertEquals(
+                logDeltas(BOTH, ts[1], false),
+                parse(Cli.run("dump", "--schema", file.toString(), "--after", "" + ts[1])));
         assertEquals(
                 4,
-                parse(Cli.run("dump", file.toString(), "--after", "" + ts[1])).size());
+                parse(Cli.run("dump", "--schema", file.toString(), "--after", "" + ts[1]))
+                        .size());
         assertEquals(
                 0,
-                parse(Cli.run("dump", file.toString(), "--after", "" + ts[3])).size());
+                parse(Cli.run("dump", "--schema", file.toString(), "--after", "" + ts[3]))
+                        .size());
         assertEquals(
                 logDeltas(BOTH, Long.MIN_VALUE, false),
-                parse(Cli.run("dump", file.toString(), "--after", "1970-01-01T00:00:00Z")));
+                parse(Cli.run("dump", "--schema", file.toString(), "--after", "1970-01-01T00:00:00Z")));
         Cli.Result unknown = Cli.run("dump", file.toString(), "--table", "nope");
         assertEquals(2, unknown.exitCode(), unknown::toString);
         assertTrue(unknown.err().startsWith("deltalog: ") && unknown.err().contains("nope"), unknown::toString);
@@ -87,7 +138,7 @@ class FileCommandsTest {
         try (DeltaLog log = DeltaLog.open(file)) {
             log.untrack(SampleLog.ORDERS);
         }
-        assertEquals(logDeltas(BOTH, Long.MIN_VALUE, false), parse(Cli.run("dump", file.toString())));
+        assertEquals(logDeltas(BOTH, Long.MIN_VALUE, false), parse(Cli.run("dump", "--schema", file.toString())));
         Cli.Result stats = Cli.run("stats", file.toString());
         assertEquals(0, stats.exitCode(), stats::toString);
         assertTrue(stats.out().contains("tables          2"), stats::toString);
@@ -99,12 +150,12 @@ class FileCommandsTest {
 
     @Test
     void mergedDumpEqualsMergedChanges() {
-        List<Delta> merged = parse(Cli.run("dump", file.toString(), "--merged"));
+        List<Delta> merged = parse(Cli.run("dump", "--schema", file.toString(), "--merged"));
         assertEquals(logDeltas(BOTH, Long.MIN_VALUE, true), merged);
         assertEquals(6, merged.size()); // orders 1, 3, 4, 5 (2 and 6 came and went); customers 1, 2
         assertEquals(
                 logDeltas(BOTH, ts[0], true),
-                parse(Cli.run("dump", file.toString(), "--merged", "--after", "" + ts[0])));
+                parse(Cli.run("dump", "--schema", file.toString(), "--merged", "--after", "" + ts[0])));
     }
 
     @Test
@@ -133,7 +184,7 @@ class FileCommandsTest {
             assertEquals(4, log.countAll());
             assertEquals(ts[1], log.oldestRetained());
         }
-        assertEquals(logDeltas(BOTH, ts[1], false), parse(Cli.run("dump", file.toString())));
+        assertEquals(logDeltas(BOTH, ts[1], false), parse(Cli.run("dump", "--schema", file.toString())));
         assertTrue(Cli.run("stats", file.toString()).out().contains("STALE"));
     }
 

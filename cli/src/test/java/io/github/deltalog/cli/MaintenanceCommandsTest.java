@@ -121,7 +121,8 @@ class MaintenanceCommandsTest {
         assertTrue(json.startsWith("{\"file\":\"" + file.toString().replace("\\", "\\\\") + "\",\"sizeBytes\":"), json);
         assertTrue(json.contains("\"deltas\":13,\"lastCommitted\":" + ts[3] + ",\"oldestRetained\":0"), json);
         assertTrue(
-                json.contains("{\"name\":\"orders\",\"deltas\":10,\"firstCommit\":" + ts[0] + ",\"tracked\":true}"),
+                json.contains("{\"name\":\"orders\",\"deltas\":10,\"firstCommit\":" + ts[0]
+                        + ",\"tracked\":true,\"schemas\":[]}"),
                 json);
         assertTrue(json.contains("{\"name\":\"sync\",\"position\":" + ts[0] + ",\"stale\":false,\"lag\":7,"), json);
     }

@@ -19,7 +19,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Reads exported deltas back from Kafka on another machine: a Kafka consumer with {@code
  * isolation.level=read_committed} (so it sees whole export batches, never an aborted one) on the topics of some
- * tables, decoding each record into a {@link Delta} and skipping tombstones.
+ * tables, decoding each record into a {@link Delta} and skipping tombstones. It reads both forms of the envelope:
+ * the named one the exporter writes (with its schema block values come back as their exact types; without it as
+ * the JSON gives them: whole numbers as Long, other numbers as Double, the rest as text) and the older positional
+ * one.
  *
  * <p>Order: each row's changes come in commit order (a row's records share a key, hence a partition); a table
  * topic with one partition (the exporter's default) gives the table's changes in commit order. Across tables
@@ -122,9 +125,9 @@ public final class KafkaChangeSource implements AutoCloseable {
         String where = "topic '" + r.topic() + "' partition " + r.partition() + " offset " + r.offset();
         try {
             Delta d = DeltaRecords.delta(r.value());
-            long keyRow = DeltaRecords.rowIdOf(r.key());
+            Long keyRow = DeltaRecords.rowIdIfPlain(r.key());
             String table = topics.tableOf(r.topic());
-            if (!d.table().equals(table) || d.rowId() != keyRow) {
+            if (!d.table().equals(table) || (keyRow != null && d.rowId() != keyRow)) {
                 throw new IllegalArgumentException("the record is about table '" + d.table() + "' row " + d.rowId()
                         + " but its topic is table '" + table + "' and its key row " + keyRow);
             }

@@ -5,6 +5,7 @@ import io.github.deltalog.Delta;
 import io.github.deltalog.DeltaLog;
 import io.github.deltalog.DeltaLogException;
 import io.github.deltalog.Subscription;
+import io.github.deltalog.json.TableColumns;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -160,8 +161,13 @@ public final class KafkaExporter implements AutoCloseable {
         this.consumerProperties = new HashMap<>(common);
         consumerProperties.keySet().retainAll(ConsumerConfig.configNames());
 
-        this.publisher =
-                new TransactionalPublisher(producer, topics, logName, PositionsTopic.key(logName, consumerName));
+        this.publisher = new TransactionalPublisher(
+                producer,
+                topics,
+                logName,
+                PositionsTopic.key(logName, consumerName),
+                d -> TableColumns.of(log, d),
+                b.schemaBlock);
         this.creator = new TopicCreator(admin, b.partitions, b.replicationFactor, timeoutMs);
     }
 

@@ -31,6 +31,7 @@ public final class KafkaExporterBuilder {
     int batchSize = 10_000;
     Duration linger = Duration.ofMillis(100);
     boolean createTopics = true;
+    boolean schemaBlock = true;
     int partitions = 1;
     short replicationFactor = 1;
     Duration timeout = Duration.ofSeconds(10);
@@ -178,6 +179,20 @@ public final class KafkaExporterBuilder {
      */
     public KafkaExporterBuilder linger(Duration linger) {
         this.linger = nonNegative(linger, "linger");
+        return this;
+    }
+
+    /**
+     * Whether record values and keys carry Kafka Connect's schema block ({@code {"schema":...,"payload":...}}):
+     * read it with Connect's {@code JsonConverter} at {@code schemas.enable=true} or Flink's {@code debezium-json}
+     * with {@code 'debezium-json.schema-include' = 'true'}; without it, at {@code schemas.enable=false} and Flink's
+     * default. Default true: {@link KafkaChangeSource} then reads every value back as its exact type.
+     *
+     * @param include whether to write the schema block
+     * @return this builder
+     */
+    public KafkaExporterBuilder schemaBlock(boolean include) {
+        this.schemaBlock = include;
         return this;
     }
 

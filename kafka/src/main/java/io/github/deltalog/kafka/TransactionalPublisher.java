@@ -2,9 +2,11 @@ package io.github.deltalog.kafka;
 
 import io.github.deltalog.Delta;
 import io.github.deltalog.DeltaOp;
+import io.github.deltalog.json.TableColumns;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -22,11 +24,20 @@ final class TransactionalPublisher implements AutoCloseable {
     private final TopicNames topics;
     private final String logName;
     private final byte[] positionKey;
+    private final Function<Delta, TableColumns> columns;
+    private final boolean withSchema;
     private KafkaProducer<byte[], byte[]> producer;
 
     TransactionalPublisher(
-            Map<String, Object> producerProperties, TopicNames topics, String logName, byte[] positionKey) {
+            Map<String, Object> producerProperties,
+            TopicNames topics,
+            String logName,
+            byte[] positionKey,
+            Function<Delta, TableColumns> columns,
+            boolean withSchema) {
         this.producerProperties = producerProperties;
+        this.columns = columns;
+        this.withSchema = withSchema;
         this.topics = topics;
         this.logName = logName;
         this.positionKey = positionKey;
@@ -69,8 +80,10 @@ final class TransactionalPublisher implements AutoCloseable {
             producer.beginTransaction();
             for (Delta d : batch.deltas()) {
                 topic = topics.topicOf(d.table());
-                byte[] key = DeltaRecords.key(d.rowId());
-                send(new ProducerRecord<>(topic, key, DeltaRecords.value(d, logName)), sendFailure, sendFailureTopic);
+                TableColumns cols = columns.apply(d);
+                byte[] key = DeltaRecords.key(d, cols, logName, withSchema);
+                byte[] value = DeltaRecords.value(d, cols, logName, withSchema);
+                send(new ProducerRecord<>(topic, key, value), sendFailure, sendFailureTopic);
                 if (d.op() instanceof DeltaOp.Delete) {
                     // A tombstone, so that compaction removes the row instead of keeping its delete forever.
                     send(new ProducerRecord<>(topic, key, null), sendFailure, sendFailureTopic);

@@ -88,7 +88,8 @@ final class ExportedTopics {
                 assertEquals(d, DeltaRecords.delta(r.value()), where);
                 assertTrue(
                         new String(r.value(), java.nio.charset.StandardCharsets.UTF_8)
-                                .contains("\"source\":{\"name\":\"" + logName + "\""),
+                                .contains("\"source\":{\"version\":\"deltalog\",\"connector\":\"deltalog\",\"name\":\""
+                                        + logName + "\",\"db\":\"" + logName + "\""),
                         where);
                 if (Workload.isDelete(d)) {
                     assertTrue(i < got.size(), where + ": no tombstone");

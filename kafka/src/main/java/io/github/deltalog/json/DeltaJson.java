@@ -124,8 +124,27 @@ public final class DeltaJson {
      *     says what and where
      */
     public static Delta fromJson(CharSequence json) {
+        return fromJson(json, null);
+    }
+
+    /**
+     * Reads one delta from its JSON text in either form: the positional one {@link #toJson(Delta)} writes, or the
+     * named one {@link NamedEnvelope} writes (with or without its schema block).
+     *
+     * @param json the text of one JSON object (surrounding whitespace allowed)
+     * @param columns the table's columns, to read named values of the named form without a schema block as their
+     *     types; null to take the types from the schema block, or without one from the JSON (whole numbers as
+     *     Long, other numbers as Double, text as String)
+     * @return the delta
+     * @throws IllegalArgumentException if the text is not valid JSON, or not a delta in either form; the message
+     *     says what and where
+     */
+    public static Delta fromJson(CharSequence json, TableColumns columns) {
         Object root = JsonParser.parse(json);
         Map<String, Object> envelope = JsonValues.object(root, "the delta");
+        if (NamedEnvelopeReader.isNamed(envelope)) {
+            return NamedEnvelopeReader.read(envelope, columns);
+        }
         String op = JsonValues.string(JsonValues.required(envelope, "op", "the delta"), "op");
         Map<String, Object> source = JsonValues.object(JsonValues.required(envelope, "source", "the delta"), "source");
         String table = JsonValues.string(JsonValues.required(source, "table", "source"), "source.table");
