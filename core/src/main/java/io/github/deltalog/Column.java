@@ -13,6 +13,9 @@ public record Column(String name, ColumnType type, boolean nullable) {
     /**
      * Checks the parts.
      *
+     * @param name its name, not blank, unique within its schema
+     * @param type its value type
+     * @param nullable whether it may hold null
      * @throws IllegalArgumentException if the name is blank or has an unpaired surrogate
      * @throws NullPointerException if the name or type is null
      */

@@ -23,7 +23,11 @@ public final class Consumer {
         this.name = name;
     }
 
-    /** Returns the consumer's name. */
+    /**
+     * Returns the consumer's name.
+     *
+     * @return the consumer's name
+     */
     public String name() {
         return name;
     }
@@ -32,6 +36,7 @@ public final class Consumer {
      * Returns the position: everything committed at or before it has been read.
      *
      * @throws IllegalStateException if the consumer was dropped
+     * @return the position: everything committed at or before it has been read
      */
     public long position() {
         return log.consumerPosition(name);

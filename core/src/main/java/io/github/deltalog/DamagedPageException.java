@@ -8,6 +8,7 @@ package io.github.deltalog;
 public class DamagedPageException extends CorruptLogException {
     private static final long serialVersionUID = 1L;
 
+    /** How many deltas the damaged page hides. */
     private final long skippedDeltas;
 
     /**

@@ -33,7 +33,11 @@ public final class DeltaCursor implements Iterable<Delta>, Iterator<Delta>, Auto
         this.presenter = presenter;
     }
 
-    /** Returns the highest commit timestamp this cursor can return: the watermark it was opened at. */
+    /**
+     * Returns the highest commit timestamp this cursor can return: the watermark it was opened at.
+     *
+     * @return the highest commit timestamp this cursor can return: the watermark it was opened at
+     */
     public long upTo() {
         return upTo;
     }

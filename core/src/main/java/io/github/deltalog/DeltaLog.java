@@ -566,7 +566,11 @@ public final class DeltaLog implements AutoCloseable {
         return store.countRetained();
     }
 
-    /** Returns the watermark: the highest commit timestamp whose transaction is fully visible (0 if none). */
+    /**
+     * Returns the watermark: the highest commit timestamp whose transaction is fully visible (0 if none).
+     *
+     * @return the watermark: the highest commit timestamp whose transaction is fully visible (0 if none)
+     */
     public long lastCommitted() {
         checkOpen();
         return store.watermark();
@@ -577,6 +581,8 @@ public final class DeltaLog implements AutoCloseable {
      * Reads after a position below it throw {@link DeltasPurgedException}; reading after it or later is
      * complete, so {@code changesAfter(table, oldestRetained())} reads every retained delta (unless a purge runs
      * in between; {@link #FROM_OLDEST} has no such race).
+     *
+     * @return the low-water mark: the newest commit timestamp whose deltas were purged (0 until a purge)
      */
     public long oldestRetained() {
         checkOpen();
@@ -650,7 +656,11 @@ public final class DeltaLog implements AutoCloseable {
         return store.compact(Long.MAX_VALUE);
     }
 
-    /** Tells whether the log was closed. */
+    /**
+     * Tells whether the log was closed.
+     *
+     * @return whether the log was closed
+     */
     public boolean isClosed() {
         return store.isClosed();
     }
@@ -830,7 +840,11 @@ public final class DeltaLog implements AutoCloseable {
         return PurgeResult.measure(this, store.consumerPositions(), removed, sizeBefore);
     }
 
-    /** Returns the retention policy that {@link #purge()} and the background compaction round apply. */
+    /**
+     * Returns the retention policy that {@link #purge()} and the background compaction round apply.
+     *
+     * @return the retention policy that {@link #purge()} and the background compaction round apply
+     */
     public RetentionPolicy retention() {
         return store.retention();
     }

@@ -257,7 +257,11 @@ public final class DeltaTransaction implements AutoCloseable {
         return id;
     }
 
-    /** Returns how many rows this transaction changes (after collapsing). */
+    /**
+     * Returns how many rows this transaction changes (after collapsing).
+     *
+     * @return how many rows this transaction changes (after collapsing)
+     */
     public int size() {
         return changes.size();
     }

@@ -62,7 +62,12 @@ public sealed interface SchemaChange
      * @param defaultValue its value in rows written before
      */
     record AddColumn(Column column, Object defaultValue) implements SchemaChange {
-        /** Checks the parts. */
+        /**
+         * Checks the parts.
+         *
+         * @param column the new column
+         * @param defaultValue its value in rows written before
+         */
         public AddColumn {
             Objects.requireNonNull(column, "column");
         }
@@ -74,7 +79,11 @@ public sealed interface SchemaChange
      * @param name the column
      */
     record DropColumn(String name) implements SchemaChange {
-        /** Checks the parts. */
+        /**
+         * Checks the parts.
+         *
+         * @param name the column
+         */
         public DropColumn {
             Objects.requireNonNull(name, "name");
         }
@@ -87,7 +96,12 @@ public sealed interface SchemaChange
      * @param to the new name
      */
     record RenameColumn(String from, String to) implements SchemaChange {
-        /** Checks the parts. */
+        /**
+         * Checks the parts.
+         *
+         * @param from the current name
+         * @param to the new name
+         */
         public RenameColumn {
             Objects.requireNonNull(from, "from");
             Objects.requireNonNull(to, "to");
@@ -102,7 +116,12 @@ public sealed interface SchemaChange
      * @param to the wider type
      */
     record WidenColumn(String name, ColumnType to) implements SchemaChange {
-        /** Checks the parts. */
+        /**
+         * Checks the parts.
+         *
+         * @param name the column
+         * @param to the wider type
+         */
         public WidenColumn {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(to, "to");

@@ -220,7 +220,11 @@ public final class Tuple {
         return SUPPORTED.contains(type);
     }
 
-    /** Returns the number of values. O(1). */
+    /**
+     * Returns the number of values. O(1).
+     *
+     * @return the number of values
+     */
     public int size() {
         return values.length;
     }

@@ -25,6 +25,10 @@ public record TableColumns(List<String> names, List<Class<?>> types, List<Boolea
     /**
      * Checks and copies the lists.
      *
+     * @param names the column names, in tuple order
+     * @param types each column's Java value type ({@code Long.class}, {@code BigDecimal.class}, ...) or null
+     * @param nullable whether each column may hold null
+     * @param key the names of the key columns (empty: the row id is the key)
      * @throws IllegalArgumentException if the lists differ in length, a name repeats, or a key column is not a column
      */
     public TableColumns {

@@ -240,12 +240,20 @@ public final class KafkaExporter implements AutoCloseable {
         return true;
     }
 
-    /** Returns the exporter's state. */
+    /**
+     * Returns the exporter's state.
+     *
+     * @return the exporter's state
+     */
     public State state() {
         return state;
     }
 
-    /** Returns the last failure, or null if the last export attempt succeeded. */
+    /**
+     * Returns the last failure, or null if the last export attempt succeeded.
+     *
+     * @return the last failure, or null if the last export attempt succeeded
+     */
     public KafkaExportException lastError() {
         return lastError;
     }
@@ -282,7 +290,11 @@ public final class KafkaExporter implements AutoCloseable {
         return Optional.ofNullable(consumer);
     }
 
-    /** Returns the name of the log consumer this exporter advances. */
+    /**
+     * Returns the name of the log consumer this exporter advances.
+     *
+     * @return the name of the log consumer this exporter advances
+     */
     public String consumerName() {
         return consumerName;
     }
@@ -301,22 +313,38 @@ public final class KafkaExporter implements AutoCloseable {
         return exportExisting ? log.oldestRetained() : startPosition;
     }
 
-    /** Returns the topic names of this export. */
+    /**
+     * Returns the topic names of this export.
+     *
+     * @return the topic names of this export
+     */
     public TopicNames topicNames() {
         return topics;
     }
 
-    /** Returns the producer's transactional id. */
+    /**
+     * Returns the producer's transactional id.
+     *
+     * @return the producer's transactional id
+     */
     public String transactionalId() {
         return transactionalId;
     }
 
-    /** Returns the bootstrap servers. */
+    /**
+     * Returns the bootstrap servers.
+     *
+     * @return the bootstrap servers
+     */
     public String bootstrapServers() {
         return servers;
     }
 
-    /** Returns the log's name, as written in {@code source.name}. */
+    /**
+     * Returns the log's name, as written in {@code source.name}.
+     *
+     * @return the log's name, as written in {@code source.name}
+     */
     public String logName() {
         return logName;
     }
