@@ -511,7 +511,10 @@ public final class LogStore implements AutoCloseable {
         try {
             checkpoints.checkpointAtClose();
             long checkpointed = s.journal != null ? s.meta.checkpoint() : 0;
-            if (s.ownsStore) {
+            if (s.ownsStore && s.readOnly) {
+                // Nothing to write (a copy-on-write overlay of a replayed journal is thrown away).
+                s.store.closeImmediately();
+            } else if (s.ownsStore) {
                 s.store.close();
             }
             if (s.journal != null) {
