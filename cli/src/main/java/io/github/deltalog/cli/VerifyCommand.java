@@ -62,17 +62,18 @@ final class VerifyCommand extends FileCommand {
                                 file);
                 return Main.EXIT_CHECK_FAILED;
             }
-            if (storeUnreadable(e.getCause())) {
-                // No version of the store opens: copy what its pages still hold into a new log beside it.
-                char[] key = keyFile == null ? null : LogFiles.readKey(keyFile);
-                try {
+            char[] key = keyFile == null ? null : LogFiles.readKey(keyFile);
+            try {
+                // No version of the store opens as the log (not even an empty store where its headers were): copy
+                // what its pages still hold into a new log beside it, never write to it.
+                if (storeUnreadable(e.getCause()) || !StoreCheck.opensAsLog(file, key)) {
                     SalvageCopy.copy(file, key, out());
-                } finally {
-                    if (key != null) {
-                        java.util.Arrays.fill(key, '\0');
-                    }
+                    return Main.EXIT_CHECK_FAILED;
                 }
-                return Main.EXIT_CHECK_FAILED;
+            } finally {
+                if (key != null) {
+                    java.util.Arrays.fill(key, '\0');
+                }
             }
             opened = LogFiles.open(file, keyFile, false, true);
             out().printf(

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,9 +14,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.TreeMap;
-import org.h2.mvstore.Cursor;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -38,7 +35,6 @@ import org.h2.store.fs.encrypt.FilePathEncrypt;
  */
 public final class StoreScan implements AutoCloseable {
     private static final int BLOCK = 4096;
-    private static final byte[] CHUNK_MAGIC = "chunk:".getBytes(StandardCharsets.ISO_8859_1);
     /** The largest chunk read: MVStore writes chunks of a few MiB; a larger length is a damaged header. */
     private static final long MAX_CHUNK = 256L << 20;
 
@@ -144,14 +140,14 @@ public final class StoreScan implements AutoCloseable {
         ByteBuffer head = ByteBuffer.allocate(BLOCK);
         // Chunk headers are found first, table names and map ids from them; deltas need no names to be kept.
         List<long[]> found = new ArrayList<>(); // start, length available, chunk id, version
-        for (long pos = 0; pos + CHUNK_MAGIC.length <= size; pos += BLOCK) {
+        for (long pos = 0; pos + PageFormat.CHUNK_MAGIC.length <= size; pos += BLOCK) {
             ((Buffer) head).clear();
             ((Buffer) head).limit((int) Math.min(BLOCK, size - pos));
             DataUtils.readFully(channel, pos, head);
-            if (!startsWithChunk(head)) {
+            if (!PageFormat.startsWithChunk(head)) {
                 continue;
             }
-            Map<String, String> header = chunkHeader(head);
+            Map<String, String> header = PageFormat.chunkHeader(head);
             if (header == null) {
                 continue;
             }
@@ -241,34 +237,6 @@ public final class StoreScan implements AutoCloseable {
         }
     }
 
-    private static boolean startsWithChunk(ByteBuffer block) {
-        if (block.limit() < CHUNK_MAGIC.length) {
-            return false;
-        }
-        for (int i = 0; i < CHUNK_MAGIC.length; i++) {
-            if (block.get(i) != CHUNK_MAGIC[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Parses the chunk header line at the start of the block, or returns null; leaves the position after it. */
-    private static Map<String, String> chunkHeader(ByteBuffer block) {
-        int limit = Math.min(block.limit(), 1024);
-        for (int i = 0; i < limit; i++) {
-            if (block.get(i) == '\n') {
-                String line = new String(block.array(), 0, i, StandardCharsets.ISO_8859_1).trim();
-                try {
-                    return DataUtils.parseMap(line);
-                } catch (RuntimeException e) {
-                    return null;
-                }
-            }
-        }
-        return null;
-    }
-
     /**
      * Walks the pages of one chunk from the end of its header, each checked by its check value; after damage it
      * searches on for the next offset where a page starts (O(bytes) of the damaged part).
@@ -277,7 +245,7 @@ public final class StoreScan implements AutoCloseable {
      */
     private void readPages(ByteBuffer chunk, int chunkId, long version, int pageCount, int pass) {
         boolean names = pass != DELTAS;
-        Map<String, String> header = chunkHeader(chunk);
+        Map<String, String> header = PageFormat.chunkHeader(chunk);
         if (header == null) {
             return;
         }
@@ -289,7 +257,7 @@ public final class StoreScan implements AutoCloseable {
         int found = 0;
         boolean lost = false;
         while (found < pageCount && p + 6 <= chunk.limit()) {
-            if (!isPage(chunk, chunkId, p)) {
+            if (!PageFormat.isPage(chunk, chunkId, p)) {
                 // Damage (or the end of what was written): look for the next page start after it, byte by byte;
                 // a start is a length that fits and a check value that matches this chunk, offset and length.
                 lost = true;
@@ -319,15 +287,6 @@ public final class StoreScan implements AutoCloseable {
         }
     }
 
-    private static boolean isPage(ByteBuffer chunk, int chunkId, int p) {
-        int length = chunk.getInt(p);
-        if (length < 8 || length > chunk.limit() - p) {
-            return false;
-        }
-        int expected = DataUtils.getCheckValue(chunkId) ^ DataUtils.getCheckValue(p) ^ DataUtils.getCheckValue(length);
-        return chunk.getShort(p + 4) == (short) expected;
-    }
-
     private void readPage(ByteBuffer page, long version, int pass) {
         DataUtils.readVarInt(page); // page number in the chunk
         int mapId = DataUtils.readVarInt(page);
@@ -337,7 +296,7 @@ public final class StoreScan implements AutoCloseable {
             return; // inner pages hold no entries; a count larger than the page is damage
         }
         if ((type & DataUtils.PAGE_COMPRESSED) != 0) {
-            page = expand(page, type);
+            page = PageFormat.expand(page, type);
         }
         Integer deltasId = mapIds.get("deltas");
         if (pass == STORE_META) {
@@ -428,19 +387,6 @@ public final class StoreScan implements AutoCloseable {
         if (temp.getUnsavedMemory() > (8 << 20)) {
             temp.commit();
         }
-    }
-
-    private static ByteBuffer expand(ByteBuffer page, int type) {
-        int lenAdd = DataUtils.readVarInt(page);
-        int compLen = page.remaining();
-        byte[] comp = new byte[compLen];
-        page.get(comp);
-        byte[] out = new byte[compLen + lenAdd];
-        org.h2.compress.Compressor c = (type & DataUtils.PAGE_COMPRESSED_HIGH) == DataUtils.PAGE_COMPRESSED_HIGH
-                ? new org.h2.compress.CompressDeflate()
-                : new org.h2.compress.CompressLZF();
-        c.expand(comp, 0, compLen, out, 0, out.length);
-        return ByteBuffer.wrap(out);
     }
 
     /** Drops what a purge removed: deltas at or below the newest low-water mark found. */
@@ -574,55 +520,7 @@ public final class StoreScan implements AutoCloseable {
      * history is left out.
      */
     public Iterator<Found> inCommitOrder() {
-        Map<Integer, String> names = tables();
-        List<Cursor<DeltaKey, byte[]>> cursors = new ArrayList<>();
-        List<Integer> ids = new ArrayList<>(names.keySet());
-        for (int id : ids) {
-            cursors.add(deltas.cursor(DeltaKey.first(id, Long.MIN_VALUE), DeltaKey.last(id, Long.MAX_VALUE), false));
-        }
-        DeltaKey[] heads = new DeltaKey[cursors.size()];
-        byte[][] values = new byte[cursors.size()][];
-        return new Iterator<>() {
-            {
-                for (int i = 0; i < heads.length; i++) {
-                    advance(i);
-                }
-            }
-
-            private void advance(int i) {
-                Cursor<DeltaKey, byte[]> c = cursors.get(i);
-                heads[i] = c.hasNext() ? c.next() : null;
-                values[i] = heads[i] == null ? null : c.getValue();
-            }
-
-            @Override
-            public boolean hasNext() {
-                for (DeltaKey h : heads) {
-                    if (h != null) {
-                        return true;
-                    }
-                }
-                return false;
-            }
-
-            @Override
-            public Found next() {
-                int best = -1;
-                for (int i = 0; i < heads.length; i++) {
-                    if (heads[i] != null && (best < 0 || heads[i].commitTimestamp() < heads[best].commitTimestamp())) {
-                        best = i;
-                    }
-                }
-                if (best < 0) {
-                    throw new NoSuchElementException();
-                }
-                DeltaKey k = heads[best];
-                String table = names.get(k.tableId());
-                DeltaOp op = DeltaCodec.decode(k, values[best], table, file.toString());
-                advance(best);
-                return new Found(table, k.tableId(), k.commitTimestamp(), k.rowId(), op);
-            }
-        };
+        return new CommitOrder(deltas, tables(), file.toString());
     }
 
     /** Deletes the temporary store. */
