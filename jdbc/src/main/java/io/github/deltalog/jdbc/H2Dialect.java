@@ -1,5 +1,6 @@
 package io.github.deltalog.jdbc;
 
+import io.github.deltalog.ColumnType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -51,19 +52,40 @@ final class H2Dialect implements Dialect {
         return true;
     }
 
+    /**
+     * Maps H2's data type names (as its JDBC metadata reports them) to the classes its trigger receives after
+     * {@link Values}: a time or timestamp with time zone is a String (the offset kept), CLOB and ENUM are Strings,
+     * JSON and binary strings byte[]. Intervals, arrays, rows, geometries and Java objects have no log type.
+     */
     @Override
-    public void checkTypes(String table, List<CapturedColumn> columns) {
-        for (CapturedColumn col : columns) {
-            String t = col.type();
-            if (t.startsWith("INTERVAL")
-                    || t.endsWith("ARRAY")
-                    || t.startsWith("ROW")
-                    || t.startsWith("GEOMETRY")
-                    || t.startsWith("JAVA_OBJECT")) {
-                throw new CaptureException("column " + col.name() + " of table " + table + " has type " + t
-                        + ", which the log cannot record (see the README's type mapping)");
-            }
+    public ColumnType logType(CapturedColumn column) {
+        String t = column.type();
+        if (t.startsWith("INTERVAL")
+                || t.endsWith("ARRAY")
+                || t.startsWith("ROW")
+                || t.startsWith("GEOMETRY")
+                || t.startsWith("JAVA_OBJECT")) {
+            return null;
         }
+        return switch (t) {
+            case "BOOLEAN" -> ColumnType.BOOLEAN;
+            case "TINYINT" -> ColumnType.BYTE;
+            case "SMALLINT" -> ColumnType.SHORT;
+            case "INTEGER" -> ColumnType.INT;
+            case "BIGINT" -> ColumnType.LONG;
+            case "NUMERIC", "DECIMAL", "DECFLOAT" -> ColumnType.DECIMAL;
+            case "REAL" -> ColumnType.FLOAT;
+            case "DOUBLE PRECISION", "FLOAT" -> ColumnType.DOUBLE;
+            case "CHARACTER", "CHARACTER VARYING", "VARCHAR_IGNORECASE", "CHARACTER LARGE OBJECT", "ENUM" -> ColumnType
+                    .STRING;
+            case "TIME WITH TIME ZONE", "TIMESTAMP WITH TIME ZONE" -> ColumnType.STRING;
+            case "BINARY", "BINARY VARYING", "BINARY LARGE OBJECT", "JSON" -> ColumnType.BYTES;
+            case "DATE" -> ColumnType.DATE;
+            case "TIME" -> ColumnType.TIME;
+            case "TIMESTAMP" -> ColumnType.TIMESTAMP;
+            case "UUID" -> ColumnType.UUID;
+            default -> null;
+        };
     }
 
     @Override
