@@ -66,8 +66,8 @@ public interface Dialect {
     default void checkTypes(String table, List<CapturedColumn> columns) {
         for (CapturedColumn col : columns) {
             if (logType(col) == null) {
-                throw new CaptureException("column " + col.name() + " of table " + table + " has type "
-                        + col.type() + ", which the log cannot record (see the README's type mapping)");
+                throw new CaptureException("column " + col.name() + " of table " + table + " has type " + col.type()
+                        + ", which the log cannot record (see the README's type mapping)");
             }
         }
     }

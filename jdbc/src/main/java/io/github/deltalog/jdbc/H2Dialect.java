@@ -67,6 +67,9 @@ final class H2Dialect implements Dialect {
                 || t.startsWith("JAVA_OBJECT")) {
             return null;
         }
+        if (t.startsWith("ENUM")) {
+            return ColumnType.STRING; // the metadata names the values: ENUM('a', 'b')
+        }
         return switch (t) {
             case "BOOLEAN" -> ColumnType.BOOLEAN;
             case "TINYINT" -> ColumnType.BYTE;
@@ -76,8 +79,7 @@ final class H2Dialect implements Dialect {
             case "NUMERIC", "DECIMAL", "DECFLOAT" -> ColumnType.DECIMAL;
             case "REAL" -> ColumnType.FLOAT;
             case "DOUBLE PRECISION", "FLOAT" -> ColumnType.DOUBLE;
-            case "CHARACTER", "CHARACTER VARYING", "VARCHAR_IGNORECASE", "CHARACTER LARGE OBJECT", "ENUM" -> ColumnType
-                    .STRING;
+            case "CHARACTER", "CHARACTER VARYING", "VARCHAR_IGNORECASE", "CHARACTER LARGE OBJECT" -> ColumnType.STRING;
             case "TIME WITH TIME ZONE", "TIMESTAMP WITH TIME ZONE" -> ColumnType.STRING;
             case "BINARY", "BINARY VARYING", "BINARY LARGE OBJECT", "JSON" -> ColumnType.BYTES;
             case "DATE" -> ColumnType.DATE;

@@ -83,8 +83,7 @@ final class Installer {
         }
         List<CapturedColumn> columns = dialect.columns(c, table);
         dialect.checkTypes(table, columns);
-        return new TableShape(
-                0, table, dialect.rowIdColumn(c, table, columns), columns, dialect.primaryKey(c, table));
+        return new TableShape(0, table, dialect.rowIdColumn(c, table, columns), columns, dialect.primaryKey(c, table));
     }
 
     private static String installTable(Connection c, Dialect dialect, TableShape wanted) throws SQLException {
@@ -96,8 +95,8 @@ final class Installer {
         }
         dialect.dropTriggers(c, table);
         CaptureCatalog.deactivate(c, table);
-        TableShape shape = new TableShape(
-                CaptureCatalog.nextId(c), table, wanted.rowIdColumn(), wanted.columns(), wanted.key());
+        TableShape shape =
+                new TableShape(CaptureCatalog.nextId(c), table, wanted.rowIdColumn(), wanted.columns(), wanted.key());
         CaptureCatalog.add(c, shape);
         dialect.createTriggers(c, shape);
         return table;

@@ -8,6 +8,11 @@ import io.github.deltalog.sync.JdbcTarget;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -119,8 +124,35 @@ public final class JdbcTables {
         }
         String id = shape.rowIdColumn() != null ? shape.rowIdColumn() : "rowid";
         boolean sqlite = dialect instanceof SqliteDialect;
+        Class<?>[] readAs = new Class<?>[n];
+        for (int i = 0; i < n; i++) {
+            readAs[i] = sqlite
+                    ? null
+                    : temporalClass(
+                            byName.get(names.get(i).toLowerCase(Locale.ROOT)).type());
+        }
         return new JdbcTable(
-                logTable, shape.table(), id, names, classes, new Mapping(shape.table(), names, types, scale, sqlite));
+                logTable,
+                shape.table(),
+                id,
+                names,
+                classes,
+                new Mapping(shape.table(), names, types, scale, readAs, sqlite));
+    }
+
+    /**
+     * The java.time class an H2 date or time column is read as: {@code getObject(int)} gives the legacy
+     * {@code java.sql} classes, and {@code java.sql.Time} drops fractions of a second.
+     */
+    private static Class<?> temporalClass(String h2Type) {
+        return switch (h2Type) {
+            case "DATE" -> LocalDate.class;
+            case "TIME" -> LocalTime.class;
+            case "TIMESTAMP" -> LocalDateTime.class;
+            case "TIME WITH TIME ZONE" -> OffsetTime.class;
+            case "TIMESTAMP WITH TIME ZONE" -> OffsetDateTime.class;
+            default -> null;
+        };
     }
 
     /** The scale of each decimal column the metadata states (H2's; sqlite-jdbc may not state it). */
@@ -142,11 +174,12 @@ public final class JdbcTables {
     }
 
     /** Reads through {@link Values} and {@link ValueConversions}; writes SQLite's values as it stores them. */
-    private record Mapping(String table, List<String> names, ColumnType[] types, int[] scales, boolean sqlite)
+    private record Mapping(
+            String table, List<String> names, ColumnType[] types, int[] scales, Class<?>[] readAs, boolean sqlite)
             implements JdbcTable.ValueMapping {
         @Override
         public Object read(ResultSet rs, int index, int column) throws SQLException {
-            Object raw = rs.getObject(index);
+            Object raw = readAs[column] == null ? rs.getObject(index) : rs.getObject(index, readAs[column]);
             if (raw == null) {
                 return null;
             }

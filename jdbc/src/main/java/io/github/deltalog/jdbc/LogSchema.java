@@ -77,14 +77,22 @@ final class LogSchema {
                 continue;
             }
             if (!to.columns().get(next).name().equals(c.name())) {
-                throw refused(table, from, to, "column " + to.columns().get(next).name() + " was added before "
-                        + c.name() + " (the log appends new columns at the end)");
+                throw refused(
+                        table,
+                        from,
+                        to,
+                        "column " + to.columns().get(next).name() + " now stands where " + c.name()
+                                + " stood (the log keeps the column order and appends new columns at the end)");
             }
             next++;
             if (now.type() != c.type()) {
                 if (!c.type().widensTo(now.type())) {
-                    throw refused(table, from, to, "column " + c.name() + " changed from " + c.type() + " to "
-                            + now.type() + ", which is not a widening the log can follow");
+                    throw refused(
+                            table,
+                            from,
+                            to,
+                            "column " + c.name() + " changed from " + c.type() + " to " + now.type()
+                                    + ", which is not a widening the log can follow");
                 }
                 widenings.add(SchemaChange.widenColumn(c.name(), now.type()));
             }

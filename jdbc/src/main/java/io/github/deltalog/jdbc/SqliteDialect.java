@@ -62,6 +62,26 @@ final class SqliteDialect implements Dialect {
     }
 
     /**
+     * Reads the columns with their declared types in full ({@code DECIMAL(10,2)}, where the driver's metadata says
+     * {@code DECIMAL}): the affinity rules and a decimal's scale need them.
+     */
+    @Override
+    public List<CapturedColumn> columns(Connection c, String table) throws SQLException {
+        List<CapturedColumn> columns = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT name, type FROM pragma_table_info(?) ORDER BY cid")) {
+            p.setString(1, table);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    String type = rs.getString(2);
+                    columns.add(new CapturedColumn(
+                            rs.getString(1), type == null ? "" : type.trim().toUpperCase(Locale.ROOT)));
+                }
+            }
+        }
+        return columns;
+    }
+
+    /**
      * Maps a declared type by SQLite's affinity rules (section 3.1 of its datatype documentation): BOOLEAN or
      * BOOL to BOOLEAN (0 and 1); INT in the name to LONG; CHAR, CLOB or TEXT to STRING; BLOB or no type to BYTES;
      * REAL, FLOA or DOUB to DOUBLE; DECIMAL or NUMERIC to DECIMAL; any other name (DATE, DATETIME, TIMESTAMP, UUID,
@@ -236,7 +256,8 @@ final class SqliteDialect implements Dialect {
             scales = new int[n];
             for (int i = 0; i < n; i++) {
                 types[i] = dialect.logType(shape.columns().get(i));
-                scales[i] = ValueConversions.declaredScale(shape.columns().get(i).type());
+                scales[i] =
+                        ValueConversions.declaredScale(shape.columns().get(i).type());
             }
         }
     }

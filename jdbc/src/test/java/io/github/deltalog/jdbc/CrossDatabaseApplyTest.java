@@ -41,9 +41,9 @@ class CrossDatabaseApplyTest {
     private static final int ROUNDS = 6;
     private static final String H2_TABLE = "CREATE TABLE items(id BIGINT PRIMARY KEY, i INTEGER, s SMALLINT,"
             + " big BIGINT, price DECIMAL(12,2), ratio DOUBLE PRECISION, name VARCHAR(200), data VARBINARY(100),"
-            + " flag BOOLEAN, day DATE, at TIME(9), stamp TIMESTAMP(9), uid UUID)";
+            + " flag BOOLEAN, born DATE, clock TIME(9), stamp TIMESTAMP(9), uid UUID)";
     private static final String SQLITE_TABLE = "CREATE TABLE items(id INTEGER PRIMARY KEY, i INTEGER, s SMALLINT,"
-            + " big BIGINT, price DECIMAL(12,2), ratio DOUBLE, name TEXT, data BLOB, flag BOOLEAN, day DATE, at TIME,"
+            + " big BIGINT, price DECIMAL(12,2), ratio DOUBLE, name TEXT, data BLOB, flag BOOLEAN, born DATE, clock TIME,"
             + " stamp TIMESTAMP, uid UUID)";
 
     @TempDir
@@ -74,7 +74,9 @@ class CrossDatabaseApplyTest {
             String table = capture.install(from, "items").get(0);
             capture.enlist(from);
             TableSchema schema = log.schema(table).orElseThrow();
-            assertEquals(source == Db.H2 ? ColumnType.INT : ColumnType.LONG, schema.columns().get(1).type());
+            assertEquals(
+                    source == Db.H2 ? ColumnType.INT : ColumnType.LONG,
+                    schema.columns().get(1).type());
             JdbcTable sourceTable = JdbcTables.of(from, "items");
             JdbcTable targetTable = JdbcTables.of(to, "items", schema);
             assertEquals(table, targetTable.table());
@@ -114,7 +116,7 @@ class CrossDatabaseApplyTest {
         }
     }
 
-    private static final String COLUMNS = "i, s, big, price, ratio, name, data, flag, day, at, stamp, uid";
+    private static final String COLUMNS = "i, s, big, price, ratio, name, data, flag, born, clock, stamp, uid";
 
     private static void insert(Connection c, Db db, long id, Random r) throws SQLException {
         write(c, db, "INSERT INTO items(" + COLUMNS + ", id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", id, r);

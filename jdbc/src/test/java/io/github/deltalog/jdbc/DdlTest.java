@@ -85,10 +85,15 @@ class DdlTest {
 
             List<TableSchema> history = log.schemaHistory(table);
             assertEquals(2, history.size(), history.toString());
-            assertEquals(List.of(db == Db.H2 ? "ID" : "id", db == Db.H2 ? "A" : "a"), history.get(0).names());
             assertEquals(
-                    List.of(db == Db.H2 ? "ID" : "id", db == Db.H2 ? "A" : "a", b), history.get(1).names());
-            assertEquals(db == Db.H2 ? ColumnType.INT : ColumnType.LONG, history.get(1).columns().get(2).type());
+                    List.of(db == Db.H2 ? "ID" : "id", db == Db.H2 ? "A" : "a"),
+                    history.get(0).names());
+            assertEquals(
+                    List.of(db == Db.H2 ? "ID" : "id", db == Db.H2 ? "A" : "a", b),
+                    history.get(1).names());
+            assertEquals(
+                    db == Db.H2 ? ColumnType.INT : ColumnType.LONG,
+                    history.get(1).columns().get(2).type());
             List<Delta> written = deltas(log, table, ReadAs.WRITTEN);
             assertEquals(db == Db.H2 ? 2 : 3, written.size());
             Delta last = written.get(written.size() - 1);

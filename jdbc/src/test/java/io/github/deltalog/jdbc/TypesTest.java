@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.deltalog.Delta;
-import io.github.deltalog.DeltaCursor;
 import io.github.deltalog.Column;
 import io.github.deltalog.ColumnType;
+import io.github.deltalog.Delta;
+import io.github.deltalog.DeltaCursor;
 import io.github.deltalog.DeltaLog;
-import io.github.deltalog.TableSchema;
 import io.github.deltalog.DeltaOp;
+import io.github.deltalog.TableSchema;
 import io.github.deltalog.Tuple;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -222,7 +222,9 @@ class TypesTest {
             assertEquals(7L, t.get(1));
             assertEquals(Long.MAX_VALUE, t.get(2));
             assertEquals(
-                    new BigDecimal("9.50"), t.get(3), "stored as REAL 9.5 (NUMERIC affinity), read at the declared scale");
+                    new BigDecimal("9.50"),
+                    t.get(3),
+                    "stored as REAL 9.5 (NUMERIC affinity), read at the declared scale");
             assertEquals(0.1, t.get(4));
             assertEquals(text, t.get(5));
             assertArrayEquals(big, (byte[]) t.get(6));
@@ -236,7 +238,9 @@ class TypesTest {
                 assertEquals(null, nulls.get(i), "column " + i);
             }
             TableSchema schema = log.schema("t").orElseThrow();
-            assertEquals(List.of("id", "i", "bi", "dec", "re", "tx", "bl", "bo", "da", "ts", "uu", "untyped"), schema.names());
+            assertEquals(
+                    List.of("id", "i", "bi", "dec", "re", "tx", "bl", "bo", "da", "ts", "uu", "untyped"),
+                    schema.names());
             assertEquals(
                     List.of(
                             ColumnType.LONG,
@@ -268,8 +272,11 @@ class TypesTest {
             capture.enlist(c);
             Db.exec(c, "INSERT INTO t VALUES (1, 'not a number')");
             CaptureException e = assertThrows(CaptureException.class, capture::relayAvailable);
-            assertTrue(e.getMessage().contains("table t: column n (declared INTEGER, captured as LONG) holds String"
-                    + " 'not a number'"), e.getMessage());
+            assertTrue(
+                    e.getMessage()
+                            .contains("table t: column n (declared INTEGER, captured as LONG) holds String"
+                                    + " 'not a number'"),
+                    e.getMessage());
             assertEquals(0, log.count("t", 0L));
         }
     }
