@@ -36,6 +36,8 @@ public final class MapTarget implements ApplyTarget {
     private final RowCheck check;
     /** Held by every method, and by a transaction from begin to close (on the applying thread). */
     private final ReentrantLock lock = new ReentrantLock();
+    /** The undo buffer of the open transaction, reused by the next one; guarded by {@link #lock}. */
+    private Object[] undoBuffer = new Object[3 * 64];
 
     /** Creates an empty target without constraints. */
     public MapTarget() {
@@ -140,8 +142,8 @@ public final class MapTarget implements ApplyTarget {
     }
 
     private final class UndoTransaction implements Transaction {
-        /** Triples of (rows, key, old row or null), oldest first. */
-        private Object[] undo = new Object[3 * 64];
+        /** Triples of (rows, key, old row or null), oldest first: the target's buffer, kept between transactions. */
+        private Object[] undo;
 
         private int undoSize;
         /** The last row read: its table's map (null if the table had none), key and row. */
@@ -154,6 +156,7 @@ public final class MapTarget implements ApplyTarget {
 
         UndoTransaction() {
             lock.lock();
+            undo = undoBuffer;
         }
 
         @Override
@@ -223,6 +226,7 @@ public final class MapTarget implements ApplyTarget {
         private void pushUndo(NavigableMap<Long, Tuple> rows, Long key, Tuple old) {
             if (undoSize + 3 > undo.length) {
                 undo = Arrays.copyOf(undo, undo.length * 2);
+                undoBuffer = undo;
             }
             undo[undoSize++] = rows;
             undo[undoSize++] = key;
@@ -232,7 +236,6 @@ public final class MapTarget implements ApplyTarget {
         @Override
         public void commit() {
             checkOpen();
-            undoSize = 0;
             finish();
         }
 
@@ -250,13 +253,14 @@ public final class MapTarget implements ApplyTarget {
                         rows.put(key, old);
                     }
                 }
-                undoSize = 0;
                 finish();
             }
         }
 
         private void finish() {
             done = true;
+            Arrays.fill(undo, 0, undoSize, null); // the buffer outlives the transaction, its rows must not
+            undoSize = 0;
             undo = null;
             lock.unlock();
         }
