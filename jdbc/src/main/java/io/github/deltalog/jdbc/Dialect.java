@@ -17,7 +17,8 @@ import java.util.Locale;
  *
  * <p>Every outbox has the columns {@code id} (ascending in the order rows were written), {@code tx} (the same
  * for all rows of one database transaction, different for any two transactions), {@code shape}, {@code op} (1
- * insert, 2 update, 3 delete), {@code old_rid} and {@code new_rid}, then the images in the dialect's own form.
+ * insert, 2 update, 3 delete), {@code old_rid} and {@code new_rid}, in this order (the relay reads them by
+ * position, 1 to 6), then the images in the dialect's own form.
  */
 public interface Dialect {
     /** The outbox table's name. */

@@ -101,10 +101,11 @@ final class Relay {
                     consumer.advanceTo(deletedUpTo);
                 }
                 Map<TableShape, TableSchema> schemas = new IdentityHashMap<>();
+                Map<TableShape, TableSchema> schemaConfirmed = new IdentityHashMap<>();
                 Set<TableShape> confirmed = Collections.newSetFromMap(new IdentityHashMap<>());
                 for (OutboxReader.Group g : groups) {
                     List<OutboxRow> groupRows = rows.getOrDefault(g.key(), List.of());
-                    ensureSchemas(groupRows, dialect, schemas);
+                    ensureSchemas(groupRows, dialect, schemas, schemaConfirmed);
                     moved.accept(write(g, groupRows, confirmed));
                     total++;
                 }
@@ -257,7 +258,11 @@ final class Relay {
      * (registered, or altered from the version before), before they are recorded: the log's history then says
      * when the shape changed, and every row is checked against the columns it was captured with.
      */
-    private void ensureSchemas(List<OutboxRow> rows, Dialect dialect, Map<TableShape, TableSchema> schemas) {
+    private void ensureSchemas(
+            List<OutboxRow> rows,
+            Dialect dialect,
+            Map<TableShape, TableSchema> schemas,
+            Map<TableShape, TableSchema> confirmed) {
         TableShape last = null;
         for (OutboxRow row : rows) {
             TableShape shape = row.shape();
@@ -267,9 +272,14 @@ final class Relay {
             last = shape;
             TableSchema wanted = schemas.computeIfAbsent(shape, s -> LogSchema.of(s, dialect));
             TableSchema current = log.schema(shape.table()).orElse(null);
-            if (current != wanted && (current == null || !current.sameColumns(wanted))) {
-                LogSchema.ensure(log, shape.table(), wanted);
+            if (current != null && current == confirmed.get(shape)) {
+                continue; // the log's version this pass already found to have the shape's columns
             }
+            if (current == null || !current.sameColumns(wanted)) {
+                LogSchema.ensure(log, shape.table(), wanted);
+                current = log.schema(shape.table()).orElse(null);
+            }
+            confirmed.put(shape, current);
         }
     }
 

@@ -233,7 +233,7 @@ final class SqliteDialect implements Dialect {
 
     @Override
     public Object[][] readImages(ResultSet rs, TableShape shape) throws SQLException {
-        int op = rs.getInt("OP");
+        int op = rs.getInt(4);
         Conformance conformance = conformanceByShape.get(shape);
         if (conformance == null) {
             conformance = new Conformance(shape, this);
@@ -272,7 +272,7 @@ final class SqliteDialect implements Dialect {
             if (v != null) {
                 Object conformed = ValueConversions.conform(v, types[i], conformance.scales[i]);
                 if (conformed == null) {
-                    throw new CaptureException("outbox row " + rs.getLong("ID") + " of table " + shape.table()
+                    throw new CaptureException("outbox row " + rs.getLong(1) + " of table " + shape.table()
                             + ": column " + shape.columns().get(i).name() + " (declared "
                             + shape.columns().get(i).type() + ", captured as " + types[i] + ") holds "
                             + ValueConversions.describe(v) + ", which has no lossless " + types[i]
