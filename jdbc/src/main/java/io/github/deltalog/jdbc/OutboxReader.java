@@ -20,11 +20,8 @@ import java.util.Set;
  * a second, concurrent transaction sees and deletes the dead ones.
  */
 final class OutboxReader {
-    /**
-     * Transactions read per pass, at most: as many as rows, so that small transactions share a pass's fixed costs
-     * (the grouping query over the whole outbox, H2's CHECKPOINT, the catalog) as large ones do.
-     */
-    private static final int MAX_GROUPS = 20_000;
+    /** Transactions read per pass, at most. */
+    private static final int MAX_GROUPS = 1000;
     /** Outbox rows read per pass, unless one transaction alone is larger. */
     private static final int MAX_ROWS = 20_000;
 
