@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.deltalog.Delta;
 import io.github.deltalog.DeltaLog;
 import io.github.deltalog.json.DeltaJson;
+import io.github.deltalog.json.NamedEnvelope;
+import io.github.deltalog.json.TableColumns;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,12 +52,45 @@ class DiffCommandTest {
     void diffWritesTheNetChangesBetweenTwoPositions() {
         List<Delta> expected = libraryDiff(ts[0], ts[2]);
         assertTrue(!expected.isEmpty());
-        assertEquals(expected, parse(Cli.run("diff", file.toString(), "--from", "" + ts[0], "--to", "" + ts[2])));
-        assertEquals(libraryDiff(ts[1], Long.MAX_VALUE), parse(Cli.run("diff", file.toString(), "--from", "" + ts[1])));
+        String f = file.toString();
+        // --schema: the named form with Connect's schema block, which reads back as the exact values
+        assertEquals(expected, parse(Cli.run("diff", f, "--schema", "--from", "" + ts[0], "--to", "" + ts[2])));
+        assertEquals(libraryDiff(ts[1], Long.MAX_VALUE), parse(Cli.run("diff", f, "--schema", "--from", "" + ts[1])));
         assertEquals(
                 0,
-                parse(Cli.run("diff", file.toString(), "--from", "" + ts[2], "--to", "" + ts[2]))
-                        .size());
+                parse(Cli.run("diff", f, "--from", "" + ts[2], "--to", "" + ts[2])).size());
+        // --positional: the older form, exact as well
+        String[] positional = Cli.run("diff", f, "--positional", "--from", "" + ts[0], "--to", "" + ts[2])
+                .lines();
+        assertTrue(positional[0].contains("\"after\":["), positional[0]);
+        assertEquals(expected, parse(Cli.run("diff", f, "--positional", "--from", "" + ts[0], "--to", "" + ts[2])));
+    }
+
+    @Test
+    void diffWritesTheNamedFormByDefaultAsDumpDoes() {
+        List<Delta> expected = libraryDiff(ts[0], ts[3]);
+        Cli.Result r = Cli.run("diff", file.toString(), "--from", "" + ts[0], "--to", "" + ts[3]);
+        String[] lines = r.lines();
+        assertEquals(expected.size(), lines.length, r::toString);
+        String[] withSchema = Cli.run("diff", file.toString(), "--schema", "--from", "" + ts[0], "--to", "" + ts[3])
+                .lines();
+        try (DeltaLog log = DeltaLog.builder().path(file).readOnly(true).open()) {
+            for (int i = 0; i < lines.length; i++) {
+                Delta d = expected.get(i);
+                String image = d.op().after() != null ? "\"after\":{\"c0\":" : "\"before\":{\"c0\":";
+                assertTrue(lines[i].startsWith("{\"before\":") && lines[i].contains(image), lines[i]);
+                // the plain line is the schema'd line's payload, which reads back as the recorded delta
+                assertTrue(withSchema[i].startsWith("{\"schema\":"), withSchema[i]);
+                assertTrue(withSchema[i].endsWith(",\"payload\":" + lines[i] + "}"), withSchema[i]);
+                assertEquals(d, DeltaJson.fromJson(withSchema[i]), withSchema[i]);
+                StringBuilder named = new StringBuilder();
+                NamedEnvelope.appendValue(named, d, TableColumns.of(log, d), file.getFileName().toString(), false);
+                assertEquals(named.toString(), lines[i]);
+            }
+        }
+        Cli.Result both = Cli.run("diff", file.toString(), "--schema", "--positional", "--from", "" + ts[0]);
+        assertEquals(2, both.exitCode(), both::toString);
+        assertTrue(both.err().contains("--schema and --positional exclude each other"), both.err());
     }
 
     @Test
