@@ -24,8 +24,8 @@ import picocli.CommandLine.Option;
             "Writes deltas as JSON Lines in Debezium's envelope, the form Flink's debezium-json format reads.",
             "One object per line, in commit order: before and after (the row images as objects keyed by column"
                     + " name, or null), source (db, table, rowId, commitTimestamp), op (c, u or d), ts_ms and ts_us."
-                    + " Values are plain JSON: numbers, booleans, strings; decimals, dates and times as strings,"
-                    + " bytes as base64 (the README has the table). Tables without a schema have columns c0, c1, ..."
+                    + " Values are plain JSON: numbers, booleans, strings; decimals, dates and times as strings"
+                    + " (as numbers with --decimals number, --times micros), bytes as base64 (the README has the table). Tables without a schema have columns c0, c1, ..."
                     + " Opens the file read-only.",
             "Example: deltalog dump app.deltas | jq -c 'select(.op == \"d\")'"
         })

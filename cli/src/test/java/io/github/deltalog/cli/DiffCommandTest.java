@@ -94,6 +94,48 @@ class DiffCommandTest {
     }
 
     @Test
+    void dumpAndDiffWriteDecimalsAndTimesAsNumbersWhenAsked() {
+        String f = file.toString();
+        String[] numeric = {"--decimals", "number", "--times", "micros"};
+        List<Delta> all;
+        try (DeltaLog log = DeltaLog.builder().path(file).readOnly(true).open()) {
+            all = log.changesAfter(BOTH, DeltaLog.FROM_OLDEST).deltas();
+        }
+        // the first line is the customer's insert, the second an order's: 2024-01-02, 10:11:12.5,
+        // 2024-01-02T10:11:12 and 9.50 as numbers
+        String[] dump = Cli.run(cat(new String[] {"dump", f}, numeric)).lines();
+        assertTrue(dump[0].contains("\"c12\":19724,\"c13\":36672500000,\"c14\":1704190272000000,"), dump[0]);
+        assertTrue(dump[1].contains("\"c2\":9.50,"), dump[1]);
+        // with the schema block they read back exactly, as the default encoding does
+        List<Delta> dumped = parse(Cli.run(cat(new String[] {"dump", "--schema", f}, numeric)));
+        assertEquals(all.size(), dumped.size());
+        assertEquals(logDeltasInCommitOrder(all), dumped);
+        assertEquals(
+                libraryDiff(ts[0], ts[3]),
+                parse(Cli.run(cat(new String[] {"diff", f, "--schema", "--from", "" + ts[0]}, numeric))));
+        for (String command : new String[] {"dump", "diff"}) {
+            Cli.Result r = Cli.run(command, f, "--positional", "--decimals", "number", "--from", "" + ts[0]);
+            if (command.equals("dump")) {
+                r = Cli.run(command, f, "--positional", "--times", "micros");
+            }
+            assertEquals(2, r.exitCode(), r::toString);
+            assertTrue(r.err().contains("--decimals and --times apply to the named form, not --positional"), r.err());
+        }
+    }
+
+    private static List<Delta> logDeltasInCommitOrder(List<Delta> deltas) {
+        List<Delta> sorted = new ArrayList<>(deltas);
+        sorted.sort(io.github.deltalog.ChangeSet.COMMIT_ORDER);
+        return sorted;
+    }
+
+    private static String[] cat(String[] a, String[] b) {
+        String[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void diffRefusesABackwardRange() {
         Cli.Result r = Cli.run("diff", file.toString(), "--from", "" + ts[2], "--to", "" + ts[0]);
         assertEquals(2, r.exitCode(), r::toString);

@@ -97,11 +97,8 @@ public final class NamedEnvelope {
      * @param columns the table's columns as of the delta
      * @param db the log's name
      * @param withSchema whether to write the {@code schema}/{@code payload} form
-     * @param enc how decimals and times are written
-     * @throws IllegalArgumentException if a key value does not fit the encoding
      */
-    public static void appendKey(
-            StringBuilder out, Delta delta, TableColumns columns, String db, boolean withSchema, ValueEncoding enc) {
+    public static void appendKey(StringBuilder out, Delta delta, TableColumns columns, String db, boolean withSchema) {
         appendKey(out, delta, columns, db, withSchema, ValueEncoding.DEFAULT);
     }
 
