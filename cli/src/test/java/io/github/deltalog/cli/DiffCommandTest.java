@@ -58,7 +58,8 @@ class DiffCommandTest {
         assertEquals(libraryDiff(ts[1], Long.MAX_VALUE), parse(Cli.run("diff", f, "--schema", "--from", "" + ts[1])));
         assertEquals(
                 0,
-                parse(Cli.run("diff", f, "--from", "" + ts[2], "--to", "" + ts[2])).size());
+                parse(Cli.run("diff", f, "--from", "" + ts[2], "--to", "" + ts[2]))
+                        .size());
         // --positional: the older form, exact as well
         String[] positional = Cli.run("diff", f, "--positional", "--from", "" + ts[0], "--to", "" + ts[2])
                 .lines();
@@ -84,7 +85,8 @@ class DiffCommandTest {
                 assertTrue(withSchema[i].endsWith(",\"payload\":" + lines[i] + "}"), withSchema[i]);
                 assertEquals(d, DeltaJson.fromJson(withSchema[i]), withSchema[i]);
                 StringBuilder named = new StringBuilder();
-                NamedEnvelope.appendValue(named, d, TableColumns.of(log, d), file.getFileName().toString(), false);
+                NamedEnvelope.appendValue(
+                        named, d, TableColumns.of(log, d), file.getFileName().toString(), false);
                 assertEquals(named.toString(), lines[i]);
             }
         }

@@ -57,7 +57,8 @@ class FlinkSqlDemoViewTest {
         int customers = 1_000; // the demo's default
         String what = "seed " + seed + ", " + rows + " orders, " + changes + " changes";
         try (KafkaBroker broker = KafkaBroker.start();
-                DeltaLog log = DeltaLog.builder().path(dir.resolve("demo.deltas")).open()) {
+                DeltaLog log =
+                        DeltaLog.builder().path(dir.resolve("demo.deltas")).open()) {
             log.track(OrdersWorkload.TABLE);
             log.track(OrdersWorkload.CUSTOMERS);
             OrdersWorkload shop = new OrdersWorkload(seed, customers);

@@ -2,12 +2,12 @@ package io.github.deltalog.json;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
-import java.time.DateTimeException;
 import java.util.Base64;
 import java.util.UUID;
 
@@ -144,7 +144,8 @@ final class PlainValues {
             return "double";
         } else if (enc.times() == ValueEncoding.Times.MICROS && type == LocalDate.class) {
             return "int32";
-        } else if (enc.times() == ValueEncoding.Times.MICROS && (type == LocalTime.class || type == LocalDateTime.class)) {
+        } else if (enc.times() == ValueEncoding.Times.MICROS
+                && (type == LocalTime.class || type == LocalDateTime.class)) {
             return "int64";
         } else if (type == Boolean.class) {
             return "boolean";

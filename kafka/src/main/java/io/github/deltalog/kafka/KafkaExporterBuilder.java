@@ -1,8 +1,7 @@
 package io.github.deltalog.kafka;
 
-import io.github.deltalog.json.ValueEncoding;
-
 import io.github.deltalog.DeltaLog;
+import io.github.deltalog.json.ValueEncoding;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

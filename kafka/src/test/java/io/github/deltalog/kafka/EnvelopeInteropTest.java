@@ -127,29 +127,29 @@ class EnvelopeInteropTest {
             Map<String, DebeziumJsonDeserializationSchema> flink = new HashMap<>();
             int checked = 0;
             for (ValueEncoding enc : List.of(ValueEncoding.DEFAULT, NUMERIC)) {
-              List<Delta> deltas = enc == NUMERIC ? toMicros(recorded) : recorded;
-              for (boolean schema : new boolean[] {false, true}) {
-                JsonConverter keys = converter(schema, true);
-                JsonConverter values = converter(schema, false);
-                for (Delta d : deltas) {
-                    String where = "seed " + seed + ", " + enc + ", schema " + schema + ", " + d;
-                    byte[] value = DeltaRecords.value(d, columnsOf(d), DB, schema, enc);
-                    byte[] key = DeltaRecords.key(d, columnsOf(d), DB, schema, enc);
-                    DebeziumJsonDeserializationSchema f =
-                            flink.computeIfAbsent(d.table() + schema + enc, k -> flinkReader(d, schema, enc));
-                    checkFlink(f, d, value, enc, where);
-                    checkConnect(keys, values, d, key, value, schema, enc, where);
-                    if (schema) {
-                        assertEquals(d, DeltaRecords.delta(value), where); // deltalog's own reader, exact types
-                    } else {
-                        assertEquals(
-                                d,
-                                DeltaJson.fromJson(new String(value, StandardCharsets.UTF_8), typedColumnsOf(d)),
-                                where);
+                List<Delta> deltas = enc == NUMERIC ? toMicros(recorded) : recorded;
+                for (boolean schema : new boolean[] {false, true}) {
+                    JsonConverter keys = converter(schema, true);
+                    JsonConverter values = converter(schema, false);
+                    for (Delta d : deltas) {
+                        String where = "seed " + seed + ", " + enc + ", schema " + schema + ", " + d;
+                        byte[] value = DeltaRecords.value(d, columnsOf(d), DB, schema, enc);
+                        byte[] key = DeltaRecords.key(d, columnsOf(d), DB, schema, enc);
+                        DebeziumJsonDeserializationSchema f =
+                                flink.computeIfAbsent(d.table() + schema + enc, k -> flinkReader(d, schema, enc));
+                        checkFlink(f, d, value, enc, where);
+                        checkConnect(keys, values, d, key, value, schema, enc, where);
+                        if (schema) {
+                            assertEquals(d, DeltaRecords.delta(value), where); // deltalog's own reader, exact types
+                        } else {
+                            assertEquals(
+                                    d,
+                                    DeltaJson.fromJson(new String(value, StandardCharsets.UTF_8), typedColumnsOf(d)),
+                                    where);
+                        }
+                        checked++;
                     }
-                    checked++;
                 }
-              }
             }
             assertTrue(checked > 800, "too few deltas: " + checked);
         } catch (AssertionError | RuntimeException e) {
@@ -235,8 +235,9 @@ class EnvelopeInteropTest {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
                 IllegalArgumentException.class, () -> DeltaRecords.value(d, TYPED_COLUMNS, DB, true, NUMERIC));
         assertTrue(
-                e.getMessage().startsWith("table 'every type' row 7 column 'v16_LocalDateTime': the value"
-                        + " 2024-01-02T03:04:05.123456789 has a fraction finer than a microsecond"),
+                e.getMessage()
+                        .startsWith("table 'every type' row 7 column 'v16_LocalDateTime': the value"
+                                + " 2024-01-02T03:04:05.123456789 has a fraction finer than a microsecond"),
                 e.getMessage());
         v[16] = LocalDateTime.of(2024, 1, 2, 3, 4, 5, 123_456_000);
         Delta ok = new Delta(TYPED, 7, 1_000_000L, new DeltaOp.Insert(Tuple.of(v)));
@@ -684,8 +685,9 @@ class EnvelopeInteropTest {
             assertNotNull(f, where + ": no field " + cols.names().get(i));
             Object v = s.get(f);
             assertSame(
-                    connectExpected(image.get(i), enc), fromConnect(v, types.get(i), f.schema(), enc), where + " column "
-                            + f.name());
+                    connectExpected(image.get(i), enc),
+                    fromConnect(v, types.get(i), f.schema(), enc),
+                    where + " column " + f.name());
         }
     }
 
@@ -772,7 +774,8 @@ class EnvelopeInteropTest {
             return "float64";
         } else if (enc.times() == ValueEncoding.Times.MICROS && type == LocalDate.class) {
             return "int32";
-        } else if (enc.times() == ValueEncoding.Times.MICROS && (type == LocalTime.class || type == LocalDateTime.class)) {
+        } else if (enc.times() == ValueEncoding.Times.MICROS
+                && (type == LocalTime.class || type == LocalDateTime.class)) {
             return "int64";
         }
         Map<Class<?>, String> m = Map.of(

@@ -43,7 +43,8 @@ class PositionalRecordsTest {
                 expected.computeIfAbsent(d.table(), t -> new ArrayList<>()).add(d);
             }
             TopicNames names = TopicNames.of("old");
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            try (Admin admin =
+                    Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
                 List<NewTopic> topics = new ArrayList<>();
                 for (String t : tables) {
                     topics.add(new NewTopic(names.topicOf(t), 1, (short) 1));
