@@ -24,8 +24,8 @@ public record ValueEncoding(Decimals decimals, Times times) {
         STRING,
         /**
          * A JSON number with the exact digits and scale ({@code 9.50}), Connect type {@code double}, as Debezium's
-         * {@code decimal.handling.mode=double}: Flink reads a DECIMAL column exactly, Connect a Double (rounded to
-         * 17 significant digits).
+         * {@code decimal.handling.mode=double}: Flink reads a DECIMAL column exactly, Connect the nearest Double
+         * (17 significant digits at most).
          */
         NUMBER
     }
