@@ -77,8 +77,9 @@ final class VerifyCommand extends FileCommand {
             }
             opened = LogFiles.open(file, keyFile, false, true);
             out().printf(
-                            "salvaged %s: opened the store as it is (last commit %d); the journal files were moved aside"
-                                    + " beside it (*.salvaged-*) and a new checkpoint was written%n",
+                            "salvaged %s: opened the store as it is (last commit %d); the store as it was is copied and the"
+                                    + " journal files moved aside beside it (*.salvaged-*), and a new checkpoint"
+                                    + " was written%n",
                             file, opened.lastCommitted());
         }
         try (DeltaLog log = opened) {
