@@ -252,10 +252,18 @@ public final class DeltaMerger {
             }
         }
         int[] order = rows.sortedEntries(changed, n, tableOrder);
-        List<Delta> out = new ArrayList<>(n);
-        for (int e : order) {
-            out.add(new Delta(tables.get(rows.table(e)), rows.row(e), timestamps[e], netOf(e)));
+        // Each output delta is built walking the entries in their own order (the per-entry arrays are read
+        // sequentially) and stored at its place in row order: one scattered write per row instead of five
+        // scattered reads.
+        int[] place = new int[rows.size()];
+        for (int i = 0; i < n; i++) {
+            place[order[i]] = i;
         }
-        return new MergeResult(out, new MergeStats(deltasIn, out.size(), noOps, ignored));
+        Delta[] out = new Delta[n];
+        for (int i = 0; i < n; i++) {
+            int e = changed[i];
+            out[place[e]] = new Delta(tables.get(rows.table(e)), rows.row(e), timestamps[e], netOf(e));
+        }
+        return new MergeResult(Arrays.asList(out), new MergeStats(deltasIn, n, noOps, ignored));
     }
 }
