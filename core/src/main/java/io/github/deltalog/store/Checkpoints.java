@@ -53,7 +53,7 @@ final class Checkpoints {
             synchronized (lock) {
                 checkpointLocked();
             }
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError | AssertionError e) {
             throw s.rethrow(e);
         }
     }
@@ -80,7 +80,7 @@ final class Checkpoints {
                     checkpointLocked();
                 }
             }
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError | AssertionError e) {
             throw s.rethrow(e);
         }
     }
@@ -153,7 +153,7 @@ final class Checkpoints {
                 Uninterrupted.run(() -> s.store.compact(RECLAIM_FILL_RATE, RECLAIM_WRITE_LIMIT));
                 checkpointLocked();
             }
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError | AssertionError e) {
             throw s.rethrow(e);
         }
     }
@@ -210,7 +210,7 @@ final class Checkpoints {
                 }
                 return file.size();
             }
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError | AssertionError e) {
             throw s.rethrow(e);
         }
     }

@@ -43,7 +43,7 @@ final class ConsumerTable {
         }
         try {
             return advanced.get(name);
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError | AssertionError e) {
             throw s.rethrow(e);
         }
     }
@@ -53,7 +53,7 @@ final class ConsumerTable {
         s.checkOpen();
         try {
             return s.consumers.get(name);
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError | AssertionError e) {
             throw s.rethrow(e);
         }
     }
@@ -63,7 +63,7 @@ final class ConsumerTable {
         s.checkOpen();
         try {
             return new ArrayList<>(s.consumers.keySet());
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError | AssertionError e) {
             throw s.rethrow(e);
         }
     }
@@ -73,7 +73,7 @@ final class ConsumerTable {
         s.checkOpen();
         try {
             return new TreeMap<>(s.consumers);
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError | AssertionError e) {
             throw s.rethrow(e);
         }
     }
@@ -102,7 +102,7 @@ final class ConsumerTable {
             boolean exists;
             try {
                 exists = s.consumers.containsKey(name);
-            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            } catch (RuntimeException | OutOfMemoryError | StackOverflowError | AssertionError e) {
                 throw s.rethrow(e);
             }
             if (exists == (change == Change.CREATE)) {

@@ -61,7 +61,7 @@ public final class LogStore implements AutoCloseable {
                                 store.commit();
                                 store.sync();
                             });
-                        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+                        } catch (RuntimeException | OutOfMemoryError | StackOverflowError | AssertionError e) {
                             throw StoreFailures.rethrow(e, o.label(), false);
                         }
                     });
@@ -108,7 +108,7 @@ public final class LogStore implements AutoCloseable {
         Opened o = StoreOpener.open(options);
         try {
             return new LogStore(o, options, retention, compactionInterval);
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError | AssertionError e) {
             o.abandon();
             throw StoreOpener.translate(e, o.label());
         }

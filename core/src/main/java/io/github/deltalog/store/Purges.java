@@ -81,7 +81,7 @@ final class Purges {
                 removed = purgeLocked(cut);
             }
             s.counters.purged(removed);
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError | AssertionError e) {
             throw s.rethrow(e);
         }
         if (removed > 0) {

@@ -164,7 +164,7 @@ public final class RangeCursor implements AutoCloseable {
         }
         try {
             cursor = map.cursor(r.next(), to, false);
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError | AssertionError e) {
             close();
             throw StoreFailures.rethrow(e, owner.label(), owner.isClosed());
         }

@@ -38,7 +38,7 @@ final class Reads {
             DeltaKey last = upTo < from ? DeltaKey.first(tableId, Long.MIN_VALUE) : DeltaKey.last(tableId, upTo);
             try {
                 return new RangeCursor(table, s.store, usage, s.deltas, first, last, openCursors, owner);
-            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            } catch (RuntimeException | OutOfMemoryError | StackOverflowError | AssertionError e) {
                 s.store.deregisterVersionUsage(usage);
                 throw s.rethrow(e);
             }

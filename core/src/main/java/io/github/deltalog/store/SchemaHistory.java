@@ -33,7 +33,7 @@ final class SchemaHistory {
                 out.add(new Delta(
                         NAME, key.rowId(), key.commitTimestamp(), DeltaCodec.decode(key, c.getValue(), NAME, s.label)));
             }
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError | AssertionError e) {
             throw s.rethrow(e);
         }
         out.sort((a, b) -> Long.compare(a.commitTimestamp(), b.commitTimestamp()));

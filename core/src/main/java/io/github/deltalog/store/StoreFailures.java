@@ -8,15 +8,19 @@ import io.github.deltalog.LogClosedException;
  * Turns what MVStore and the JVM throw while reading a damaged file into the log's typed exceptions. MVStore
  * checks its chunk headers, not page contents, so a damaged page surfaces lazily, wherever a read first touches
  * it (a cursor step, a count, a purge, a checkpoint), as an {@code MVStoreException}, an index or buffer
- * exception, or an {@code OutOfMemoryError} when a damaged length or count inside a page is allocated as is.
- * (All found by HostileFileTest.)
+ * exception, or an {@code OutOfMemoryError} when a damaged length or count inside a page is allocated as is; with
+ * assertions enabled ({@code -ea}), MVStore's own checks of a page's shape throw an {@code AssertionError} (the log's
+ * code has no assertions). (Found by HostileFileTest and SalvageCopyTest.)
  */
 final class StoreFailures {
     private StoreFailures() {}
 
     /** Tells whether a failure of a store call is one {@link #translate} turns into a typed exception. */
     static boolean translatable(Throwable t) {
-        return t instanceof RuntimeException || t instanceof OutOfMemoryError || t instanceof StackOverflowError;
+        return t instanceof RuntimeException
+                || t instanceof OutOfMemoryError
+                || t instanceof StackOverflowError
+                || t instanceof AssertionError;
     }
 
     /**

@@ -99,7 +99,7 @@ final class StoreOpener {
         String name = OverlayFilePath.register(fileName, overlay);
         try {
             return openStore(name, o, label, false);
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError | AssertionError e) {
             OverlayFilePath.unregister(name);
             try {
                 Files.deleteIfExists(overlay);
@@ -125,7 +125,7 @@ final class StoreOpener {
                 b.compress();
             }
             return b.open();
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError | AssertionError e) {
             closeQuietly(fileStore, e);
             throw translate(e, label, o.encryptionKey() != null);
         } finally {

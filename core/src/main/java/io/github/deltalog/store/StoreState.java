@@ -192,7 +192,7 @@ final class StoreState {
         long index;
         try {
             index = deltas.getKeyIndex(key);
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError | AssertionError e) {
             throw rethrow(e);
         }
         return index >= 0 ? index + 1 : -(index + 1);
