@@ -51,7 +51,8 @@ final class Recovery {
             LogMeta meta,
             boolean created,
             boolean readOnly,
-            boolean salvage) {
+            boolean salvage,
+            MapTypes types) {
         String label = o.label();
         long checkpoint = Math.max(meta.checkpoint(), meta.lastCommitted());
         JournalChain.Found found;
@@ -60,6 +61,7 @@ final class Recovery {
             long budget = readOnlyBudget();
             JournalFiles.Visitor replay = new JournalFiles.Visitor() {
                 private long sinceStore;
+                private final MapReplay maps = new MapReplay(store, consumers, types, label);
 
                 @Override
                 public void transaction(long commitTimestamp) {
@@ -79,6 +81,22 @@ final class Recovery {
                                 + " MiB); open it read-write once, which checkpoints them, or give the JVM more heap");
                     }
                     deltas.put(key, value);
+                }
+
+                @Override
+                public void mapChange(String map, byte[] key, byte[] value) {
+                    sinceStore += key.length + (value == null ? 0 : value.length) + 32;
+                    checkBudget();
+                    maps.apply(map, key, value);
+                }
+
+                private void checkBudget() {
+                    if (readOnly && sinceStore > budget) {
+                        throw new DeltaLogException("cannot open " + label + " read-only: its journal holds more"
+                                + " commits not yet checkpointed (over " + (sinceStore >> 20) + " MiB) than a"
+                                + " read-only open can keep in this heap (a quarter of " + (budget >> 18)
+                                + " MiB); open it read-write once, which checkpoints them, or give the JVM more heap");
+                    }
                 }
 
                 @Override

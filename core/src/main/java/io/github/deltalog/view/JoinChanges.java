@@ -231,18 +231,18 @@ final class JoinChanges {
         }
     }
 
-    /** Writes the staged index changes. Call under the checkpoint lock. */
-    void write() {
-        write(left, leftWrites);
-        write(right, rightWrites);
+    /** Hands the staged index changes to a sink. */
+    void writeTo(MapSink sink) {
+        writeTo(sink, left, leftWrites);
+        writeTo(sink, right, rightWrites);
     }
 
-    private static void write(MVMap<Key, Key> map, Map<Key, Key> writes) {
+    private static void writeTo(MapSink sink, MVMap<Key, Key> map, Map<Key, Key> writes) {
         for (Map.Entry<Key, Key> e : writes.entrySet()) {
             if (e.getValue() == null) {
-                map.remove(e.getKey());
+                sink.remove(map, e.getKey());
             } else {
-                map.put(e.getKey(), e.getValue());
+                sink.put(map, e.getKey(), e.getValue());
             }
         }
     }

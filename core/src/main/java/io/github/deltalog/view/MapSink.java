@@ -1,0 +1,44 @@
+package io.github.deltalog.view;
+
+import io.github.deltalog.store.MapChanges;
+import org.h2.mvstore.MVMap;
+
+/**
+ * Where a refresh's computed writes go: into a {@link MapChanges} that the store journals and applies as one step
+ * (an incremental refresh), or straight into the maps (a build, under the checkpoint lock).
+ */
+interface MapSink {
+    <K, V> void put(MVMap<K, V> map, K key, V value);
+
+    <K> void remove(MVMap<K, ?> map, K key);
+
+    /** Writes straight into the maps. */
+    static MapSink direct() {
+        return new MapSink() {
+            @Override
+            public <K, V> void put(MVMap<K, V> map, K key, V value) {
+                map.put(key, value);
+            }
+
+            @Override
+            public <K> void remove(MVMap<K, ?> map, K key) {
+                map.remove(key);
+            }
+        };
+    }
+
+    /** Stages the writes in a change set. */
+    static MapSink of(MapChanges changes) {
+        return new MapSink() {
+            @Override
+            public <K, V> void put(MVMap<K, V> map, K key, V value) {
+                changes.put(map, key, value);
+            }
+
+            @Override
+            public <K> void remove(MVMap<K, ?> map, K key) {
+                changes.remove(map, key);
+            }
+        };
+    }
+}
