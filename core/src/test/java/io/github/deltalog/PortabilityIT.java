@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.DataInputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.module.ModuleFinder;
@@ -36,20 +35,11 @@ class PortabilityIT {
     private static final String[] BANNED_TYPES = {"sun/misc/Unsafe", "jdk/internal/misc/Unsafe", "java/lang/foreign/"};
 
     private static Path coreJar() {
-        Path jar = Path.of(System.getProperty("deltalog.core.jar", "missing"));
-        assertTrue(Files.isRegularFile(jar), "core jar not found at " + jar + "; run through `mvn verify`");
-        return jar;
+        return ModuleApps.coreJar();
     }
 
     private static List<Path> dependencyJars() throws IOException {
-        Path file = Path.of(System.getProperty("deltalog.runtime.classpath", "missing"));
-        assertTrue(Files.isRegularFile(file), "runtime classpath file not found at " + file);
-        List<Path> jars = new ArrayList<>();
-        for (String entry : Files.readString(file).trim().split(File.pathSeparator)) {
-            if (!entry.isEmpty()) {
-                jars.add(Path.of(entry));
-            }
-        }
+        List<Path> jars = ModuleApps.dependencyJars();
         // h2-mvstore only: the value codec writes and reads Kryo's bytes itself, so Kryo is not needed at run time.
         assertEquals(1, jars.size(), "runtime dependencies: " + jars);
         return jars;
