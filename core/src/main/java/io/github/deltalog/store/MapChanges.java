@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.WriteBuffer;
@@ -29,6 +30,9 @@ public final class MapChanges {
     private int[] opMap = new int[64];
     private Object[] opKey = new Object[64];
     private Object[] opValue = new Object[64];
+    /** Per change, the failure to throw if the key must be there and is not; null for no check. */
+    private Supplier<? extends RuntimeException>[] opIfMissing = newChecks(64);
+
     private int ops;
     private String consumer;
     private long consumerPosition;
@@ -48,7 +52,37 @@ public final class MapChanges {
         if (value == null) {
             throw new IllegalArgumentException("a staged put needs a value; stage a removal instead");
         }
-        add((MVMap<Object, Object>) map, key, value);
+        add((MVMap<Object, Object>) map, key, value, null);
+    }
+
+    /**
+     * Stages a put of a key that must be in the map already: if it is not when the changes are applied, none of
+     * them is made (nor journaled) and {@code ifMissing}'s exception is thrown. Saves the lookup a check before
+     * would take.
+     *
+     * @param map a map of the log's store
+     * @param key the key
+     * @param value the new value, not null
+     * @param ifMissing the failure to throw if the key is not there (a view's incomplete base rows)
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> void replace(MVMap<K, V> map, K key, V value, Supplier<? extends RuntimeException> ifMissing) {
+        if (value == null) {
+            throw new IllegalArgumentException("a staged put needs a value; stage a removal instead");
+        }
+        add((MVMap<Object, Object>) map, key, value, ifMissing);
+    }
+
+    /**
+     * Stages a removal of a key that must be in the map: see {@link #replace}.
+     *
+     * @param map a map of the log's store
+     * @param key the key
+     * @param ifMissing the failure to throw if the key is not there
+     */
+    @SuppressWarnings("unchecked")
+    public <K> void removeExisting(MVMap<K, ?> map, K key, Supplier<? extends RuntimeException> ifMissing) {
+        add((MVMap<Object, Object>) map, key, null, ifMissing);
     }
 
     /**
@@ -59,7 +93,7 @@ public final class MapChanges {
      */
     @SuppressWarnings("unchecked")
     public <K> void remove(MVMap<K, ?> map, K key) {
-        add((MVMap<Object, Object>) map, key, null);
+        add((MVMap<Object, Object>) map, key, null, null);
     }
 
     /**
@@ -90,7 +124,13 @@ public final class MapChanges {
         return consumerPosition;
     }
 
-    private void add(MVMap<Object, Object> map, Object key, Object value) {
+    @SuppressWarnings("unchecked")
+    private static Supplier<? extends RuntimeException>[] newChecks(int n) {
+        return (Supplier<? extends RuntimeException>[]) new Supplier<?>[n];
+    }
+
+    private void add(
+            MVMap<Object, Object> map, Object key, Object value, Supplier<? extends RuntimeException> ifMissing) {
         Integer m = index.get(map);
         if (m == null) {
             m = maps.size();
@@ -102,10 +142,12 @@ public final class MapChanges {
             opMap = java.util.Arrays.copyOf(opMap, n);
             opKey = java.util.Arrays.copyOf(opKey, n);
             opValue = java.util.Arrays.copyOf(opValue, n);
+            opIfMissing = java.util.Arrays.copyOf(opIfMissing, n);
         }
         opMap[ops] = m;
         opKey[ops] = key;
         opValue[ops] = value;
+        opIfMissing[ops] = ifMissing;
         ops++;
     }
 
@@ -191,15 +233,20 @@ public final class MapChanges {
     /**
      * Applies the staged changes to the maps, in order; if one fails, takes back those already made.
      *
+     * @throws Missing if a key that must be there is not (its cause is the caller's exception), after the rollback
      * @throws RuntimeException what the failing map call threw, after the rollback
      */
     void apply() {
         Object[] old = new Object[ops];
         int done = 0;
         try {
-            for (; done < ops; done++) {
+            while (done < ops) {
                 MVMap<Object, Object> m = maps.get(opMap[done]);
-                old[done] = opValue[done] == null ? m.remove(opKey[done]) : m.put(opKey[done], opValue[done]);
+                Object was = opValue[done] == null ? m.remove(opKey[done]) : m.put(opKey[done], opValue[done]);
+                old[done++] = was;
+                if (was == null && opIfMissing[done - 1] != null) {
+                    throw new Missing(opIfMissing[done - 1].get());
+                }
             }
         } catch (RuntimeException | Error e) {
             try {
@@ -216,6 +263,20 @@ public final class MapChanges {
                 throw new RolledBackPartly(e);
             }
             throw e;
+        }
+    }
+
+    /** A key that had to be in its map was not; nothing was changed. The cause is the caller's exception. */
+    static final class Missing extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Missing(RuntimeException cause) {
+            super(cause);
+        }
+
+        /** The caller's exception. */
+        RuntimeException failure() {
+            return (RuntimeException) getCause();
         }
     }
 

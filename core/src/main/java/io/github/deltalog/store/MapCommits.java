@@ -139,7 +139,7 @@ final class MapCommits {
                     e.addSuppressed(cancel);
                     throw s.health.outcomeUnknown("a view's journal record could not be taken back", cancel);
                 }
-                throw s.storeFailure("apply a view's changes", e);
+                throw e instanceof MapChanges.Missing m ? m.failure() : s.storeFailure("apply a view's changes", e);
             }
             return seq;
         } finally {
@@ -150,6 +150,8 @@ final class MapCommits {
     private void applyOrFail(MapChanges changes) {
         try {
             changes.apply();
+        } catch (MapChanges.Missing e) {
+            throw e.failure();
         } catch (MapChanges.RolledBackPartly e) {
             throw s.health.fail("a view's changes could not be applied nor taken back", e.getCause());
         }

@@ -1,6 +1,7 @@
 package io.github.deltalog.view;
 
 import io.github.deltalog.store.MapChanges;
+import java.util.function.Supplier;
 import org.h2.mvstore.MVMap;
 
 /**
@@ -11,6 +12,9 @@ interface MapSink {
     <K, V> void put(MVMap<K, V> map, K key, V value);
 
     <K> void remove(MVMap<K, ?> map, K key);
+
+    /** A put or (a null value) removal of a key that must be there, else {@code ifMissing} and nothing changes. */
+    <K, V> void change(MVMap<K, V> map, K key, V value, Supplier<? extends RuntimeException> ifMissing);
 
     /** Writes straight into the maps. */
     static MapSink direct() {
@@ -23,6 +27,19 @@ interface MapSink {
             @Override
             public <K> void remove(MVMap<K, ?> map, K key) {
                 map.remove(key);
+            }
+
+            @Override
+            public <K, V> void change(MVMap<K, V> map, K key, V value, Supplier<? extends RuntimeException> ifMissing) {
+                // Only builds write directly, and a build removes nothing: a check before any write suffices.
+                if (!map.containsKey(key)) {
+                    throw ifMissing.get();
+                }
+                if (value == null) {
+                    map.remove(key);
+                } else {
+                    map.put(key, value);
+                }
             }
         };
     }
@@ -38,6 +55,15 @@ interface MapSink {
             @Override
             public <K> void remove(MVMap<K, ?> map, K key) {
                 changes.remove(map, key);
+            }
+
+            @Override
+            public <K, V> void change(MVMap<K, V> map, K key, V value, Supplier<? extends RuntimeException> ifMissing) {
+                if (value == null) {
+                    changes.removeExisting(map, key, ifMissing);
+                } else {
+                    changes.replace(map, key, value, ifMissing);
+                }
             }
         };
     }

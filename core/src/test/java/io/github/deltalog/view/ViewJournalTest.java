@@ -1,11 +1,14 @@
 package io.github.deltalog.view;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.deltalog.DeltaLog;
+import io.github.deltalog.Tuple;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
@@ -77,6 +80,46 @@ class ViewJournalTest {
                 assertEquals(ViewReference.compute(v.definition(), w.tables), ViewReference.rowsOf(v), e.getKey());
                 assertTrue(log.consumer("view:" + e.getKey()).lastAdvanced().isPresent());
             }
+        }
+    }
+
+    @Test
+    void aChangeToAJoinRowTheViewNeverHeldIsRefusedAndNothingIsJournaled() {
+        Path file = dir.resolve("incomplete.deltas");
+        ViewDefinition def = ViewDefinition.from("orders")
+                .join("customers", 0, 0)
+                .groupBy(3)
+                .count()
+                .sum(1)
+                .build();
+        Tuple alice = Tuple.of("alice", "north");
+        Tuple first = Tuple.of("alice", 5L);
+        Tuple second = Tuple.of("alice", 7L);
+        // Base rows without order 2: as if it existed before the table was tracked.
+        BaseRows base =
+                t -> t.equals("orders") ? List.of(new BaseRows.Row(1, first)) : List.of(new BaseRows.Row(1, alice));
+        long position;
+        try (DeltaLog log = DeltaLog.open(file)) {
+            log.track("orders");
+            log.track("customers");
+            log.recordInsert("customers", 1, alice);
+            log.recordInsert("orders", 1, first);
+            View v = log.view("north", def, base);
+            log.recordInsert("orders", 3, Tuple.of("alice", 1L));
+            v.refresh(); // journaled (after the upgrade)
+            position = v.position();
+            log.recordUpdate("orders", 2, second, Tuple.of("alice", 9L));
+            ViewException e = assertThrows(ViewException.class, v::refresh);
+            assertTrue(e.getMessage().contains("row 2 of table 'orders'"), e.getMessage());
+            assertEquals(position, v.position(), "the refused refresh changed nothing");
+            assertEquals(Tuple.of(2L, new java.math.BigDecimal(6)), v.get(Tuple.of("north")));
+            log.recordInsert("orders", 4, Tuple.of("alice", 2L)); // the journal still takes commits
+        }
+        try (DeltaLog log = DeltaLog.open(file)) {
+            View v = log.view("north", def, base);
+            assertEquals(position, v.position(), "nothing of the refused refresh was journaled");
+            assertEquals(Tuple.of(2L, new java.math.BigDecimal(6)), v.get(Tuple.of("north")));
+            assertEquals(position, log.consumer("view:north").position());
         }
     }
 }
