@@ -11,6 +11,10 @@ import java.util.function.Supplier;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.WriteBuffer;
+import org.h2.mvstore.type.DataType;
+import org.h2.mvstore.type.LongDataType;
+import org.h2.mvstore.type.ObjectDataType;
+import org.h2.mvstore.type.StringDataType;
 
 /**
  * Changes to side maps of one log's store (a view refresh: its groups, value counts, arrangements and position)
@@ -26,6 +30,10 @@ import org.h2.mvstore.WriteBuffer;
  */
 public final class MapChanges {
     private final List<MVMap<Object, Object>> maps = new ArrayList<>();
+    /** The types each map's keys and values are encoded with in the record: its own, unless given. */
+    private final List<DataType<Object>> keyTypes = new ArrayList<>();
+
+    private final List<DataType<Object>> valueTypes = new ArrayList<>();
     private final Map<MVMap<?, ?>, Integer> index = new IdentityHashMap<>();
     private int[] opMap = new int[64];
     private Object[] opKey = new Object[64];
@@ -125,6 +133,11 @@ public final class MapChanges {
     }
 
     @SuppressWarnings("unchecked")
+    private static DataType<Object> cast(DataType<?> type) {
+        return (DataType<Object>) type;
+    }
+
+    @SuppressWarnings("unchecked")
     private static Supplier<? extends RuntimeException>[] newChecks(int n) {
         return (Supplier<? extends RuntimeException>[]) new Supplier<?>[n];
     }
@@ -136,6 +149,19 @@ public final class MapChanges {
             m = maps.size();
             maps.add(map);
             index.put(map, m);
+            if (map.getKeyType() instanceof ObjectDataType) {
+                // h2's generic type (the log's consumer maps, a view's meta map) is encoded here as a string and a
+                // long: decoding it as such could make recovery deserialize a Java object a forged record names.
+                keyTypes.add(cast(StringDataType.INSTANCE));
+                valueTypes.add(cast(LongDataType.INSTANCE));
+            } else {
+                keyTypes.add(map.getKeyType());
+                valueTypes.add(map.getValueType());
+            }
+        }
+        if ((Object) keyTypes.get(m) == StringDataType.INSTANCE
+                && !(key instanceof String && (value == null || value instanceof Long))) {
+            throw new IllegalArgumentException("map " + map.getName() + " takes string keys and long values here");
         }
         if (ops == opMap.length) {
             int n = ops * 2;
@@ -179,13 +205,13 @@ public final class MapChanges {
             MVMap<Object, Object> m = maps.get(opMap[i]);
             buf = varInt(buf, opMap[i]);
             scratch.clear();
-            m.getKeyType().write(scratch, opKey[i]);
+            keyTypes.get(opMap[i]).write(scratch, opKey[i]);
             buf = scratched(buf, scratch, 0);
             if (opValue[i] == null) {
                 buf = varInt(buf, 0);
             } else {
                 scratch.clear();
-                m.getValueType().write(scratch, opValue[i]);
+                valueTypes.get(opMap[i]).write(scratch, opValue[i]);
                 buf = scratched(buf, scratch, 1);
             }
             if (buf.position() - JournalFiles.HEADER > limit) {

@@ -4,8 +4,11 @@ import io.github.deltalog.CorruptLogException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.type.LongDataType;
+import org.h2.mvstore.type.ObjectDataType;
 
 /**
  * Replays the changes of journaled {@link MapChanges} records into the store's maps during recovery (also in a
@@ -13,6 +16,8 @@ import org.h2.mvstore.MVStore;
  * map was removed by a checkpointed step after the record (a dropped view), which the store already reflects.
  */
 final class MapReplay {
+    private static final String CONSUMERS = "consumers";
+
     private final MVStore store;
     private final MVMap<String, Long> consumers;
     private final MapTypes types;
@@ -37,12 +42,18 @@ final class MapReplay {
         if (map == null) {
             return;
         }
+        // Maps of h2's generic type (consumers, a view's meta) are written as a string and a long (see MapChanges):
+        // never read through that type, which could deserialize a Java object a forged record names.
+        boolean own = map.getKeyType() instanceof ObjectDataType;
         try {
-            Object k = map.getKeyType().read(ByteBuffer.wrap(key));
+            Object k = own ? name(key) : map.getKeyType().read(ByteBuffer.wrap(key));
             if (value == null) {
                 map.remove(k);
             } else {
-                map.put(k, map.getValueType().read(ByteBuffer.wrap(value)));
+                ByteBuffer v = ByteBuffer.wrap(value);
+                map.put(
+                        k,
+                        own ? LongDataType.INSTANCE.read(v) : map.getValueType().read(v));
             }
         } catch (CorruptLogException e) {
             throw e;
@@ -52,13 +63,24 @@ final class MapReplay {
         }
     }
 
+    /** A consumer name as StringDataType writes it, its length checked before anything is allocated for it. */
+    private String name(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        int n = DataUtils.readVarInt(b);
+        if (n < 0 || n > b.remaining()) {
+            throw new CorruptLogException("journal of " + label + " holds a consumer name of " + n + " characters in "
+                    + bytes.length + " bytes");
+        }
+        return DataUtils.readString(b, n);
+    }
+
     @SuppressWarnings("unchecked")
     private MVMap<Object, Object> map(String name) {
         if (open.containsKey(name)) {
             return open.get(name);
         }
         MVMap<Object, Object> map;
-        if (name.equals("consumers")) {
+        if (name.equals(CONSUMERS)) {
             map = (MVMap<Object, Object>) (MVMap<?, ?>) consumers;
         } else if (!store.hasMap(name)) {
             map = null;
