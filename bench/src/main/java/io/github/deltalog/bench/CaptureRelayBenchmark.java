@@ -1,7 +1,9 @@
 package io.github.deltalog.bench;
 
+import io.github.deltalog.ColumnType;
 import io.github.deltalog.DeltaLog;
 import io.github.deltalog.DeltaTransaction;
+import io.github.deltalog.TableSchema;
 import io.github.deltalog.Tuple;
 import io.github.deltalog.jdbc.Capture;
 import java.math.BigDecimal;
@@ -35,7 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       committed transactions, written before each operation (outside the timed code): read, group, one log
  *       commit per transaction with its position record, delete from the outbox (H2 also checkpoints).
  *   <li>{@code LOG_RECORD}: the same deltas (before and after images of the same 4-column rows) recorded
- *       straight into a log: 100 {@code begin()}/{@code update}/{@code commit()} transactions.
+ *       straight into a log, under the schema capture registers for the table: 100
+ *       {@code begin()}/{@code update}/{@code commit()} transactions.
  * </ul>
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar CaptureRelayBenchmark -rf json -rff bench/capture-relay.json}
@@ -78,7 +81,16 @@ public class CaptureRelayBenchmark {
         folder = BenchFiles.freshFolder("capture-relay-");
         log = DeltaLog.open(folder.resolve("log.deltas"));
         if (impl == Impl.LOG_RECORD) {
-            log.track("orders");
+            // The schema capture registers for H2's table, so both sides pay the log's schema check.
+            log.track(
+                    "orders",
+                    TableSchema.builder()
+                            .column("ID", ColumnType.LONG)
+                            .nullableColumn("CUSTOMER", ColumnType.INT)
+                            .nullableColumn("AMOUNT", ColumnType.DECIMAL)
+                            .nullableColumn("NOTE", ColumnType.STRING)
+                            .key("ID")
+                            .build());
             return;
         }
         CaptureDatabase db = impl == Impl.RELAY_H2 ? CaptureDatabase.H2 : CaptureDatabase.SQLITE;

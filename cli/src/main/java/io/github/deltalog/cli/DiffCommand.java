@@ -3,11 +3,14 @@ package io.github.deltalog.cli;
 import io.github.deltalog.Delta;
 import io.github.deltalog.DeltaLog;
 import io.github.deltalog.json.DeltaJson;
+import io.github.deltalog.json.NamedEnvelope;
+import io.github.deltalog.json.TableColumns;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code deltalog diff FILE --from T1 --to T2}: the net change between two positions as JSON Lines, read-only. */
@@ -17,7 +20,9 @@ import picocli.CommandLine.Option;
         description = {
             "Writes the net change between two positions (time travel) as JSON Lines in Debezium's envelope, like"
                     + " 'dump --merged': at most one line per row, what turned the rows at --from into the rows at --to"
-                    + " (deltas committed after --from, up to and including --to). Opens the file read-only.",
+                    + " (deltas committed after --from, up to and including --to). The lines are in dump's form"
+                    + " (images as objects keyed by column name, plain values; --schema and --positional as in dump)."
+                    + " Opens the file read-only.",
             "Example: deltalog diff app.deltas --from 2026-12-01T00:00:00Z --to 2026-12-02T00:00:00Z"
         })
 final class DiffCommand extends FileCommand {
@@ -42,9 +47,30 @@ final class DiffCommand extends FileCommand {
             description = "only this table (repeat for several; default: every table the log knows)")
     List<String> tables;
 
+    @Option(
+            names = "--schema",
+            description = "write each line as {\"schema\":...,\"payload\":...} with Kafka Connect's schema block"
+                    + " (Flink: 'debezium-json.schema-include' = 'true'); values then read back as their exact types")
+    boolean schema;
+
+    @Option(
+            names = "--positional",
+            description = "the older form: images as arrays of typed values such as {\"long\":5}")
+    boolean positional;
+
+    @Mixin
+    EncodingOptions encoding = new EncodingOptions();
+
     /** Writes the net changes to standard output, one JSON object per line, in commit order. */
     @Override
     public Integer call() {
+        if (schema && positional) {
+            throw new CliException(Main.EXIT_ERROR, "--schema and --positional exclude each other");
+        }
+        if (positional && encoding.changed()) {
+            throw new CliException(Main.EXIT_ERROR, "--decimals and --times apply to the named form, not --positional");
+        }
+        String db = String.valueOf(file.getFileName());
         try (DeltaLog log = open(true)) {
             List<String> names = tables == null ? log.tables() : new ArrayList<>(new LinkedHashSet<>(tables));
             long upTo = to != null ? to : log.lastCommitted();
@@ -55,7 +81,11 @@ final class DiffCommand extends FileCommand {
             StringBuilder line = new StringBuilder(256);
             for (Delta d : log.diff(names, from, upTo)) {
                 line.setLength(0);
-                DeltaJson.appendTo(line, d);
+                if (positional) {
+                    DeltaJson.appendTo(line, d);
+                } else {
+                    NamedEnvelope.appendValue(line, d, TableColumns.of(log, d), db, schema, encoding.encoding());
+                }
                 out.append(line).append('\n');
             }
             if (out.checkError()) {

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.PriorityQueue;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code deltalog dump FILE}: the deltas as JSON Lines in Debezium's envelope, read-only. */
@@ -23,8 +24,8 @@ import picocli.CommandLine.Option;
             "Writes deltas as JSON Lines in Debezium's envelope, the form Flink's debezium-json format reads.",
             "One object per line, in commit order: before and after (the row images as objects keyed by column"
                     + " name, or null), source (db, table, rowId, commitTimestamp), op (c, u or d), ts_ms and ts_us."
-                    + " Values are plain JSON: numbers, booleans, strings; decimals, dates and times as strings,"
-                    + " bytes as base64 (the README has the table). Tables without a schema have columns c0, c1, ..."
+                    + " Values are plain JSON: numbers, booleans, strings; decimals, dates and times as strings"
+                    + " (as numbers with --decimals number, --times micros), bytes as base64 (the README has the table). Tables without a schema have columns c0, c1, ..."
                     + " Opens the file read-only.",
             "Example: deltalog dump app.deltas | jq -c 'select(.op == \"d\")'"
         })
@@ -61,6 +62,9 @@ final class DumpCommand extends FileCommand {
             description = "the older form: images as arrays of typed values such as {\"long\":5}")
     boolean positional;
 
+    @Mixin
+    EncodingOptions encoding = new EncodingOptions();
+
     private String db;
     private DeltaLog source;
 
@@ -81,6 +85,9 @@ final class DumpCommand extends FileCommand {
     public Integer call() {
         if (schema && positional) {
             throw new CliException(Main.EXIT_ERROR, "--schema and --positional exclude each other");
+        }
+        if (positional && encoding.changed()) {
+            throw new CliException(Main.EXIT_ERROR, "--decimals and --times apply to the named form, not --positional");
         }
         db = String.valueOf(file.getFileName());
         try (DeltaLog log = open(true)) {
@@ -126,7 +133,7 @@ final class DumpCommand extends FileCommand {
         if (positional) {
             DeltaJson.appendTo(line, d);
         } else {
-            NamedEnvelope.appendValue(line, d, TableColumns.of(source, d), db, schema);
+            NamedEnvelope.appendValue(line, d, TableColumns.of(source, d), db, schema, encoding.encoding());
         }
         line.append('\n');
         out.append(line);

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -79,6 +80,9 @@ final class ExportKafkaCommand extends FileCommand {
             description = "leave Kafka Connect's schema block out of the records (read them with schemas.enable=false,"
                     + " Flink's debezium-json without schema-include)")
     boolean noSchema;
+
+    @Mixin
+    EncodingOptions encoding = new EncodingOptions();
 
     @Option(
             names = "--table",
@@ -217,7 +221,8 @@ final class ExportKafkaCommand extends FileCommand {
                 .exportExisting(!fromNow)
                 .replicationFactor(replicationFactor)
                 .partitions(partitions)
-                .schemaBlock(!noSchema);
+                .schemaBlock(!noSchema)
+                .valueEncoding(encoding.encoding());
         if (tables != null) {
             b.tables(tables);
         }

@@ -120,6 +120,40 @@ class ExportKafkaCommandTest {
     }
 
     @Test
+    void exportsDecimalsAndTimesAsNumbersWhenAsked() {
+        Path file = dir.resolve("shop.deltas");
+        SampleLog.write(file);
+        String prefix = "numeric";
+        Cli.Result r = Cli.run(
+                "export-kafka",
+                file.toString(),
+                "--bootstrap",
+                broker.bootstrapServers(),
+                "--topic-prefix",
+                prefix,
+                "--decimals",
+                "number",
+                "--times",
+                "micros",
+                "--once");
+        assertEquals(0, r.exitCode(), r::toString);
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> records = readTopics(prefix);
+        assertTopicsHold(file, records, prefix); // the schema block's semantic names give the exact values back
+        TopicNames names = TopicNames.of(prefix);
+        String order =
+                new String(records.get(names.topicOf(SampleLog.ORDERS)).get(0).value(), StandardCharsets.UTF_8);
+        assertTrue(order.contains("\"c2\":9.50,"), order);
+        assertTrue(
+                order.contains(
+                        "{\"type\":\"double\",\"optional\":true,\"name\":\"io.github.deltalog.data.Decimal\",\"field\":\"c2\"}"),
+                order);
+        String customer = new String(
+                records.get(names.topicOf(SampleLog.CUSTOMERS)).get(0).value(), StandardCharsets.UTF_8);
+        assertTrue(customer.contains("\"c12\":19724,\"c13\":36672500000,\"c14\":1704190272000000,"), customer);
+        assertTrue(customer.contains("\"name\":\"io.debezium.time.MicroTimestamp\",\"field\":\"c14\""), customer);
+    }
+
+    @Test
     void exportsOnlyTheGivenTablesUnderTheGivenNames() {
         Path file = dir.resolve("app.deltas");
         SampleLog.write(file);
@@ -227,7 +261,12 @@ class ExportKafkaCommandTest {
 
     /** Checks that the table topics hold each delta of the log once, in commit order, a tombstone after each delete. */
     private static void assertTopicsHold(Path file, Map<String, List<ConsumerRecord<byte[], byte[]>>> records) {
-        TopicNames names = TopicNames.of("once");
+        assertTopicsHold(file, records, "once");
+    }
+
+    private static void assertTopicsHold(
+            Path file, Map<String, List<ConsumerRecord<byte[], byte[]>>> records, String prefix) {
+        TopicNames names = TopicNames.of(prefix);
         try (DeltaLog log = DeltaLog.builder().path(file).readOnly(true).open()) {
             for (String table : List.of(SampleLog.ORDERS, SampleLog.CUSTOMERS)) {
                 List<ConsumerRecord<byte[], byte[]>> got = records.get(names.topicOf(table));

@@ -80,8 +80,9 @@ public final class JdbcTarget implements ApplyTarget {
                         return null;
                     }
                     Object[] values = new Object[t.columns().size()];
+                    JdbcTable.ValueMapping mapping = t.mapping();
                     for (int i = 0; i < values.length; i++) {
-                        values[i] = value(rs, i + 1, t.types().get(i));
+                        values[i] = mapping == null ? value(rs, i + 1, t.types().get(i)) : mapping.read(rs, i + 1, i);
                     }
                     return Tuple.of(values);
                 }
@@ -114,8 +115,10 @@ public final class JdbcTarget implements ApplyTarget {
                     if (kind.equals("insert") && !t.idInColumns()) {
                         s.setLong(p++, rowId);
                     }
+                    JdbcTable.ValueMapping mapping = t.mapping();
                     for (int i = 0; i < row.size(); i++) {
-                        bind(s, p++, row.get(i));
+                        Object v = row.get(i);
+                        bind(s, p++, mapping == null || v == null ? v : mapping.toDatabase(i, v));
                     }
                 }
                 if (!kind.equals("insert")) {

@@ -2,6 +2,7 @@ package io.github.deltalog.sync;
 
 import io.github.deltalog.Tuple;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +36,8 @@ public final class MapTarget implements ApplyTarget {
     private final RowCheck check;
     /** Held by every method, and by a transaction from begin to close (on the applying thread). */
     private final ReentrantLock lock = new ReentrantLock();
+    /** The undo buffer of the open transaction, reused by the next one; guarded by {@link #lock}. */
+    private Object[] undoBuffer = new Object[3 * 64];
 
     /** Creates an empty target without constraints. */
     public MapTarget() {
@@ -128,9 +131,10 @@ public final class MapTarget implements ApplyTarget {
     }
 
     /**
-     * Starts a transaction that holds this target's monitor until it is closed: it writes straight into the maps
-     * and keeps an undo list, so an apply costs little more than the writes themselves, and other threads see all
-     * of it or none of it.
+     * Starts a transaction that holds this target's lock until it is closed: it writes straight into the maps and
+     * keeps an undo list, so an apply costs little more than the writes themselves (the row a change reads is the
+     * row it writes: the boxed key and the old row are reused, no allocation per change beyond the map's own), and
+     * other threads see all of it or none of it.
      */
     @Override
     public Transaction begin() {
@@ -138,17 +142,34 @@ public final class MapTarget implements ApplyTarget {
     }
 
     private final class UndoTransaction implements Transaction {
-        private final List<Object[]> undo = new ArrayList<>();
+        /** Triples of (rows, key, old row or null), oldest first: the target's buffer, kept between transactions. */
+        private Object[] undo;
+
+        private int undoSize;
+        /** The last row read: its table's map (null if the table had none), key and row. */
+        private String readTable;
+
+        private NavigableMap<Long, Tuple> readRows;
+        private Long readKey;
+        private Tuple readRow;
         private boolean done;
 
         UndoTransaction() {
             lock.lock();
+            undo = undoBuffer;
         }
 
         @Override
         public Tuple read(String table, long rowId) {
             checkOpen();
-            return get(table, rowId);
+            NavigableMap<Long, Tuple> rows = tables.get(table);
+            Long key = rowId;
+            Tuple row = rows == null ? null : rows.get(key);
+            readTable = table;
+            readRows = rows;
+            readKey = key;
+            readRow = row;
+            return row;
         }
 
         @Override
@@ -164,8 +185,17 @@ public final class MapTarget implements ApplyTarget {
         @Override
         public void delete(String table, long rowId) {
             checkOpen();
-            undo.add(new Object[] {table, rowId, get(table, rowId)});
-            put(table, rowId, null);
+            NavigableMap<Long, Tuple> rows = tables.get(table);
+            if (rows == null) {
+                return;
+            }
+            Long key = key(table, rows, rowId);
+            Tuple old = key == readKey ? readRow : rows.get(key);
+            if (old != null) {
+                pushUndo(rows, key, old);
+                rows.remove(key);
+            }
+            readKey = null;
         }
 
         private void write(String table, long rowId, Tuple row) {
@@ -174,31 +204,64 @@ public final class MapTarget implements ApplyTarget {
             if (violation != null) {
                 throw new TargetConstraintException("table '" + table + "' row " + rowId + " refused: " + violation);
             }
-            undo.add(new Object[] {table, rowId, get(table, rowId)});
-            put(table, rowId, row);
+            NavigableMap<Long, Tuple> rows = tables.computeIfAbsent(table, t -> new TreeMap<>());
+            Long key = key(table, rows, rowId);
+            Tuple old = key == readKey ? readRow : rows.get(key);
+            pushUndo(rows, key, old);
+            rows.put(key, row);
+            readKey = null;
+        }
+
+        /** The key the last read boxed if it read this row of this map, else a new one. */
+        private Long key(String table, NavigableMap<Long, Tuple> rows, long rowId) {
+            Long key = readKey;
+            // A read of a table without a map read no row; the map created since holds none of it either.
+            if (key != null && key == rowId && table.equals(readTable) && (readRows == rows || readRows == null)) {
+                return key;
+            }
+            readKey = null;
+            return Long.valueOf(rowId);
+        }
+
+        private void pushUndo(NavigableMap<Long, Tuple> rows, Long key, Tuple old) {
+            if (undoSize + 3 > undo.length) {
+                undo = Arrays.copyOf(undo, undo.length * 2);
+                undoBuffer = undo;
+            }
+            undo[undoSize++] = rows;
+            undo[undoSize++] = key;
+            undo[undoSize++] = old;
         }
 
         @Override
         public void commit() {
             checkOpen();
-            undo.clear();
             finish();
         }
 
         @Override
+        @SuppressWarnings("unchecked")
         public void close() {
             if (!done) {
-                for (int i = undo.size() - 1; i >= 0; i--) {
-                    Object[] u = undo.get(i);
-                    put((String) u[0], (Long) u[1], (Tuple) u[2]);
+                for (int i = undoSize - 3; i >= 0; i -= 3) {
+                    NavigableMap<Long, Tuple> rows = (NavigableMap<Long, Tuple>) undo[i];
+                    Long key = (Long) undo[i + 1];
+                    Tuple old = (Tuple) undo[i + 2];
+                    if (old == null) {
+                        rows.remove(key);
+                    } else {
+                        rows.put(key, old);
+                    }
                 }
-                undo.clear();
                 finish();
             }
         }
 
         private void finish() {
             done = true;
+            Arrays.fill(undo, 0, undoSize, null); // the buffer outlives the transaction, its rows must not
+            undoSize = 0;
+            undo = null;
             lock.unlock();
         }
 

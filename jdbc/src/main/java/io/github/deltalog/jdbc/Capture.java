@@ -34,8 +34,11 @@ import java.util.function.IntConsumer;
  * or {@link #start()} in the background) moves committed outbox rows into the log and records, in the same log
  * transaction, which outbox rows it moved. SQLite connections that write to captured tables must be
  * {@link #enlist enlisted}. Log tables are named as the database stores the table ({@code ORDERS} in H2 for an
- * unquoted {@code orders}); each table's column names are kept in the log's {@link #columnsTable} (see
- * {@link #columns}). Thread-safe.
+ * unquoted {@code orders}) and carry the table's schema ({@link DeltaLog#schema}), so tuples read by column name.
+ * When a captured table's columns change (DDL), the relay re-installs capture for the new shape if the log's
+ * schema can follow (columns appended or dropped, types widened) and records a new schema version before the
+ * first change of the new shape; otherwise it stops with a {@link CapturedTableChangedException} naming the table.
+ * The shapes are also kept in the log's {@link #columnsTable} (see {@link #columns}). Thread-safe.
  */
 public final class Capture implements AutoCloseable {
     private static final Map<DeltaLog, Object> RELAY_LOCKS = new WeakHashMap<>();
@@ -186,12 +189,16 @@ public final class Capture implements AutoCloseable {
 
     /**
      * Installs capture for tables: creates the outbox and the catalog if missing, and triggers on each table, in
-     * one database transaction; then tracks the tables in the log. Idempotent for a table whose columns did not
-     * change; a table whose columns changed gets a new shape (its earlier changes keep the old one).
+     * one database transaction; then tracks the tables in the log with their {@link io.github.deltalog.TableSchema}
+     * (column names, log types by {@link Dialect#logType}, primary key). Idempotent for a table whose columns did
+     * not change; a table whose columns changed gets a new shape (its earlier changes keep the old one), which the
+     * log records as a new schema version just before the first change captured under it.
      *
      * @param c a connection to the database; its auto-commit mode is restored
      * @param tables table names as typed (found as is, upper-cased or lower-cased)
      * @return the tables' names as the database stores them (the log's table names)
+     * @throws CapturedTableChangedException if a table's columns changed in a way the log's schema versions cannot
+     *     follow (only appended and dropped columns and widened types can be); nothing is installed then
      * @throws CaptureException for a missing table, a table without usable row id, an unsupported column type, a
      *     locked database; nothing is installed then
      */
@@ -201,17 +208,37 @@ public final class Capture implements AutoCloseable {
         }
         List<String> names;
         try {
-            names = Installer.install(c, tables);
+            Dialect dialect = Dialect.of(c);
+            names = Installer.install(c, (active, wanted) -> checkFollows(dialect, active, wanted), tables);
+            CaptureCatalog.Shapes shapes = CaptureCatalog.load(c);
+            for (String n : names) {
+                // A first shape is registered now; a later one when the relay meets its first change, so that
+                // changes captured under the earlier shape are recorded under the earlier version.
+                if (log.schema(n).isEmpty() && !CaptureCatalog.hadEarlierShape(shapes, n)) {
+                    log.track(n, LogSchema.of(shapes.activeOf(n), dialect));
+                } else {
+                    log.track(n);
+                }
+            }
         } catch (SQLException e) {
             throw Failures.of("cannot install capture for " + List.of(tables), e);
-        }
-        for (String n : names) {
-            log.track(n);
         }
         log.track(positionTable(name));
         log.track(columnsTable(name));
         log.consumer(consumerName(name));
         return names;
+    }
+
+    /** Refuses a new shape of a table that the log's schema versions cannot follow. */
+    private void checkFollows(Dialect dialect, TableShape active, TableShape wanted) {
+        io.github.deltalog.TableSchema next = LogSchema.of(wanted, dialect);
+        if (active != null) {
+            LogSchema.changes(wanted.table(), LogSchema.of(active, dialect), next);
+        }
+        io.github.deltalog.TableSchema logged = log.schema(wanted.table()).orElse(null);
+        if (logged != null && !logged.sameColumns(next)) {
+            LogSchema.changes(wanted.table(), logged, next);
+        }
     }
 
     /**
@@ -258,7 +285,8 @@ public final class Capture implements AutoCloseable {
      * Moves every committed captured change into the log now, in the calling thread.
      *
      * @return the number of database transactions moved
-     * @throws CapturedTableChangedException if a captured table's columns changed since install
+     * @throws CapturedTableChangedException if a captured table changed in a way capture cannot follow (dropped,
+     *     lost its triggers, a column retyped or moved)
      * @throws CaptureException if the database is unreachable or locked
      */
     public int relayAvailable() {
@@ -274,7 +302,8 @@ public final class Capture implements AutoCloseable {
      *
      * @param c a connection to the captured database
      * @return the number of database transactions moved
-     * @throws CapturedTableChangedException if a captured table's columns changed since install
+     * @throws CapturedTableChangedException if a captured table changed in a way capture cannot follow (dropped,
+     *     lost its triggers, a column retyped or moved)
      * @throws CaptureException if the database is locked
      */
     public int relayAvailable(Connection c) {
@@ -287,7 +316,8 @@ public final class Capture implements AutoCloseable {
      * @param c a connection to the captured database
      * @param moved called after each log commit with its number of deltas
      * @return the number of database transactions moved
-     * @throws CapturedTableChangedException if a captured table's columns changed since install
+     * @throws CapturedTableChangedException if a captured table changed in a way capture cannot follow (dropped,
+     *     lost its triggers, a column retyped or moved)
      * @throws CaptureException if the database is locked
      */
     public int relayAvailable(Connection c, IntConsumer moved) {

@@ -13,12 +13,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The capture's catalog inside the captured database: every shape ever installed (table, row id column, columns)
- * and which one is active per table. Outbox rows refer to shapes by id. The SQL is the same for every dialect.
+ * The capture's catalog inside the captured database: every shape ever installed (table, row id column, columns,
+ * primary key) and which one is active per table. Outbox rows refer to shapes by id. The SQL is the same for every dialect.
  */
 final class CaptureCatalog {
     static final String SHAPES = "DELTALOG_SHAPE";
     static final String COLUMNS = "DELTALOG_COLUMN";
+    /** Added after the first release of capture: created if missing, so a catalog without it reads as no keys. */
+    static final String KEYS = "DELTALOG_KEY";
 
     /** The shapes, by id, and the ids of the active ones. */
     record Shapes(Map<Integer, TableShape> all, Set<Integer> active) {
@@ -47,11 +49,14 @@ final class CaptureCatalog {
                     + " ROWID_COL VARCHAR(1000), ACTIVE INTEGER NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS " + COLUMNS + "(SHAPE INTEGER NOT NULL, POS INTEGER NOT NULL,"
                     + " NAME VARCHAR(1000) NOT NULL, TYPE VARCHAR(1000) NOT NULL, PRIMARY KEY(SHAPE, POS))");
+            s.execute("CREATE TABLE IF NOT EXISTS " + KEYS + "(SHAPE INTEGER NOT NULL, POS INTEGER NOT NULL,"
+                    + " NAME VARCHAR(1000) NOT NULL, PRIMARY KEY(SHAPE, POS))");
         }
     }
 
     static void drop(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + KEYS);
             s.execute("DROP TABLE IF EXISTS " + COLUMNS);
             s.execute("DROP TABLE IF EXISTS " + SHAPES);
         }
@@ -84,10 +89,24 @@ final class CaptureCatalog {
                         .add(new CapturedColumn(rs.getString(2), rs.getString(3)));
             }
         }
+        Map<Integer, List<String>> keys = new HashMap<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT SHAPE, NAME FROM " + KEYS + " ORDER BY SHAPE, POS")) {
+            while (rs.next()) {
+                keys.computeIfAbsent(rs.getInt(1), k -> new ArrayList<>()).add(rs.getString(2));
+            }
+        }
         Map<Integer, TableShape> all = new HashMap<>();
         for (Map.Entry<Integer, String> e : tables.entrySet()) {
             int id = e.getKey();
-            all.put(id, new TableShape(id, e.getValue(), rowIds.get(id), columns.getOrDefault(id, List.of())));
+            all.put(
+                    id,
+                    new TableShape(
+                            id,
+                            e.getValue(),
+                            rowIds.get(id),
+                            columns.getOrDefault(id, List.of()),
+                            keys.getOrDefault(id, List.of())));
         }
         return new Shapes(all, active);
     }
@@ -118,6 +137,34 @@ final class CaptureCatalog {
             }
             p.executeBatch();
         }
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO " + KEYS + " VALUES (?, ?, ?)")) {
+            int pos = 0;
+            for (String k : shape.key()) {
+                p.setInt(1, shape.id());
+                p.setInt(2, pos++);
+                p.setString(3, k);
+                p.addBatch();
+            }
+            if (pos > 0) {
+                p.executeBatch();
+            }
+        }
+    }
+
+    /**
+     * Tells whether a table had a shape before its active one.
+     *
+     * @param shapes the catalog's shapes
+     * @param table the table as the database stores it
+     * @return true if the catalog holds an inactive shape of it
+     */
+    static boolean hadEarlierShape(Shapes shapes, String table) {
+        for (TableShape s : shapes.all().values()) {
+            if (s.table().equals(table) && !shapes.active().contains(s.id())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static void deactivate(Connection c, String table) throws SQLException {

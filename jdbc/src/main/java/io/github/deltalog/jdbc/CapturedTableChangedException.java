@@ -1,9 +1,11 @@
 package io.github.deltalog.jdbc;
 
 /**
- * Thrown by the relay when a captured table's columns changed (DDL) since capture was installed for it: nothing of
- * the pending changes is moved until {@link Capture#install} runs again for the table's new shape, so the log never
- * holds a row of the wrong shape.
+ * Thrown when a captured table changed (DDL) in a way capture cannot follow: by the relay when the table was
+ * dropped, lost its triggers, or had a column retyped (other than widened), moved or made part of another key;
+ * by {@link Capture#install} for such a new shape. Nothing of the pending changes is moved then, so the log never
+ * holds a row of the wrong shape. (Appended or dropped columns and widened types are followed: the relay
+ * re-installs capture and the log records a new schema version.)
  */
 public class CapturedTableChangedException extends CaptureException {
     private static final long serialVersionUID = 1L;

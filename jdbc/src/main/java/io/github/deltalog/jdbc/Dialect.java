@@ -1,5 +1,6 @@
 package io.github.deltalog.jdbc;
 
+import io.github.deltalog.ColumnType;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -16,7 +17,8 @@ import java.util.Locale;
  *
  * <p>Every outbox has the columns {@code id} (ascending in the order rows were written), {@code tx} (the same
  * for all rows of one database transaction, different for any two transactions), {@code shape}, {@code op} (1
- * insert, 2 update, 3 delete), {@code old_rid} and {@code new_rid}, then the images in the dialect's own form.
+ * insert, 2 update, 3 delete), {@code old_rid} and {@code new_rid}, in this order (the relay reads them by
+ * position, 1 to 6), then the images in the dialect's own form.
  */
 public interface Dialect {
     /** The outbox table's name. */
@@ -46,13 +48,30 @@ public interface Dialect {
     void dropOutbox(Connection c) throws SQLException;
 
     /**
+     * Returns the log's type of a column: the class every value of the column has once the relay read it (the
+     * value normalisation of {@link #readImages}), what the log's {@link io.github.deltalog.TableSchema} of the
+     * table declares.
+     *
+     * @param column a column as the metadata describes it
+     * @return the type, or null if the log cannot record the column
+     */
+    ColumnType logType(CapturedColumn column);
+
+    /**
      * Fails if a column type cannot be captured.
      *
      * @param table the table
      * @param columns its columns
      * @throws CaptureException naming the table, column and type
      */
-    void checkTypes(String table, List<CapturedColumn> columns);
+    default void checkTypes(String table, List<CapturedColumn> columns) {
+        for (CapturedColumn col : columns) {
+            if (logType(col) == null) {
+                throw new CaptureException("column " + col.name() + " of table " + table + " has type " + col.type()
+                        + ", which the log cannot record (see the README's type mapping)");
+            }
+        }
+    }
 
     /**
      * Returns the column that gives each row's id.

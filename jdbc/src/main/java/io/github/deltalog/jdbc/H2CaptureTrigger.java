@@ -1,7 +1,9 @@
 package io.github.deltalog.jdbc;
 
+import io.github.deltalog.ColumnType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.regex.Matcher;
@@ -13,12 +15,14 @@ import org.h2.api.Trigger;
  * {@link Capture#install}, not meant to be used directly (H2 instantiates it by name, hence public). The trigger's
  * name carries the shape id, the column count and the row id column's position, so a table whose column count
  * changed (ALTER TABLE) makes the write fail with a message naming the table, rather than capture a row of
- * another shape.
+ * another shape; a column whose type changed is caught by the class of its values, checked against the shape's
+ * log types (read from the catalog at the first write).
  *
  * <p>The transaction key is H2's {@code TRANSACTION_ID()} (unique among open transactions) joined with
  * {@code CURRENT_TIMESTAMP(9)} (fixed at the transaction's start in H2), so keys stay distinct across restarts.
  */
 public final class H2CaptureTrigger implements Trigger {
+    private static final H2Dialect H2_TYPES = new H2Dialect();
     private static final Pattern NAME = Pattern.compile(".*DELTALOG_S(\\d+)_N(\\d+)_K(\\d+)$");
     private static final String INSERT = "INSERT INTO " + Dialect.OUTBOX
             + "(TX, SHAPE, OP, OLD_RID, NEW_RID, OLD_IMG, NEW_IMG)"
@@ -28,6 +32,10 @@ public final class H2CaptureTrigger implements Trigger {
     private int shape;
     private int columns;
     private int rowId;
+    /** The shape's column names and value classes, loaded at the first write (the catalog holds them). */
+    private volatile String[] names;
+
+    private volatile Class<?>[] classes;
 
     /** Creates the trigger; H2 calls it. */
     public H2CaptureTrigger() {}
@@ -69,6 +77,9 @@ public final class H2CaptureTrigger implements Trigger {
                     + " columns, capture was installed for " + columns
                     + "; run capture install for the table again (or uninstall it)");
         }
+        if (classes == null) {
+            loadShape(conn);
+        }
         int op = oldRow == null ? 1 : newRow == null ? 3 : 2;
         try (PreparedStatement p = conn.prepareStatement(INSERT)) {
             p.setInt(1, shape);
@@ -79,6 +90,35 @@ public final class H2CaptureTrigger implements Trigger {
             setImage(p, 6, newRow);
             p.executeUpdate();
         }
+    }
+
+    private void loadShape(Connection conn) throws SQLException {
+        String[] n = new String[columns];
+        Class<?>[] c = new Class<?>[columns];
+        int found = 0;
+        try (PreparedStatement p = conn.prepareStatement(
+                "SELECT POS, NAME, TYPE FROM " + CaptureCatalog.COLUMNS + " WHERE SHAPE = ? ORDER BY POS")) {
+            p.setInt(1, shape);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    int pos = rs.getInt(1);
+                    ColumnType type = H2_TYPES.logType(new CapturedColumn(rs.getString(2), rs.getString(3)));
+                    if (pos < 0 || pos >= columns || type == null) {
+                        throw new SQLException("deltalog capture: the catalog's shape " + shape + " of table " + table
+                                + " does not match its trigger; run capture install for the table again");
+                    }
+                    n[pos] = rs.getString(2);
+                    c[pos] = type.javaType();
+                    found++;
+                }
+            }
+        }
+        if (found != columns) {
+            throw new SQLException("deltalog capture: the catalog holds " + found + " of the " + columns
+                    + " columns of shape " + shape + " of table " + table + "; run capture install for it again");
+        }
+        names = n;
+        classes = c;
     }
 
     private void setRowId(PreparedStatement p, int index, Object[] row) throws SQLException {
@@ -95,8 +135,15 @@ public final class H2CaptureTrigger implements Trigger {
             return;
         }
         Object[] values = new Object[row.length];
+        Class<?>[] expected = classes;
         for (int i = 0; i < row.length; i++) {
-            values[i] = Values.toTupleValue(row[i], table, "#" + (i + 1));
+            Object v = Values.toTupleValue(row[i], table, names[i]);
+            if (v != null && v.getClass() != expected[i]) {
+                throw new SQLException("deltalog capture: column " + names[i] + " of table " + table + " now holds "
+                        + v.getClass().getSimpleName() + " values, capture was installed for "
+                        + expected[i].getSimpleName() + "; run capture install for the table again (or uninstall it)");
+            }
+            values[i] = v;
         }
         p.setBytes(index, ValueCodec.encode(values));
     }

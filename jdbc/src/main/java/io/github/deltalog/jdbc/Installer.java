@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * What {@link Capture#install} and {@link Capture#uninstall} do inside the database: the outbox, the catalog of
@@ -15,6 +14,19 @@ import java.util.Objects;
 final class Installer {
     private Installer() {}
 
+    /** Checks a table's new shape against what was installed and logged before, before anything is installed. */
+    @FunctionalInterface
+    interface ShapeCheck {
+        /**
+         * Checks a shape.
+         *
+         * @param active the table's active shape, or null
+         * @param wanted the shape about to be installed
+         * @throws CaptureException if it must not be installed
+         */
+        void check(TableShape active, TableShape wanted);
+    }
+
     /**
      * Creates the outbox and the catalog if missing and a shape with triggers for each table whose shape is new,
      * in one database transaction; every table is checked before anything is created.
@@ -23,13 +35,20 @@ final class Installer {
      * @throws CaptureException for a missing table, a table without usable row id, an unsupported column type
      * @throws SQLException if the database refuses (nothing is installed then)
      */
-    static List<String> install(Connection c, String... tables) throws SQLException {
+    static List<String> install(Connection c, ShapeCheck check, String... tables) throws SQLException {
         List<String> names = new ArrayList<>();
         Dialect dialect = Dialect.of(c);
         // Checked before any DDL: H2 commits each DDL statement, so a failure later could not be rolled back.
         List<TableShape> wanted = new ArrayList<>();
+        CaptureCatalog.Shapes installed = null;
+        if (CaptureCatalog.exists(c, dialect)) {
+            CaptureCatalog.create(c); // adds the catalog tables a catalog of an earlier version lacks
+            installed = CaptureCatalog.load(c);
+        }
         for (String t : tables) {
-            wanted.add(describe(c, dialect, t));
+            TableShape shape = describe(c, dialect, t);
+            check.check(installed == null ? null : installed.activeOf(shape.table()), shape);
+            wanted.add(shape);
         }
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
@@ -49,8 +68,12 @@ final class Installer {
         return names;
     }
 
-    /** Reads and checks a table's shape (its id is not allocated yet: 0). */
-    private static TableShape describe(Connection c, Dialect dialect, String typed) throws SQLException {
+    /**
+     * Reads and checks a table's shape from the JDBC metadata (its id is not allocated yet: 0).
+     *
+     * @throws CaptureException for a missing table, a table without usable row id, an unsupported column type
+     */
+    static TableShape describe(Connection c, Dialect dialect, String typed) throws SQLException {
         String table = dialect.findTable(c, typed);
         if (table == null) {
             throw new CaptureException("no table " + typed + " in the " + dialect.name() + " database");
@@ -60,24 +83,20 @@ final class Installer {
         }
         List<CapturedColumn> columns = dialect.columns(c, table);
         dialect.checkTypes(table, columns);
-        return new TableShape(0, table, dialect.rowIdColumn(c, table, columns), columns);
+        return new TableShape(0, table, dialect.rowIdColumn(c, table, columns), columns, dialect.primaryKey(c, table));
     }
 
     private static String installTable(Connection c, Dialect dialect, TableShape wanted) throws SQLException {
         String table = wanted.table();
-        List<CapturedColumn> columns = wanted.columns();
-        String rowId = wanted.rowIdColumn();
         CaptureCatalog.Shapes shapes = CaptureCatalog.load(c);
         TableShape current = shapes.activeOf(table);
-        if (current != null
-                && current.columns().equals(columns)
-                && Objects.equals(current.rowIdColumn(), rowId)
-                && dialect.triggersPresent(c, current)) {
+        if (current != null && current.sameLayout(wanted) && dialect.triggersPresent(c, current)) {
             return table;
         }
         dialect.dropTriggers(c, table);
         CaptureCatalog.deactivate(c, table);
-        TableShape shape = new TableShape(CaptureCatalog.nextId(c), table, rowId, columns);
+        TableShape shape =
+                new TableShape(CaptureCatalog.nextId(c), table, wanted.rowIdColumn(), wanted.columns(), wanted.key());
         CaptureCatalog.add(c, shape);
         dialect.createTriggers(c, shape);
         return table;

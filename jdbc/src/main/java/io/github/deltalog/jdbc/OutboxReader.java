@@ -187,27 +187,22 @@ final class OutboxReader {
             p.setLong(1, min);
             p.setLong(2, max);
             try (ResultSet rs = p.executeQuery()) {
+                // By position (the outbox's column order, see Dialect): a lookup by name costs more than the read.
                 while (rs.next()) {
                     // Rows of transactions that committed after the grouping query are left for the next pass.
-                    List<OutboxRow> list = byKey.get(rs.getObject("TX"));
+                    List<OutboxRow> list = byKey.get(rs.getObject(2));
                     if (list == null) {
                         continue;
                     }
-                    int shapeId = rs.getInt("SHAPE");
+                    int shapeId = rs.getInt(3);
                     TableShape shape = shapes.all().get(shapeId);
                     if (shape == null) {
-                        throw new CaptureException("outbox row " + rs.getLong("ID") + " refers to shape " + shapeId
+                        throw new CaptureException("outbox row " + rs.getLong(1) + " refers to shape " + shapeId
                                 + ", which " + CaptureCatalog.SHAPES + " does not hold");
                     }
                     Object[][] images = dialect.readImages(rs, shape);
                     list.add(new OutboxRow(
-                            rs.getLong("ID"),
-                            shape,
-                            rs.getInt("OP"),
-                            rs.getLong("OLD_RID"),
-                            rs.getLong("NEW_RID"),
-                            images[0],
-                            images[1]));
+                            rs.getLong(1), shape, rs.getInt(4), rs.getLong(5), rs.getLong(6), images[0], images[1]));
                 }
             }
         }

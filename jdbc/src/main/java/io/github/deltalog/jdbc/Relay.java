@@ -6,6 +6,7 @@ import io.github.deltalog.DeltaCursor;
 import io.github.deltalog.DeltaLog;
 import io.github.deltalog.DeltaOp;
 import io.github.deltalog.DeltaTransaction;
+import io.github.deltalog.TableSchema;
 import io.github.deltalog.Tuple;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,11 +15,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Moves committed outbox rows into the log, one log transaction per database transaction, exactly once.
@@ -96,8 +100,13 @@ final class Relay {
                 if (deletedUpTo > consumer.position()) {
                     consumer.advanceTo(deletedUpTo);
                 }
+                Map<TableShape, TableSchema> schemas = new IdentityHashMap<>();
+                Map<TableShape, TableSchema> schemaConfirmed = new IdentityHashMap<>();
+                Set<TableShape> confirmed = Collections.newSetFromMap(new IdentityHashMap<>());
                 for (OutboxReader.Group g : groups) {
-                    moved.accept(write(g, rows.getOrDefault(g.key(), List.of()), shapes));
+                    List<OutboxRow> groupRows = rows.getOrDefault(g.key(), List.of());
+                    ensureSchemas(groupRows, dialect, schemas, schemaConfirmed);
+                    moved.accept(write(g, groupRows, confirmed));
                     total++;
                 }
                 deleteMoved(c);
@@ -188,6 +197,7 @@ final class Relay {
         if (schema != null && schema.equals(checkedSchema)) {
             return;
         }
+        boolean reinstalled = false;
         for (int id : shapes.active()) {
             TableShape shape = shapes.all().get(id);
             List<CapturedColumn> now = dialect.columns(c, shape.table());
@@ -196,16 +206,40 @@ final class Relay {
                         + " no longer exists; uninstall it from capture (pending changes stay in the outbox)");
             }
             if (!now.equals(shape.columns())) {
-                throw new CapturedTableChangedException("captured table " + shape.table()
-                        + " changed since capture was installed: columns " + describe(shape.columns()) + " are now "
-                        + describe(now) + "; run capture install for it again to capture the new shape");
+                reinstall(c, dialect, shape, now);
+                reinstalled = true;
+                continue;
             }
             if (!dialect.triggersPresent(c, shape)) {
                 throw new CapturedTableChangedException("captured table " + shape.table()
                         + " lost its capture triggers (dropped and re-created?); run capture install for it again");
             }
         }
-        checkedSchema = schema;
+        // After a re-install the schema changed again: the next pass checks the new shapes.
+        checkedSchema = reinstalled ? null : schema;
+    }
+
+    /**
+     * Re-installs capture of a table whose columns changed, when the log's schema can follow (columns appended or
+     * dropped, types widened): new triggers under a new shape, whose rows the log records under a new schema
+     * version. Rows already captured keep their shape.
+     *
+     * @throws CapturedTableChangedException if the change cannot be followed, naming the table and why
+     */
+    private void reinstall(Connection c, Dialect dialect, TableShape shape, List<CapturedColumn> now)
+            throws SQLException {
+        TableShape wanted;
+        try {
+            wanted = Installer.describe(c, dialect, shape.table());
+            LogSchema.changes(shape.table(), LogSchema.of(shape, dialect), LogSchema.of(wanted, dialect));
+        } catch (CapturedTableChangedException e) {
+            throw e;
+        } catch (CaptureException e) {
+            throw new CapturedTableChangedException("captured table " + shape.table() + " changed since capture"
+                    + " was installed: columns " + describe(shape.columns()) + " are now " + describe(now)
+                    + ", and capture cannot follow: " + e.getMessage());
+        }
+        Installer.install(c, (active, next) -> {}, shape.table());
     }
 
     private static String describe(List<CapturedColumn> columns) {
@@ -219,29 +253,82 @@ final class Relay {
         return b.append(')').toString();
     }
 
-    private int write(OutboxReader.Group g, List<OutboxRow> rows, CaptureCatalog.Shapes shapes) {
-        Map<Integer, Tuple> logged = loggedShapes();
-        Map<Integer, Tuple> newShapes = new LinkedHashMap<>();
+    /**
+     * Makes the log's schema of each table in a transaction's rows the one of the shape they were captured under
+     * (registered, or altered from the version before), before they are recorded: the log's history then says
+     * when the shape changed, and every row is checked against the columns it was captured with.
+     */
+    private void ensureSchemas(
+            List<OutboxRow> rows,
+            Dialect dialect,
+            Map<TableShape, TableSchema> schemas,
+            Map<TableShape, TableSchema> confirmed) {
+        TableShape last = null;
+        for (OutboxRow row : rows) {
+            TableShape shape = row.shape();
+            if (shape == last) {
+                continue;
+            }
+            last = shape;
+            TableSchema wanted = schemas.computeIfAbsent(shape, s -> LogSchema.of(s, dialect));
+            TableSchema current = log.schema(shape.table()).orElse(null);
+            if (current != null && current == confirmed.get(shape)) {
+                continue; // the log's version this pass already found to have the shape's columns
+            }
+            if (current == null || !current.sameColumns(wanted)) {
+                LogSchema.ensure(log, shape.table(), wanted);
+                current = log.schema(shape.table()).orElse(null);
+            }
+            confirmed.put(shape, current);
+        }
+    }
+
+    /**
+     * Records one database transaction as one log transaction, with its position and, for a shape the log's
+     * columns table does not hold yet, the shape's entry.
+     *
+     * @param confirmed the shapes of this pass whose entry the log holds (identity; shapes are loaded per pass)
+     */
+    private int write(OutboxReader.Group g, List<OutboxRow> rows, Set<TableShape> confirmed) {
+        Map<Integer, Tuple> newShapes = null;
+        List<TableShape> checked = null;
         int deltas = 0;
         try (DeltaTransaction tx = log.begin()) {
+            TableShape last = null;
             for (OutboxRow row : rows) {
                 TableShape shape = row.shape();
-                Tuple columns = Capture.columnsTuple(shape);
-                if (!columns.equals(logged.get(shape.id())) && !newShapes.containsKey(shape.id())) {
+                if (shape != last && !confirmed.contains(shape)) {
+                    Map<Integer, Tuple> logged = loggedShapes();
+                    Tuple columns = Capture.columnsTuple(shape);
                     Tuple old = logged.get(shape.id());
-                    if (old == null) {
-                        tx.insert(columnsTable, shape.id(), columns);
-                    } else {
-                        tx.update(columnsTable, shape.id(), old, columns);
+                    if (!columns.equals(old) && (newShapes == null || !newShapes.containsKey(shape.id()))) {
+                        if (old == null) {
+                            tx.insert(columnsTable, shape.id(), columns);
+                        } else {
+                            tx.update(columnsTable, shape.id(), old, columns);
+                        }
+                        if (newShapes == null) {
+                            newShapes = new LinkedHashMap<>();
+                        }
+                        newShapes.put(shape.id(), columns);
                     }
-                    newShapes.put(shape.id(), columns);
+                    if (checked == null) {
+                        checked = new ArrayList<>();
+                    }
+                    checked.add(shape);
                 }
+                last = shape;
                 deltas += record(tx, row);
             }
             tx.insert(positionTable, g.maxId(), Tuple.of(g.minId(), g.key(), g.rows()));
             tx.commit();
         }
-        logged.putAll(newShapes);
+        if (newShapes != null) {
+            loggedShapes().putAll(newShapes);
+        }
+        if (checked != null) {
+            confirmed.addAll(checked);
+        }
         return deltas;
     }
 

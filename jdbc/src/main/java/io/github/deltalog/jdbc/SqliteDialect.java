@@ -1,13 +1,16 @@
 package io.github.deltalog.jdbc;
 
+import io.github.deltalog.ColumnType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.sqlite.Function;
 import org.sqlite.SQLiteCommitListener;
@@ -25,6 +28,9 @@ import org.sqlite.SQLiteConnection;
  */
 final class SqliteDialect implements Dialect {
     private static final int FIXED_COLUMNS = 6;
+
+    /** Per shape, how its values are conformed: the shapes of one relay pass are the same instances. */
+    private final Map<TableShape, Conformance> conformanceByShape = new IdentityHashMap<>();
 
     @Override
     public String name() {
@@ -55,9 +61,58 @@ final class SqliteDialect implements Dialect {
         }
     }
 
+    /**
+     * Reads the columns with their declared types in full ({@code DECIMAL(10,2)}, where the driver's metadata says
+     * {@code DECIMAL}): the affinity rules and a decimal's scale need them.
+     */
     @Override
-    public void checkTypes(String table, List<CapturedColumn> columns) {
-        // Every SQLite value is one of NULL, INTEGER, REAL, TEXT, BLOB: all have a log type.
+    public List<CapturedColumn> columns(Connection c, String table) throws SQLException {
+        List<CapturedColumn> columns = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT name, type FROM pragma_table_info(?) ORDER BY cid")) {
+            p.setString(1, table);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    String type = rs.getString(2);
+                    columns.add(new CapturedColumn(
+                            rs.getString(1), type == null ? "" : type.trim().toUpperCase(Locale.ROOT)));
+                }
+            }
+        }
+        return columns;
+    }
+
+    /**
+     * Maps a declared type by SQLite's affinity rules (section 3.1 of its datatype documentation): BOOLEAN or
+     * BOOL to BOOLEAN (0 and 1); INT in the name to LONG; CHAR, CLOB or TEXT to STRING; BLOB or no type to BYTES;
+     * REAL, FLOA or DOUB to DOUBLE; DECIMAL or NUMERIC to DECIMAL; any other name (DATE, DATETIME, TIMESTAMP, UUID,
+     * ...) to STRING, since SQLite keeps such values as text. Every declared type has a log type.
+     */
+    @Override
+    public ColumnType logType(CapturedColumn column) {
+        return affinity(column.type());
+    }
+
+    static ColumnType affinity(String declared) {
+        String t = declared.toUpperCase(Locale.ROOT);
+        if (t.equals("BOOLEAN") || t.equals("BOOL")) {
+            return ColumnType.BOOLEAN;
+        }
+        if (t.contains("INT")) {
+            return ColumnType.LONG;
+        }
+        if (t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT")) {
+            return ColumnType.STRING;
+        }
+        if (t.contains("BLOB") || t.isEmpty()) {
+            return ColumnType.BYTES;
+        }
+        if (t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB")) {
+            return ColumnType.DOUBLE;
+        }
+        if (t.startsWith("DECIMAL") || t.startsWith("NUMERIC")) {
+            return ColumnType.DECIMAL;
+        }
+        return ColumnType.STRING;
     }
 
     @Override
@@ -178,24 +233,53 @@ final class SqliteDialect implements Dialect {
 
     @Override
     public Object[][] readImages(ResultSet rs, TableShape shape) throws SQLException {
-        int op = rs.getInt("OP");
-        int n = shape.columns().size();
-        Object[] before = op == 1 ? null : read(rs, shape, 0);
-        Object[] after = op == 3 ? null : read(rs, shape, n);
+        int op = rs.getInt(4);
+        Conformance conformance = conformanceByShape.get(shape);
+        if (conformance == null) {
+            conformance = new Conformance(shape, this);
+            conformanceByShape.put(shape, conformance);
+        }
+        int n = conformance.types.length;
+        Object[] before = op == 1 ? null : read(rs, shape, conformance, 0);
+        Object[] after = op == 3 ? null : read(rs, shape, conformance, n);
         return new Object[][] {before, after};
     }
 
-    private static Object[] read(ResultSet rs, TableShape shape, int first) throws SQLException {
-        int n = shape.columns().size();
+    /** The log type and declared decimal scale of each column of a shape. */
+    private static final class Conformance {
+        final ColumnType[] types;
+        final int[] scales;
+
+        Conformance(TableShape shape, Dialect dialect) {
+            int n = shape.columns().size();
+            types = new ColumnType[n];
+            scales = new int[n];
+            for (int i = 0; i < n; i++) {
+                types[i] = dialect.logType(shape.columns().get(i));
+                scales[i] =
+                        ValueConversions.declaredScale(shape.columns().get(i).type());
+            }
+        }
+    }
+
+    private static Object[] read(ResultSet rs, TableShape shape, Conformance conformance, int first)
+            throws SQLException {
+        ColumnType[] types = conformance.types;
+        int n = types.length;
         Object[] values = new Object[n];
         for (int i = 0; i < n; i++) {
             Object v = rs.getObject(FIXED_COLUMNS + 1 + first + i);
-            if (v instanceof Integer x) {
-                v = x.longValue();
-            }
-            String type = shape.columns().get(i).type();
-            if (v instanceof Long l && (type.equals("BOOLEAN") || type.equals("BOOL"))) {
-                v = l != 0;
+            if (v != null) {
+                Object conformed = ValueConversions.conform(v, types[i], conformance.scales[i]);
+                if (conformed == null) {
+                    throw new CaptureException("outbox row " + rs.getLong(1) + " of table " + shape.table()
+                            + ": column " + shape.columns().get(i).name() + " (declared "
+                            + shape.columns().get(i).type() + ", captured as " + types[i] + ") holds "
+                            + ValueConversions.describe(v) + ", which has no lossless " + types[i]
+                            + " form; fix the value in the table and delete that outbox row, or declare the"
+                            + " column's type for what it holds");
+                }
+                v = conformed;
             }
             values[i] = v;
         }

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.deltalog.Column;
+import io.github.deltalog.ColumnType;
 import io.github.deltalog.Delta;
 import io.github.deltalog.DeltaCursor;
 import io.github.deltalog.DeltaLog;
 import io.github.deltalog.DeltaOp;
+import io.github.deltalog.TableSchema;
 import io.github.deltalog.Tuple;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -127,6 +130,32 @@ class TypesTest {
             for (int i = 1; i < nulls.size(); i++) {
                 assertEquals(null, nulls.get(i), "column " + i);
             }
+            TableSchema schema = log.schema("T").orElseThrow();
+            assertEquals(
+                    List.of(
+                            ColumnType.INT,
+                            ColumnType.BYTE,
+                            ColumnType.SHORT,
+                            ColumnType.LONG,
+                            ColumnType.DECIMAL,
+                            ColumnType.FLOAT,
+                            ColumnType.DOUBLE,
+                            ColumnType.STRING,
+                            ColumnType.STRING,
+                            ColumnType.STRING,
+                            ColumnType.BYTES,
+                            ColumnType.BYTES,
+                            ColumnType.BOOLEAN,
+                            ColumnType.DATE,
+                            ColumnType.TIME,
+                            ColumnType.STRING,
+                            ColumnType.TIMESTAMP,
+                            ColumnType.STRING,
+                            ColumnType.UUID),
+                    schema.columns().stream().map(Column::type).toList());
+            assertEquals(List.of("ID"), schema.key());
+            assertEquals(uuid, t.get("UU"));
+            assertEquals(LocalDate.of(2024, 2, 29), t.get("DA"));
         }
     }
 
@@ -192,7 +221,10 @@ class TypesTest {
             assertEquals(1L, t.get(0));
             assertEquals(7L, t.get(1));
             assertEquals(Long.MAX_VALUE, t.get(2));
-            assertEquals(9.5, t.get(3), "DECIMAL has NUMERIC affinity: 9.50 is stored as REAL");
+            assertEquals(
+                    new BigDecimal("9.50"),
+                    t.get(3),
+                    "stored as REAL 9.5 (NUMERIC affinity), read at the declared scale");
             assertEquals(0.1, t.get(4));
             assertEquals(text, t.get(5));
             assertArrayEquals(big, (byte[]) t.get(6));
@@ -205,6 +237,47 @@ class TypesTest {
             for (int i = 1; i < nulls.size(); i++) {
                 assertEquals(null, nulls.get(i), "column " + i);
             }
+            TableSchema schema = log.schema("t").orElseThrow();
+            assertEquals(
+                    List.of("id", "i", "bi", "dec", "re", "tx", "bl", "bo", "da", "ts", "uu", "untyped"),
+                    schema.names());
+            assertEquals(
+                    List.of(
+                            ColumnType.LONG,
+                            ColumnType.LONG,
+                            ColumnType.LONG,
+                            ColumnType.DECIMAL,
+                            ColumnType.DOUBLE,
+                            ColumnType.STRING,
+                            ColumnType.BYTES,
+                            ColumnType.BOOLEAN,
+                            ColumnType.STRING,
+                            ColumnType.STRING,
+                            ColumnType.STRING,
+                            ColumnType.BYTES),
+                    schema.columns().stream().map(Column::type).toList());
+            assertEquals(List.of("id"), schema.key());
+            assertEquals(uuid.toString(), t.get("uu"));
+        }
+    }
+
+    @Test
+    void sqliteValueWithoutLosslessLogFormStopsTheRelayNamingIt() throws Exception {
+        Db db = Db.SQLITE;
+        try (DeltaLog log = DeltaLog.open(dir.resolve("log.deltas"));
+                Capture capture = Capture.of(log, () -> db.connect(dir));
+                Connection c = db.connect(dir)) {
+            Db.exec(c, "CREATE TABLE t(id INTEGER PRIMARY KEY, n INTEGER)");
+            capture.install(c, "t");
+            capture.enlist(c);
+            Db.exec(c, "INSERT INTO t VALUES (1, 'not a number')");
+            CaptureException e = assertThrows(CaptureException.class, capture::relayAvailable);
+            assertTrue(
+                    e.getMessage()
+                            .contains("table t: column n (declared INTEGER, captured as LONG) holds String"
+                                    + " 'not a number'"),
+                    e.getMessage());
+            assertEquals(0, log.count("t", 0L));
         }
     }
 }

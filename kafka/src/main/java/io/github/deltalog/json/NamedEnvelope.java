@@ -19,13 +19,14 @@ import java.util.Objects;
  * <p>With the schema block ({@code schema-include} in Flink, {@code schemas.enable=true} in Connect) the text is
  * {@code {"schema":{...},"payload":<the envelope>}}, the schema in Connect's JSON form: a struct named {@code
  * <db>.<table>.Envelope} whose {@code before} and {@code after} structs give each column's Connect type and
- * semantic name ({@link PlainValues}). Each value's encoding is in {@link PlainValues}. Stateless, thread-safe.
+ * semantic name ({@link PlainValues}). Each value's encoding is in {@link PlainValues}; {@link ValueEncoding} picks
+ * Debezium's numeric forms of decimals and times instead of strings. Stateless, thread-safe.
  */
 public final class NamedEnvelope {
     private NamedEnvelope() {}
 
     /**
-     * Appends a delta's envelope. O(size of the delta).
+     * Appends a delta's envelope in the default encoding ({@link ValueEncoding#DEFAULT}). O(size of the delta).
      *
      * @param out where to append
      * @param delta the delta
@@ -37,17 +38,36 @@ public final class NamedEnvelope {
      */
     public static void appendValue(
             StringBuilder out, Delta delta, TableColumns columns, String db, boolean withSchema) {
+        appendValue(out, delta, columns, db, withSchema, ValueEncoding.DEFAULT);
+    }
+
+    /**
+     * Appends a delta's envelope with values in an encoding. O(size of the delta).
+     *
+     * @param out where to append
+     * @param delta the delta
+     * @param columns the table's columns as of the delta ({@link TableColumns#generated} for a table without a
+     *     schema)
+     * @param db the log's name, written as {@code source.db} and {@code source.name}
+     * @param withSchema whether to write the {@code schema}/{@code payload} form
+     * @param enc how decimals and times are written
+     * @throws IllegalArgumentException if an image does not have the columns' arity, or a value does not fit the
+     *     encoding (names the table, row and column)
+     */
+    public static void appendValue(
+            StringBuilder out, Delta delta, TableColumns columns, String db, boolean withSchema, ValueEncoding enc) {
         Objects.requireNonNull(db, "db");
+        Objects.requireNonNull(enc, "enc");
         DeltaOp op = delta.op();
         if (withSchema) {
             out.append("{\"schema\":");
-            appendEnvelopeSchema(out, delta, columns, db);
+            appendEnvelopeSchema(out, delta, columns, db, enc);
             out.append(",\"payload\":");
         }
         out.append("{\"before\":");
-        appendImage(out, delta, op.before(), columns);
+        appendImage(out, delta, op.before(), columns, enc);
         out.append(",\"after\":");
-        appendImage(out, delta, op.after(), columns);
+        appendImage(out, delta, op.after(), columns, enc);
         long ts = delta.commitTimestamp();
         long ms = Math.floorDiv(ts, 1000L);
         out.append(",\"source\":{\"version\":\"deltalog\",\"connector\":\"deltalog\",\"name\":");
@@ -69,8 +89,8 @@ public final class NamedEnvelope {
     }
 
     /**
-     * Appends a delta's record key: the key columns by name ({@code {"id":1}}) where the table has key columns,
-     * else {@code {"rowId":N}}; with the schema block as {@code {"schema":{...},"payload":{...}}}.
+     * Appends a delta's record key in the default encoding, as {@link #appendKey(StringBuilder, Delta, TableColumns,
+     * String, boolean, ValueEncoding)}.
      *
      * @param out where to append
      * @param delta the delta
@@ -79,6 +99,23 @@ public final class NamedEnvelope {
      * @param withSchema whether to write the {@code schema}/{@code payload} form
      */
     public static void appendKey(StringBuilder out, Delta delta, TableColumns columns, String db, boolean withSchema) {
+        appendKey(out, delta, columns, db, withSchema, ValueEncoding.DEFAULT);
+    }
+
+    /**
+     * Appends a delta's record key: the key columns by name ({@code {"id":1}}) where the table has key columns,
+     * else {@code {"rowId":N}}; with the schema block as {@code {"schema":{...},"payload":{...}}}.
+     *
+     * @param out where to append
+     * @param delta the delta
+     * @param columns the table's columns as of the delta
+     * @param db the log's name
+     * @param withSchema whether to write the {@code schema}/{@code payload} form
+     * @param enc how decimals and times are written
+     * @throws IllegalArgumentException if a key value does not fit the encoding
+     */
+    public static void appendKey(
+            StringBuilder out, Delta delta, TableColumns columns, String db, boolean withSchema, ValueEncoding enc) {
         Tuple image =
                 delta.op().after() != null ? delta.op().after() : delta.op().before();
         boolean named = !columns.key().isEmpty();
@@ -92,7 +129,7 @@ public final class NamedEnvelope {
                         out.append(',');
                     }
                     first = false;
-                    appendFieldSchema(out, k, typeOf(columns, i, image), false);
+                    appendFieldSchema(out, k, typeOf(columns, i, image), false, enc);
                 }
             } else {
                 out.append("{\"type\":\"int64\",\"optional\":false,\"field\":\"rowId\"}");
@@ -111,7 +148,7 @@ public final class NamedEnvelope {
                 first = false;
                 JsonValues.appendString(out, k);
                 out.append(':');
-                PlainValues.append(out, image.get(columns.indexOf(k)));
+                appendColumn(out, delta, k, image.get(columns.indexOf(k)), enc);
             }
             out.append('}');
         } else {
@@ -122,7 +159,18 @@ public final class NamedEnvelope {
         }
     }
 
-    private static void appendImage(StringBuilder out, Delta delta, Tuple t, TableColumns columns) {
+    private static void appendColumn(StringBuilder out, Delta delta, String column, Object v, ValueEncoding enc) {
+        try {
+            PlainValues.append(out, v, enc);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "table '" + delta.table() + "' row " + delta.rowId() + " column '" + column + "': "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static void appendImage(StringBuilder out, Delta delta, Tuple t, TableColumns columns, ValueEncoding enc) {
         if (t == null) {
             out.append("null");
             return;
@@ -135,7 +183,7 @@ public final class NamedEnvelope {
             }
             JsonValues.appendString(out, cols.names().get(i));
             out.append(':');
-            PlainValues.append(out, t.get(i));
+            appendColumn(out, delta, cols.names().get(i), t.get(i), enc);
         }
         out.append('}');
     }
@@ -162,12 +210,13 @@ public final class NamedEnvelope {
         return true;
     }
 
-    private static void appendEnvelopeSchema(StringBuilder out, Delta delta, TableColumns columns, String db) {
+    private static void appendEnvelopeSchema(
+            StringBuilder out, Delta delta, TableColumns columns, String db, ValueEncoding enc) {
         String prefix = db + "." + delta.table();
         out.append("{\"type\":\"struct\",\"fields\":[");
-        appendImageSchema(out, delta, delta.op().before(), columns, prefix, "before");
+        appendImageSchema(out, delta, delta.op().before(), columns, prefix, "before", enc);
         out.append(',');
-        appendImageSchema(out, delta, delta.op().after(), columns, prefix, "after");
+        appendImageSchema(out, delta, delta.op().after(), columns, prefix, "after", enc);
         out.append(",{\"type\":\"struct\",\"fields\":[")
                 .append("{\"type\":\"string\",\"optional\":false,\"field\":\"version\"},")
                 .append("{\"type\":\"string\",\"optional\":false,\"field\":\"connector\"},")
@@ -192,7 +241,13 @@ public final class NamedEnvelope {
      * may hold different types in one column, so before and after are described each by its own values).
      */
     private static void appendImageSchema(
-            StringBuilder out, Delta delta, Tuple t, TableColumns columns, String prefix, String field) {
+            StringBuilder out,
+            Delta delta,
+            Tuple t,
+            TableColumns columns,
+            String prefix,
+            String field,
+            ValueEncoding enc) {
         TableColumns cols = t == null ? columns : columnsFor(delta, t, columns);
         out.append("{\"type\":\"struct\",\"fields\":[");
         for (int i = 0; i < cols.names().size(); i++) {
@@ -203,7 +258,8 @@ public final class NamedEnvelope {
                     out,
                     cols.names().get(i),
                     typeOf(cols, i, t),
-                    cols.nullable().get(i));
+                    cols.nullable().get(i),
+                    enc);
         }
         out.append("],\"optional\":true,\"name\":");
         JsonValues.appendString(out, prefix + ".Value");
@@ -218,12 +274,13 @@ public final class NamedEnvelope {
         return type;
     }
 
-    private static void appendFieldSchema(StringBuilder out, String name, Class<?> type, boolean optional) {
+    private static void appendFieldSchema(
+            StringBuilder out, String name, Class<?> type, boolean optional, ValueEncoding enc) {
         out.append("{\"type\":\"")
-                .append(type == null ? "string" : PlainValues.connectType(type))
+                .append(type == null ? "string" : PlainValues.connectType(type, enc))
                 .append('"');
         out.append(",\"optional\":").append(optional || type == null);
-        String semantic = type == null ? null : PlainValues.semanticName(type);
+        String semantic = type == null ? null : PlainValues.semanticName(type, enc);
         if (semantic != null) {
             out.append(",\"name\":\"").append(semantic).append('"');
         }

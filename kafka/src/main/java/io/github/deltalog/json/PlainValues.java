@@ -2,11 +2,12 @@ package io.github.deltalog.json;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
-import java.time.format.DateTimeParseException;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.UUID;
 
@@ -29,6 +30,12 @@ import java.util.UUID;
  *   <tr><td>LocalDate, LocalTime, LocalDateTime</td><td>ISO-8601 string</td><td>string</td>
  *       <td>io.debezium.time.IsoDate, IsoTime, IsoTimestamp</td></tr>
  * </table>
+ *
+ * <p>{@link ValueEncoding} changes two rows: with {@link ValueEncoding.Decimals#NUMBER} a BigDecimal is a JSON number
+ * with its exact digits, Connect type double (semantic name kept); with {@link ValueEncoding.Times#MICROS} a
+ * LocalDate is an int32 of days ({@code io.debezium.time.Date}), a LocalTime an int64 of microseconds of the day
+ * ({@code io.debezium.time.MicroTime}), a LocalDateTime an int64 of microseconds since the epoch ({@code
+ * io.debezium.time.MicroTimestamp}). {@link #read} takes either form of each.
  */
 final class PlainValues {
     /** The semantic name of a BigDecimal column (Debezium's decimal.handling.mode=string names none). */
@@ -38,7 +45,62 @@ final class PlainValues {
 
     private PlainValues() {}
 
-    /** Appends a tuple value as plain JSON. */
+    /** The semantic names of the numeric date and time encodings ({@link ValueEncoding.Times#MICROS}). */
+    static final String DATE = "io.debezium.time.Date";
+
+    static final String MICRO_TIME = "io.debezium.time.MicroTime";
+    static final String MICRO_TIMESTAMP = "io.debezium.time.MicroTimestamp";
+
+    private static final long MICROS_PER_SECOND = 1_000_000L;
+
+    /**
+     * Appends a tuple value as plain JSON.
+     *
+     * @throws IllegalArgumentException if the value has no JSON mapping, or does not fit the encoding (a time with
+     *     nanoseconds written as microseconds)
+     */
+    static void append(StringBuilder out, Object v, ValueEncoding enc) {
+        if (enc.decimals() == ValueEncoding.Decimals.NUMBER && v instanceof BigDecimal d) {
+            out.append(d.toString()); // exact digits and scale; an exponent ("1E+3") is a JSON number too
+            return;
+        }
+        if (enc.times() == ValueEncoding.Times.MICROS) {
+            if (v instanceof LocalDate d) {
+                long days = d.toEpochDay();
+                if (days != (int) days) {
+                    throw new IllegalArgumentException(
+                            "the date " + d + " is out of the range of " + DATE + " (int32 days since 1970-01-01)");
+                }
+                out.append(days);
+                return;
+            } else if (v instanceof LocalTime t) {
+                out.append(micros(t.toNanoOfDay(), t, MICRO_TIME));
+                return;
+            } else if (v instanceof LocalDateTime t) {
+                try {
+                    long micros = Math.multiplyExact(t.toEpochSecond(ZoneOffset.UTC), MICROS_PER_SECOND);
+                    out.append(Math.addExact(micros, micros(t.getNano(), t, MICRO_TIMESTAMP)));
+                } catch (ArithmeticException e) {
+                    throw new IllegalArgumentException(
+                            "the timestamp " + t + " is out of the range of " + MICRO_TIMESTAMP
+                                    + " (int64 microseconds since 1970-01-01T00:00)",
+                            e);
+                }
+                return;
+            }
+        }
+        append(out, v);
+    }
+
+    private static long micros(long nanos, Object value, String name) {
+        if (nanos % 1000 != 0) {
+            throw new IllegalArgumentException("the value " + value + " has a fraction finer than a microsecond, which "
+                    + name + " (microseconds) cannot hold; write times as ISO strings to keep it");
+        }
+        return nanos / 1000;
+    }
+
+    /** Appends a tuple value as plain JSON in the default encoding. */
     static void append(StringBuilder out, Object v) {
         if (v == null) {
             out.append("null");
@@ -76,9 +138,16 @@ final class PlainValues {
         }
     }
 
-    /** Returns the Connect schema type of a value type. */
-    static String connectType(Class<?> type) {
-        if (type == Boolean.class) {
+    /** Returns the Connect schema type of a value type in an encoding. */
+    static String connectType(Class<?> type, ValueEncoding enc) {
+        if (type == BigDecimal.class && enc.decimals() == ValueEncoding.Decimals.NUMBER) {
+            return "double";
+        } else if (enc.times() == ValueEncoding.Times.MICROS && type == LocalDate.class) {
+            return "int32";
+        } else if (enc.times() == ValueEncoding.Times.MICROS
+                && (type == LocalTime.class || type == LocalDateTime.class)) {
+            return "int64";
+        } else if (type == Boolean.class) {
             return "boolean";
         } else if (type == Byte.class) {
             return "int8";
@@ -98,8 +167,17 @@ final class PlainValues {
         return "string";
     }
 
-    /** Returns the semantic name of a value type, or null if it has none. */
-    static String semanticName(Class<?> type) {
+    /** Returns the semantic name of a value type in an encoding, or null if it has none. */
+    static String semanticName(Class<?> type, ValueEncoding enc) {
+        if (enc.times() == ValueEncoding.Times.MICROS) {
+            if (type == LocalDate.class) {
+                return DATE;
+            } else if (type == LocalTime.class) {
+                return MICRO_TIME;
+            } else if (type == LocalDateTime.class) {
+                return MICRO_TIMESTAMP;
+            }
+        }
         if (type == BigDecimal.class) {
             return DECIMAL;
         } else if (type == BigInteger.class) {
@@ -135,7 +213,12 @@ final class PlainValues {
                 case "io.debezium.time.IsoTime":
                     return LocalTime.class;
                 case "io.debezium.time.IsoTimestamp":
+                case MICRO_TIMESTAMP:
                     return LocalDateTime.class;
+                case DATE:
+                    return LocalDate.class;
+                case MICRO_TIME:
+                    return LocalTime.class;
                 default:
                     // an unknown semantic name: the plain Connect type says enough
             }
@@ -205,6 +288,9 @@ final class PlainValues {
             } else if (type == Double.class) {
                 return Double.parseDouble(floating(json, where));
             }
+            if (json instanceof JsonParser.Num n) {
+                return fromNumber(n.text(), type, where);
+            }
             String s = JsonValues.string(json, where);
             if (type == String.class) {
                 return s;
@@ -226,12 +312,30 @@ final class PlainValues {
                 return LocalDateTime.parse(s);
             }
             throw new IllegalArgumentException(where + " has no JSON mapping for type " + type.getName());
-        } catch (NumberFormatException | DateTimeParseException e) {
+        } catch (NumberFormatException | DateTimeException | ArithmeticException e) {
             throw new IllegalArgumentException(
                     where + " is not a valid " + (type == null ? "number" : type.getSimpleName()) + ": "
                             + e.getMessage(),
                     e);
         }
+    }
+
+    /** A BigDecimal, LocalDate, LocalTime or LocalDateTime written as a number ({@link ValueEncoding}). */
+    private static Object fromNumber(String text, Class<?> type, String where) {
+        if (type == BigDecimal.class) {
+            return new BigDecimal(text);
+        } else if (type == LocalDate.class) {
+            return LocalDate.ofEpochDay(Long.parseLong(text));
+        } else if (type == LocalTime.class) {
+            return LocalTime.ofNanoOfDay(Math.multiplyExact(Long.parseLong(text), 1000L));
+        } else if (type == LocalDateTime.class) {
+            long micros = Long.parseLong(text);
+            return LocalDateTime.ofEpochSecond(
+                    Math.floorDiv(micros, MICROS_PER_SECOND),
+                    (int) Math.floorMod(micros, MICROS_PER_SECOND) * 1000,
+                    ZoneOffset.UTC);
+        }
+        throw new IllegalArgumentException(where + " must be a string, not a number");
     }
 
     private static String number(Object json, String where) {

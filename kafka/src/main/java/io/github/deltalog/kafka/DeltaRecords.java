@@ -4,6 +4,7 @@ import io.github.deltalog.Delta;
 import io.github.deltalog.json.DeltaJson;
 import io.github.deltalog.json.NamedEnvelope;
 import io.github.deltalog.json.TableColumns;
+import io.github.deltalog.json.ValueEncoding;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -92,8 +93,24 @@ public final class DeltaRecords {
      * @return its envelope in UTF-8
      */
     public static byte[] value(Delta delta, TableColumns columns, String logName, boolean withSchema) {
+        return value(delta, columns, logName, withSchema, ValueEncoding.DEFAULT);
+    }
+
+    /**
+     * Returns the value of a delta's record in the named form with values in an encoding. O(size of the delta).
+     *
+     * @param delta the delta
+     * @param columns the table's columns as of the delta
+     * @param logName the name of the log, written as {@code source.name} and {@code source.db}
+     * @param withSchema whether to write Connect's schema block ({@code {"schema":...,"payload":...}})
+     * @param enc how decimals and times are written
+     * @return its envelope in UTF-8
+     * @throws IllegalArgumentException if a value does not fit the encoding
+     */
+    public static byte[] value(
+            Delta delta, TableColumns columns, String logName, boolean withSchema, ValueEncoding enc) {
         StringBuilder sb = new StringBuilder(withSchema ? 1024 : 256);
-        NamedEnvelope.appendValue(sb, delta, columns, logName, withSchema);
+        NamedEnvelope.appendValue(sb, delta, columns, logName, withSchema, enc);
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -108,11 +125,26 @@ public final class DeltaRecords {
      * @return the key in UTF-8
      */
     public static byte[] key(Delta delta, TableColumns columns, String logName, boolean withSchema) {
+        return key(delta, columns, logName, withSchema, ValueEncoding.DEFAULT);
+    }
+
+    /**
+     * Returns the key of a delta's records in the named form with values in an encoding.
+     *
+     * @param delta the delta
+     * @param columns the table's columns as of the delta
+     * @param logName the name of the log
+     * @param withSchema whether to write Connect's schema block
+     * @param enc how decimals and times are written
+     * @return the key in UTF-8
+     * @throws IllegalArgumentException if a key value does not fit the encoding
+     */
+    public static byte[] key(Delta delta, TableColumns columns, String logName, boolean withSchema, ValueEncoding enc) {
         if (!withSchema && columns.key().isEmpty()) {
             return key(delta.rowId());
         }
         StringBuilder sb = new StringBuilder(64);
-        NamedEnvelope.appendKey(sb, delta, columns, logName, withSchema);
+        NamedEnvelope.appendKey(sb, delta, columns, logName, withSchema, enc);
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 

@@ -167,7 +167,8 @@ public final class KafkaExporter implements AutoCloseable {
                 logName,
                 PositionsTopic.key(logName, consumerName),
                 d -> TableColumns.of(log, d),
-                b.schemaBlock);
+                b.schemaBlock,
+                b.valueEncoding);
         this.creator = new TopicCreator(admin, b.partitions, b.replicationFactor, timeoutMs);
     }
 

@@ -1,6 +1,7 @@
 package io.github.deltalog.kafka;
 
 import io.github.deltalog.DeltaLog;
+import io.github.deltalog.json.ValueEncoding;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,6 +33,7 @@ public final class KafkaExporterBuilder {
     Duration linger = Duration.ofMillis(100);
     boolean createTopics = true;
     boolean schemaBlock = true;
+    ValueEncoding valueEncoding = ValueEncoding.DEFAULT;
     int partitions = 1;
     short replicationFactor = 1;
     Duration timeout = Duration.ofSeconds(10);
@@ -193,6 +195,21 @@ public final class KafkaExporterBuilder {
      */
     public KafkaExporterBuilder schemaBlock(boolean include) {
         this.schemaBlock = include;
+        return this;
+    }
+
+    /**
+     * How record values write decimals and dates/times: as strings (the default, {@link ValueEncoding#DEFAULT}), or
+     * as numbers in Debezium's {@code decimal.handling.mode=double} and {@code
+     * time.precision.mode=adaptive_time_microseconds} forms (the README says which reader settings match which).
+     * A value the encoding cannot hold (a time with nanoseconds as microseconds) fails the export with a message
+     * naming the table, row and column; nothing is published of its batch.
+     *
+     * @param encoding the encoding
+     * @return this builder
+     */
+    public KafkaExporterBuilder valueEncoding(ValueEncoding encoding) {
+        this.valueEncoding = Objects.requireNonNull(encoding, "encoding");
         return this;
     }
 

@@ -3,6 +3,7 @@ package io.github.deltalog.kafka;
 import io.github.deltalog.Delta;
 import io.github.deltalog.DeltaOp;
 import io.github.deltalog.json.TableColumns;
+import io.github.deltalog.json.ValueEncoding;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,6 +27,7 @@ final class TransactionalPublisher implements AutoCloseable {
     private final byte[] positionKey;
     private final Function<Delta, TableColumns> columns;
     private final boolean withSchema;
+    private final ValueEncoding encoding;
     private KafkaProducer<byte[], byte[]> producer;
 
     TransactionalPublisher(
@@ -34,8 +36,10 @@ final class TransactionalPublisher implements AutoCloseable {
             String logName,
             byte[] positionKey,
             Function<Delta, TableColumns> columns,
-            boolean withSchema) {
+            boolean withSchema,
+            ValueEncoding encoding) {
         this.producerProperties = producerProperties;
+        this.encoding = encoding;
         this.columns = columns;
         this.withSchema = withSchema;
         this.topics = topics;
@@ -81,8 +85,8 @@ final class TransactionalPublisher implements AutoCloseable {
             for (Delta d : batch.deltas()) {
                 topic = topics.topicOf(d.table());
                 TableColumns cols = columns.apply(d);
-                byte[] key = DeltaRecords.key(d, cols, logName, withSchema);
-                byte[] value = DeltaRecords.value(d, cols, logName, withSchema);
+                byte[] key = DeltaRecords.key(d, cols, logName, withSchema, encoding);
+                byte[] value = DeltaRecords.value(d, cols, logName, withSchema, encoding);
                 send(new ProducerRecord<>(topic, key, value), sendFailure, sendFailureTopic);
                 if (d.op() instanceof DeltaOp.Delete) {
                     // A tombstone, so that compaction removes the row instead of keeping its delete forever.

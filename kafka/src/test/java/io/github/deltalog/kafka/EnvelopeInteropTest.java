@@ -15,6 +15,7 @@ import io.github.deltalog.TableSchema;
 import io.github.deltalog.Tuple;
 import io.github.deltalog.json.DeltaJson;
 import io.github.deltalog.json.TableColumns;
+import io.github.deltalog.json.ValueEncoding;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -56,13 +57,18 @@ import org.junit.jupiter.api.Test;
  * The export read by the real readers (issue 23), at parse level: Flink 2.2's {@code DebeziumJsonDeserializationSchema}
  * (with and without {@code schema-include}) and Kafka Connect's {@code JsonConverter} ({@code schemas.enable} true
  * and false, then Debezium's {@code ExtractNewRecordState}) read every exported record of a seeded log covering every
- * value type, NULLs, deletes, updates of the key and two tables; every value read back must equal the recorded one.
+ * value type, NULLs, deletes, updates of the key and two tables; every value read back must equal the recorded one
+ * (or, for decimals written as numbers, the nearest double where the reader's type is a double). In the default
+ * encoding and in the numeric one ({@link ValueEncoding.Decimals#NUMBER}, {@link ValueEncoding.Times#MICROS}).
  * Seed: {@code -Ddeltalog.seed}.
  */
 class EnvelopeInteropTest {
     private static final String DB = "shop";
     private static final String TYPED = "every type";
     private static final String PLAIN = "plain/t\u00fc";
+    /** Decimals as numbers, dates and times as Debezium's Date, MicroTime and MicroTimestamp. */
+    private static final ValueEncoding NUMERIC =
+            new ValueEncoding(ValueEncoding.Decimals.NUMBER, ValueEncoding.Times.MICROS);
 
     /** Every value type, a Long key first. */
     private static final List<Class<?>> TYPES = List.of(
@@ -117,32 +123,35 @@ class EnvelopeInteropTest {
     void flinkAndConnectReadEveryValueBackAsRecorded() throws Exception {
         long seed = Long.getLong("deltalog.seed", new Random().nextLong());
         try {
-            List<Delta> deltas = record(new Random(seed));
+            List<Delta> recorded = record(new Random(seed));
             Map<String, DebeziumJsonDeserializationSchema> flink = new HashMap<>();
             int checked = 0;
-            for (boolean schema : new boolean[] {false, true}) {
-                JsonConverter keys = converter(schema, true);
-                JsonConverter values = converter(schema, false);
-                for (Delta d : deltas) {
-                    String where = "seed " + seed + ", schema " + schema + ", " + d;
-                    byte[] value = DeltaRecords.value(d, columnsOf(d), DB, schema);
-                    byte[] key = DeltaRecords.key(d, columnsOf(d), DB, schema);
-                    DebeziumJsonDeserializationSchema f =
-                            flink.computeIfAbsent(d.table() + schema, k -> flinkReader(d, schema));
-                    checkFlink(f, d, value, where);
-                    checkConnect(keys, values, d, key, value, schema, where);
-                    if (schema) {
-                        assertEquals(d, DeltaRecords.delta(value), where); // deltalog's own reader, exact types
-                    } else {
-                        assertEquals(
-                                d,
-                                DeltaJson.fromJson(new String(value, StandardCharsets.UTF_8), typedColumnsOf(d)),
-                                where);
+            for (ValueEncoding enc : List.of(ValueEncoding.DEFAULT, NUMERIC)) {
+                List<Delta> deltas = enc == NUMERIC ? toMicros(recorded) : recorded;
+                for (boolean schema : new boolean[] {false, true}) {
+                    JsonConverter keys = converter(schema, true);
+                    JsonConverter values = converter(schema, false);
+                    for (Delta d : deltas) {
+                        String where = "seed " + seed + ", " + enc + ", schema " + schema + ", " + d;
+                        byte[] value = DeltaRecords.value(d, columnsOf(d), DB, schema, enc);
+                        byte[] key = DeltaRecords.key(d, columnsOf(d), DB, schema, enc);
+                        DebeziumJsonDeserializationSchema f =
+                                flink.computeIfAbsent(d.table() + schema + enc, k -> flinkReader(d, schema, enc));
+                        checkFlink(f, d, value, enc, where);
+                        checkConnect(keys, values, d, key, value, schema, enc, where);
+                        if (schema) {
+                            assertEquals(d, DeltaRecords.delta(value), where); // deltalog's own reader, exact types
+                        } else {
+                            assertEquals(
+                                    d,
+                                    DeltaJson.fromJson(new String(value, StandardCharsets.UTF_8), typedColumnsOf(d)),
+                                    where);
+                        }
+                        checked++;
                     }
-                    checked++;
                 }
             }
-            assertTrue(checked > 400, "too few deltas: " + checked);
+            assertTrue(checked > 800, "too few deltas: " + checked);
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError(
                     "seed " + seed + " (replay with -Ddeltalog.seed=" + seed + "): " + e.getMessage(), e);
@@ -170,7 +179,7 @@ class EnvelopeInteropTest {
                 String where = "schema " + schema + ", " + d;
                 byte[] value = DeltaRecords.value(d, TYPED_COLUMNS, DB, schema);
                 List<RowData> rows = new ArrayList<>();
-                flinkReader(d, schema).deserialize(value, new Collector<>() {
+                flinkReader(d, schema, ValueEncoding.DEFAULT).deserialize(value, new Collector<>() {
                     @Override
                     public void collect(RowData r) {
                         rows.add(r);
@@ -211,6 +220,61 @@ class EnvelopeInteropTest {
                         where);
             }
         }
+    }
+
+    /**
+     * Writing times as microseconds cannot keep a fraction finer than a microsecond: the writer refuses such a value
+     * with a message naming the table, row and column, instead of dropping the nanoseconds.
+     */
+    @Test
+    void microsecondEncodingsRefuseNanoseconds() {
+        Object[] v = new Object[TYPES.size()];
+        v[0] = 7L;
+        v[16] = LocalDateTime.of(2024, 1, 2, 3, 4, 5, 123_456_789);
+        Delta d = new Delta(TYPED, 7, 1_000_000L, new DeltaOp.Insert(Tuple.of(v)));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> DeltaRecords.value(d, TYPED_COLUMNS, DB, true, NUMERIC));
+        assertTrue(
+                e.getMessage()
+                        .startsWith("table 'every type' row 7 column 'v16_LocalDateTime': the value"
+                                + " 2024-01-02T03:04:05.123456789 has a fraction finer than a microsecond"),
+                e.getMessage());
+        v[16] = LocalDateTime.of(2024, 1, 2, 3, 4, 5, 123_456_000);
+        Delta ok = new Delta(TYPED, 7, 1_000_000L, new DeltaOp.Insert(Tuple.of(v)));
+        String text = new String(DeltaRecords.value(ok, TYPED_COLUMNS, DB, false, NUMERIC), StandardCharsets.UTF_8);
+        assertTrue(text.contains("\"v16_LocalDateTime\":1704164645123456"), text);
+    }
+
+    /** The deltas with every LocalTime and LocalDateTime cut to microseconds, which the numeric encoding holds. */
+    private static List<Delta> toMicros(List<Delta> deltas) {
+        List<Delta> out = new ArrayList<>();
+        for (Delta d : deltas) {
+            DeltaOp op = d.op();
+            Tuple before = toMicros(op.before());
+            Tuple after = toMicros(op.after());
+            DeltaOp cut = op instanceof DeltaOp.Insert
+                    ? new DeltaOp.Insert(after)
+                    : op instanceof DeltaOp.Update ? new DeltaOp.Update(before, after) : new DeltaOp.Delete(before);
+            out.add(new Delta(d.table(), d.rowId(), d.commitTimestamp(), cut));
+        }
+        return out;
+    }
+
+    private static Tuple toMicros(Tuple t) {
+        if (t == null) {
+            return null;
+        }
+        Object[] v = new Object[t.size()];
+        for (int i = 0; i < v.length; i++) {
+            Object x = t.get(i);
+            if (x instanceof LocalTime lt) {
+                x = lt.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            } else if (x instanceof LocalDateTime ldt) {
+                x = ldt.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            }
+            v[i] = x;
+        }
+        return Tuple.of(v);
     }
 
     /** Records a random history into a log and returns its deltas. */
@@ -369,7 +433,15 @@ class EnvelopeInteropTest {
 
     // ---- Flink
 
-    private static DataType flinkType(Class<?> type) {
+    private static DataType flinkType(Class<?> type, ValueEncoding enc) {
+        if (enc.times() == ValueEncoding.Times.MICROS) {
+            // Flink's JSON reader parses DATE, TIME and TIMESTAMP from strings only: the numbers are INT and BIGINT
+            if (type == LocalDate.class) {
+                return DataTypes.INT();
+            } else if (type == LocalTime.class || type == LocalDateTime.class) {
+                return DataTypes.BIGINT();
+            }
+        }
         if (type == Boolean.class) {
             return DataTypes.BOOLEAN();
         } else if (type == Byte.class) {
@@ -404,12 +476,12 @@ class EnvelopeInteropTest {
 
     /** Flink's reader for a table, as a 'format' = 'debezium-json' table with source.database and source.table. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static DebeziumJsonDeserializationSchema flinkReader(Delta d, boolean schemaInclude) {
+    private static DebeziumJsonDeserializationSchema flinkReader(Delta d, boolean schemaInclude, ValueEncoding enc) {
         TableColumns cols = columnsOf(d);
         List<Class<?>> types = typesOf(d);
         List<DataTypes.Field> fields = new ArrayList<>();
         for (int i = 0; i < types.size(); i++) {
-            fields.add(DataTypes.FIELD(cols.names().get(i), flinkType(types.get(i))));
+            fields.add(DataTypes.FIELD(cols.names().get(i), flinkType(types.get(i), enc)));
         }
         DataType physical = DataTypes.ROW(fields.toArray(new DataTypes.Field[0]));
         List<DataTypes.Field> produced = new ArrayList<>(fields);
@@ -449,7 +521,8 @@ class EnvelopeInteropTest {
         }
     }
 
-    private static void checkFlink(DebeziumJsonDeserializationSchema f, Delta d, byte[] value, String where)
+    private static void checkFlink(
+            DebeziumJsonDeserializationSchema f, Delta d, byte[] value, ValueEncoding enc, String where)
             throws Exception {
         List<RowData> rows = new ArrayList<>();
         f.deserialize(value, new Collector<>() {
@@ -483,16 +556,24 @@ class EnvelopeInteropTest {
             assertEquals(kinds.get(r), row.getRowKind(), where);
             for (int i = 0; i < types.size(); i++) {
                 assertSame(
-                        images.get(r).get(i), flinkValue(row, i, types.get(i)), "Flink column " + i + " of " + where);
+                        images.get(r).get(i),
+                        flinkValue(row, i, types.get(i), enc),
+                        "Flink column " + i + " of " + where);
             }
             assertEquals(DB, row.getString(types.size()).toString(), "Flink source.database of " + where);
             assertEquals(d.table(), row.getString(types.size() + 1).toString(), "Flink source.table of " + where);
         }
     }
 
-    private static Object flinkValue(RowData row, int pos, Class<?> type) {
+    private static Object flinkValue(RowData row, int pos, Class<?> type, ValueEncoding enc) {
         if (row.isNullAt(pos)) {
             return null;
+        } else if (enc.times() == ValueEncoding.Times.MICROS && type == LocalDate.class) {
+            return LocalDate.ofEpochDay(row.getInt(pos));
+        } else if (enc.times() == ValueEncoding.Times.MICROS && type == LocalTime.class) {
+            return LocalTime.ofNanoOfDay(row.getLong(pos) * 1000);
+        } else if (enc.times() == ValueEncoding.Times.MICROS && type == LocalDateTime.class) {
+            return fromMicros(row.getLong(pos));
         } else if (type == Boolean.class) {
             return row.getBoolean(pos);
         } else if (type == Byte.class) {
@@ -527,6 +608,11 @@ class EnvelopeInteropTest {
         return row.getString(pos).toString();
     }
 
+    private static LocalDateTime fromMicros(long micros) {
+        return LocalDateTime.ofEpochSecond(
+                Math.floorDiv(micros, 1_000_000L), (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
+    }
+
     // ---- Kafka Connect and Debezium
 
     private static JsonConverter converter(boolean schemas, boolean isKey) {
@@ -536,7 +622,14 @@ class EnvelopeInteropTest {
     }
 
     private static void checkConnect(
-            JsonConverter keys, JsonConverter values, Delta d, byte[] key, byte[] value, boolean schema, String where) {
+            JsonConverter keys,
+            JsonConverter values,
+            Delta d,
+            byte[] key,
+            byte[] value,
+            boolean schema,
+            ValueEncoding enc,
+            String where) {
         String topic = "t";
         SchemaAndValue k = keys.toConnectData(topic, key);
         SchemaAndValue v = values.toConnectData(topic, value);
@@ -545,8 +638,8 @@ class EnvelopeInteropTest {
         Tuple keyImage = d.op().after() != null ? d.op().after() : d.op().before();
         if (schema) {
             Struct envelope = (Struct) v.value();
-            checkStruct(envelope.getStruct("before"), d.op().before(), cols, types, "Connect before of " + where);
-            checkStruct(envelope.getStruct("after"), d.op().after(), cols, types, "Connect after of " + where);
+            checkStruct(envelope.getStruct("before"), d.op().before(), cols, types, enc, "Connect before of " + where);
+            checkStruct(envelope.getStruct("after"), d.op().after(), cols, types, enc, "Connect after of " + where);
             assertEquals(d.table(), envelope.getStruct("source").getString("table"), where);
             assertEquals(DB, envelope.getStruct("source").getString("db"), where);
             Struct keyStruct = (Struct) k.value();
@@ -563,13 +656,13 @@ class EnvelopeInteropTest {
             smt.close();
             assertNotNull(flat, where);
             Struct state = (Struct) flat.value();
-            checkStruct(state, keyImage, cols, types, "ExtractNewRecordState of " + where);
+            checkStruct(state, keyImage, cols, types, enc, "ExtractNewRecordState of " + where);
             assertEquals(d.op() instanceof DeltaOp.Delete ? "true" : "false", state.get("__deleted"), where);
         } else {
             @SuppressWarnings("unchecked")
             Map<String, Object> envelope = (Map<String, Object>) v.value();
-            checkMap(envelope.get("before"), d.op().before(), cols, types, "Connect before of " + where);
-            checkMap(envelope.get("after"), d.op().after(), cols, types, "Connect after of " + where);
+            checkMap(envelope.get("before"), d.op().before(), cols, types, enc, "Connect before of " + where);
+            checkMap(envelope.get("after"), d.op().after(), cols, types, enc, "Connect after of " + where);
             @SuppressWarnings("unchecked")
             Map<String, Object> keyMap = (Map<String, Object>) k.value();
             if (cols.key().isEmpty()) {
@@ -580,7 +673,8 @@ class EnvelopeInteropTest {
         }
     }
 
-    private static void checkStruct(Struct s, Tuple image, TableColumns cols, List<Class<?>> types, String where) {
+    private static void checkStruct(
+            Struct s, Tuple image, TableColumns cols, List<Class<?>> types, ValueEncoding enc, String where) {
         if (image == null) {
             assertEquals(null, s, where);
             return;
@@ -590,11 +684,15 @@ class EnvelopeInteropTest {
             Field f = s.schema().field(cols.names().get(i));
             assertNotNull(f, where + ": no field " + cols.names().get(i));
             Object v = s.get(f);
-            assertSame(image.get(i), fromConnect(v, types.get(i), f.schema()), where + " column " + f.name());
+            assertSame(
+                    connectExpected(image.get(i), enc),
+                    fromConnect(v, types.get(i), f.schema(), enc),
+                    where + " column " + f.name());
         }
     }
 
-    private static void checkMap(Object m, Tuple image, TableColumns cols, List<Class<?>> types, String where) {
+    private static void checkMap(
+            Object m, Tuple image, TableColumns cols, List<Class<?>> types, ValueEncoding enc, String where) {
         if (image == null) {
             assertEquals(null, m, where);
             return;
@@ -605,18 +703,43 @@ class EnvelopeInteropTest {
         for (int i = 0; i < types.size(); i++) {
             String name = cols.names().get(i);
             assertTrue(map.containsKey(name), where + ": no field " + name);
-            assertSame(image.get(i), fromConnect(map.get(name), types.get(i), null), where + " column " + name);
+            assertSame(
+                    connectExpected(image.get(i), enc),
+                    fromConnect(map.get(name), types.get(i), null, enc),
+                    where + " column " + name);
         }
     }
 
+    /** The value a Connect sink can get back: a decimal written as a number is a double to Connect. */
+    private static Object connectExpected(Object recorded, ValueEncoding enc) {
+        if (recorded instanceof BigDecimal b && enc.decimals() == ValueEncoding.Decimals.NUMBER) {
+            return b.doubleValue();
+        }
+        return recorded;
+    }
+
     /** What a Connect sink gets, turned into the recorded type as the README's table says. */
-    private static Object fromConnect(Object v, Class<?> type, Schema schema) {
+    private static Object fromConnect(Object v, Class<?> type, Schema schema, ValueEncoding enc) {
         if (v == null) {
             return null;
         }
         if (schema != null) {
             // With schemas.enable the Connect value already has the Java type of its Connect type.
-            assertEquals(expectedConnectType(type), schema.type().getName(), "Connect type of " + type.getSimpleName());
+            assertEquals(
+                    expectedConnectType(type, enc), schema.type().getName(), "Connect type of " + type.getSimpleName());
+        }
+        if (type == BigDecimal.class && enc.decimals() == ValueEncoding.Decimals.NUMBER) {
+            return (Double) v; // with and without the schema block, Connect reads the number as a double
+        }
+        if (enc.times() == ValueEncoding.Times.MICROS) {
+            // int32 with the schema block, else Long: Connect has no Debezium time types, the numbers come as they are
+            if (type == LocalDate.class) {
+                return LocalDate.ofEpochDay(((Number) v).longValue());
+            } else if (type == LocalTime.class) {
+                return LocalTime.ofNanoOfDay((Long) v * 1000);
+            } else if (type == LocalDateTime.class) {
+                return fromMicros((Long) v);
+            }
         }
         if (type == Byte.class) {
             return v instanceof Number n && schema == null ? (Object) n.byteValue() : v;
@@ -646,7 +769,15 @@ class EnvelopeInteropTest {
         return v;
     }
 
-    private static String expectedConnectType(Class<?> type) {
+    private static String expectedConnectType(Class<?> type, ValueEncoding enc) {
+        if (type == BigDecimal.class && enc.decimals() == ValueEncoding.Decimals.NUMBER) {
+            return "float64";
+        } else if (enc.times() == ValueEncoding.Times.MICROS && type == LocalDate.class) {
+            return "int32";
+        } else if (enc.times() == ValueEncoding.Times.MICROS
+                && (type == LocalTime.class || type == LocalDateTime.class)) {
+            return "int64";
+        }
         Map<Class<?>, String> m = Map.of(
                 Boolean.class, "boolean",
                 Byte.class, "int8",
