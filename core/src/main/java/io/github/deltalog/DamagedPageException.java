@@ -8,14 +8,17 @@ package io.github.deltalog;
 public class DamagedPageException extends CorruptLogException {
     private static final long serialVersionUID = 1L;
 
-    /** How many deltas the damaged page hides. */
+    /** What {@link #skippedDeltas()} returns when the number of hidden deltas cannot be known. */
+    public static final long UNKNOWN = -1;
+
+    /** How many deltas the damaged page hides, or {@link #UNKNOWN}. */
     private final long skippedDeltas;
 
     /**
      * Creates the exception.
      *
      * @param message what went wrong, naming the file, the table and where the damage starts
-     * @param skippedDeltas how many deltas the cursor skipped, as the log's counts know them
+     * @param skippedDeltas how many deltas the cursor skipped, or {@link #UNKNOWN}
      * @param cause what the store threw while reading the page
      */
     public DamagedPageException(String message, long skippedDeltas, Throwable cause) {
@@ -24,11 +27,23 @@ public class DamagedPageException extends CorruptLogException {
     }
 
     /**
-     * Returns how many deltas of the cursor's range the damaged page held (the cursor skipped them).
+     * Returns how many deltas of the cursor's range the damaged page held (the cursor skipped them), when that
+     * can be known. The number comes from the counts the file's inner pages keep; when the damage reached those
+     * counts (or the keys around it), they disagree with each other and the number is {@link #UNKNOWN} rather
+     * than a wrong one.
      *
-     * @return the number of deltas skipped, at least 1
+     * @return the number of deltas skipped, at least 1, or {@link #UNKNOWN}
      */
     public long skippedDeltas() {
         return skippedDeltas;
+    }
+
+    /**
+     * Tells whether {@link #skippedDeltas()} is a count rather than {@link #UNKNOWN}.
+     *
+     * @return true if the number of deltas skipped is known
+     */
+    public boolean isSkippedKnown() {
+        return skippedDeltas != UNKNOWN;
     }
 }

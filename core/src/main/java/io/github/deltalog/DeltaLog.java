@@ -52,6 +52,8 @@ public final class DeltaLog implements AutoCloseable {
     DeltaLog(LogStore store) {
         this.store = store;
         this.schemas = new Schemas(store);
+        // Compaction rewrites only open maps: the views' state must be open for their chunks to be freed.
+        store.setSideMapOpener(() -> io.github.deltalog.view.View.openAllState(store));
     }
 
     /**

@@ -130,8 +130,10 @@ public final class DeltaLogBuilder {
     /**
      * Opens a log whose store file is older than its journal (cut short, or an older copy put back) instead of
      * refusing it with {@link CorruptLogException}: the store is taken as it is, the newest version MVStore can
-     * read; the journal files that do not continue it are moved aside to {@code <file>.journal.salvaged-<ms>}
-     * (never deleted), a warning names what was dropped, and a new checkpoint is written. Only for a read-write
+     * read; the store file is first copied as it was to {@code <file>.salvaged-<ms>} (MVStore may cut the file back
+     * to the version it opened, and the copy keeps the pages past it for {@code deltalog verify --salvage}), the
+     * journal files that do not continue it are moved aside to {@code <file>.journal.salvaged-<ms>} (never
+     * deleted), a warning names what was dropped, and a new checkpoint is written. Only for a read-write
      * open. Default: false, and leave it so: the refusal is what protects acknowledged commits.
      *
      * @param salvage whether to accept the loss

@@ -111,7 +111,7 @@ final class LogFiles {
     }
 
     /** Reads the password: the first line of the key file, without its line break. */
-    private static char[] readKey(Path keyFile) {
+    static char[] readKey(Path keyFile) {
         try (BufferedReader in = Files.newBufferedReader(keyFile, StandardCharsets.UTF_8)) {
             String line = in.readLine();
             if (line == null || line.isEmpty()) {

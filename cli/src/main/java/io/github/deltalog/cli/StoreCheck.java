@@ -64,6 +64,25 @@ final class StoreCheck {
         }
     }
 
+    /**
+     * Tells whether MVStore opens the file read-only as a deltalog store (a version with the log's meta), without
+     * changing it: a store whose headers are lost may open as an empty store, which a salvage must not take for the
+     * log.
+     *
+     * @param key the encryption password, or null
+     */
+    static boolean opensAsLog(Path file, char[] key) {
+        MVStore.Builder b = new MVStore.Builder().fileName(file.toString()).readOnly();
+        if (key != null) {
+            b.encryptionKey(key.clone());
+        }
+        try (MVStore store = b.open()) {
+            return store.hasMap("meta") && hasFormat(store.openMap("meta"));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     private static boolean hasFormat(MVMap<Object, Object> meta) {
         return meta.get("format") != null;
     }

@@ -27,8 +27,21 @@ final class VerifyCommand extends FileCommand {
             names = "--salvage",
             description = "if the store is older than its journal (cut short, an older copy put back), open it as it"
                     + " is instead: the journal files are moved aside (never deleted), what only they held is"
-                    + " dropped, and a new checkpoint is written; then verify as usual")
+                    + " dropped, and a new checkpoint is written; then verify as usual. If no version of the store"
+                    + " opens at all, copy every delta its readable pages (and its journal) still hold into a new"
+                    + " log FILE.salvaged beside it, leaving the original files as they are, and report per table"
+                    + " what was recovered")
     boolean salvage;
+
+    /** Whether MVStore itself could not read the store (rather than the log refusing a journal that does not fit). */
+    private static boolean storeUnreadable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.h2.mvstore.MVStoreException) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** Walks and checks every delta; returns 1 if any is corrupt. */
     @Override
@@ -49,10 +62,24 @@ final class VerifyCommand extends FileCommand {
                                 file);
                 return Main.EXIT_CHECK_FAILED;
             }
+            char[] key = keyFile == null ? null : LogFiles.readKey(keyFile);
+            try {
+                // No version of the store opens as the log (not even an empty store where its headers were): copy
+                // what its pages still hold into a new log beside it, never write to it.
+                if (storeUnreadable(e.getCause()) || !StoreCheck.opensAsLog(file, key)) {
+                    SalvageCopy.copy(file, key, out());
+                    return Main.EXIT_CHECK_FAILED;
+                }
+            } finally {
+                if (key != null) {
+                    java.util.Arrays.fill(key, '\0');
+                }
+            }
             opened = LogFiles.open(file, keyFile, false, true);
             out().printf(
-                            "salvaged %s: opened the store as it is (last commit %d); the journal files were moved aside"
-                                    + " beside it (*.salvaged-*) and a new checkpoint was written%n",
+                            "salvaged %s: opened the store as it is (last commit %d); the store as it was is copied and the"
+                                    + " journal files moved aside beside it (*.salvaged-*), and a new checkpoint"
+                                    + " was written%n",
                             file, opened.lastCommitted());
         }
         try (DeltaLog log = opened) {
@@ -64,6 +91,7 @@ final class VerifyCommand extends FileCommand {
                 long counted = log.count(table, from);
                 long walked = 0;
                 long hidden = 0;
+                long uncounted = 0; // damaged pages whose number of deltas cannot be known
                 long bad = 0;
                 boolean broken = false;
                 try (DeltaCursor c = log.changesAfter(table, from)) {
@@ -72,7 +100,8 @@ final class VerifyCommand extends FileCommand {
                         try {
                             more = c.hasNext(); // reads the next page, where a damaged page shows
                         } catch (DamagedPageException e) {
-                            hidden += e.skippedDeltas();
+                            hidden += e.isSkippedKnown() ? e.skippedDeltas() : 0;
+                            uncounted += e.isSkippedKnown() ? 0 : 1;
                             bad++;
                             out.println("corrupt: " + Errors.oneLine(e.getMessage()));
                             continue; // the cursor goes on after the damaged page
@@ -86,7 +115,8 @@ final class VerifyCommand extends FileCommand {
                             c.next(); // decodes and checks; on failure the cursor is already past the entry
                         } catch (DamagedPageException e) {
                             walked--; // hasNext() saw the damage, not a delta
-                            hidden += e.skippedDeltas();
+                            hidden += e.isSkippedKnown() ? e.skippedDeltas() : 0;
+                            uncounted += e.isSkippedKnown() ? 0 : 1;
                             bad++;
                             out.println("corrupt: " + Errors.oneLine(e.getMessage()));
                         } catch (CorruptLogException e) {
@@ -101,11 +131,16 @@ final class VerifyCommand extends FileCommand {
                             "corrupt: table '%s' cannot be read on after %d deltas: %s%n",
                             table, walked, Errors.oneLine(e.getMessage()));
                 }
-                if (!broken && walked + hidden != counted) {
+                if (!broken && uncounted == 0 && walked + hidden != counted) {
                     bad++;
                     out.printf("corrupt: table '%s' counts %d deltas but %d could be walked%n", table, counted, walked);
                 }
-                if (hidden > 0) {
+                if (uncounted > 0) {
+                    out.printf(
+                            "table %-14s %d deltas, %d corrupt, at least %d unreadable in damaged pages (%d of them"
+                                    + " hide an unknown number: the damage reached the file's counts)%n",
+                            "'" + table + "'", walked, bad, hidden + uncounted, uncounted);
+                } else if (hidden > 0) {
                     out.printf(
                             "table %-14s %d deltas, %d corrupt, %d unreadable in damaged pages%n",
                             "'" + table + "'", walked, bad, hidden);

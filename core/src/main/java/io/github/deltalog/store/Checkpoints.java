@@ -24,8 +24,12 @@ final class Checkpoints {
     /** The most rounds of one compaction. */
     private static final int MAX_COMPACT_ROUNDS = 16;
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Checkpoints.class.getName());
+
     private final StoreState s;
     private final Object lock = new Object();
+    /** Opens every side map before a compaction (see {@link LogStore#setSideMapOpener}). */
+    private volatile Runnable sideMapOpener = () -> {};
 
     /** The last timestamp the store file holds; checkpoint lock. */
     private long checkpointed;
@@ -124,6 +128,26 @@ final class Checkpoints {
         s.counters.checkpointed(System.nanoTime() - start);
     }
 
+    void setSideMapOpener(Runnable opener) {
+        this.sideMapOpener = opener;
+    }
+
+    /**
+     * Opens every side map, so that MVStore can rewrite their pages too: a closed map's pages pin their chunks. A
+     * failure (a view of a format this version cannot read) leaves those maps closed; the rest is compacted. Under
+     * the checkpoint lock, so that no view is dropped meanwhile (its maps would be opened again, empty).
+     */
+    private void openSideMaps() {
+        try {
+            sideMapOpener.run();
+        } catch (RuntimeException e) {
+            LOG.log(
+                    java.util.logging.Level.WARNING,
+                    "{0}: some side maps could not be opened, so the chunks holding their pages are not rewritten: {1}",
+                    new Object[] {s.label, e.toString()});
+        }
+    }
+
     /**
      * Rewrites sparsely filled chunks of the store file so that the space purges freed is reused and the file
      * stops growing, then checkpoints. A no-op in memory.
@@ -135,6 +159,7 @@ final class Checkpoints {
         try {
             synchronized (lock) {
                 s.checkOpen();
+                openSideMaps();
                 Uninterrupted.run(() -> s.store.compact(RECLAIM_FILL_RATE, RECLAIM_WRITE_LIMIT));
                 checkpointLocked();
             }
@@ -167,6 +192,7 @@ final class Checkpoints {
         try {
             synchronized (lock) {
                 s.checkOpen();
+                openSideMaps();
                 if (s.journal != null) {
                     checkpointLocked();
                 }
@@ -250,6 +276,9 @@ final class Checkpoints {
         FileStore<?> file = s.store.getFileStore();
         if (file == null || s.readOnly || s.isClosed()) {
             return false;
+        }
+        synchronized (lock) {
+            openSideMaps(); // else a closed map's pages hide how much of its chunks is free
         }
         long free = freeBytes(file);
         if (free < SPARSE_FREE_BYTES || free * 2 < file.size()) {

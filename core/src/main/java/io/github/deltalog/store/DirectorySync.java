@@ -13,6 +13,13 @@ import java.nio.file.StandardOpenOption;
  * refuse the log as one whose journal is missing.
  */
 final class DirectorySync {
+    /**
+     * The system property that, set to {@code false}, skips the folder force. It gives up the power-cut guarantee
+     * above and exists only to measure what the force costs ({@code CheckpointBenchmark} in {@code bench}); read
+     * at each call.
+     */
+    static final String PROPERTY = "deltalog.folderSync";
+
     private DirectorySync() {}
 
     /**
@@ -27,7 +34,7 @@ final class DirectorySync {
      */
     static void syncParent(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
-        if (dir == null) {
+        if (dir == null || "false".equals(System.getProperty(PROPERTY))) {
             return;
         }
         boolean interrupted = Thread.interrupted();

@@ -79,14 +79,26 @@ final class JournalChain {
     }
 
     /**
-     * Salvage: moves the journal files aside, so that the store opens as it is; the caller removes whatever was
+     * Salvage: keeps a copy of the store file as it was and moves the journal files aside (same suffix), so that
+     * the store opens as it is and nothing on disk is lost; the caller removes whatever was
      * replayed above the checkpoint before the refusal, and the next generation numbers past every file seen.
      */
     private static Found setAside(
             LogMeta meta, Path journal, byte[] key, long checkpoint, String label, CorruptLogException refused) {
         long highest = meta.journalGeneration();
-        StringBuilder moved = new StringBuilder();
         String suffix = ".salvaged-" + System.currentTimeMillis();
+        String name = journal.getFileName().toString();
+        Path store = journal.resolveSibling(name.substring(0, name.length() - ".journal".length()));
+        Path storeCopy = store.resolveSibling(store.getFileName() + suffix);
+        try {
+            // The salvage's checkpoint lets MVStore cut the file back to the version it opened; the pages beyond it
+            // may still hold deltas that a copying salvage (`deltalog verify --salvage` on this copy) recovers.
+            Files.copy(store, storeCopy);
+            DirectorySync.syncParent(storeCopy);
+        } catch (IOException e) {
+            throw FileErrors.of("cannot salvage " + label + ": cannot keep a copy of " + store + " as " + storeCopy, e);
+        }
+        StringBuilder moved = new StringBuilder(storeCopy.getFileName().toString());
         for (Path file : new Path[] {Journal.oldPath(journal), journal}) {
             JournalReader.Inspected f = JournalReader.inspect(file, key);
             highest = Math.max(highest, generation(f));
@@ -100,12 +112,12 @@ final class JournalChain {
             } catch (IOException e) {
                 throw FileErrors.of("cannot salvage " + label + ": cannot move " + file + " aside", e);
             }
-            moved.append(moved.length() == 0 ? "" : ", ").append(aside.getFileName());
+            moved.append(", ").append(aside.getFileName());
         }
         LOG.log(
                 Level.WARNING,
                 "salvaged {0}: opened the store as it is, at its checkpoint {1}; dropped what only the journal held"
-                        + " (moved aside to {2}). The refusal was: {3}",
+                        + " (the store copied and the journal moved aside: {2}). The refusal was: {3}",
                 new Object[] {label, describeTime(checkpoint), moved, refused.getMessage()});
         return new Found(checkpoint, highest, false);
     }

@@ -138,15 +138,19 @@ public final class RangeCursor implements AutoCloseable {
         String where = lastGood == null
                 ? "at the start of the range"
                 : "after commit " + lastGood.commitTimestamp() + " row " + lastGood.rowId();
+        long skipped = DamagedPageCount.checked(map, lastGood, from, to, r, e);
         return new DamagedPageException(
                 "log file " + owner.label() + " is corrupt: a damaged page of table '" + table + "' " + where
-                        + " hides " + r.skipped() + (r.skipped() == 1 ? " delta" : " deltas")
+                        + " hides "
+                        + (skipped == DamagedPageException.UNKNOWN
+                                ? "an unknown number of deltas (the damage reached the counts the file keeps)"
+                                : skipped + (skipped == 1 ? " delta" : " deltas"))
                         + (r.next() == null
                                 ? " up to the end of the range"
                                 : " up to commit " + r.next().commitTimestamp() + " row "
                                         + r.next().rowId())
                         + " (the cursor goes on after it): " + d.getMessage(),
-                r.skipped(),
+                skipped,
                 e);
     }
 

@@ -15,12 +15,13 @@ import org.h2.mvstore.MVStore;
  * journal record vouches for (deltas a store version caught in the middle of a transaction, or whose ASYNC
  * journal record was lost), so that the log holds exactly a prefix of its committed transactions.
  *
- * <p>Memory does not grow with the journal: records are streamed delta by delta, and a read-write open stores
- * what it replayed every {@link #STORE_EVERY_BYTES} (the store's meta still points at the old checkpoint and
- * journal, so a crash meanwhile only replays again). A read-only open cannot store, so it keeps the replayed
- * deltas in memory, up to a quarter of the heap ({@link #readOnlyBudget}); a journal holding more is refused with
- * a {@link DeltaLogException} saying to open the log read-write once (which checkpoints it), instead of running
- * out of memory.
+ * <p>Memory does not grow with the journal: records are streamed delta by delta, and the store saves what was
+ * replayed every {@link #STORE_EVERY_BYTES} (a read-write open into the store file, whose meta still points at
+ * the old checkpoint and journal, so a crash meanwhile only replays again; a read-only open with a large journal
+ * into a private copy-on-write overlay, see {@link ReadOnlyReplay}). A read-only open of a small journal, or one
+ * that could not create its overlay, keeps the replayed deltas in memory, up to a quarter of the heap ({@link
+ * #readOnlyBudget}); beyond that it is refused with a {@link DeltaLogException} saying what to do, instead of
+ * running out of memory.
  */
 final class Recovery {
     private static final Logger LOG = Logger.getLogger(Recovery.class.getName());
@@ -58,6 +59,8 @@ final class Recovery {
         JournalChain.Found found;
         if (o.journalPath() != null) {
             MVStore store = o.store();
+            // A read-only log whose store is writable writes to a copy-on-write overlay, never to its file.
+            boolean canStore = !store.isReadOnly();
             long budget = readOnlyBudget();
             JournalFiles.Visitor replay = new JournalFiles.Visitor() {
                 private long sinceStore;
@@ -65,7 +68,7 @@ final class Recovery {
 
                 @Override
                 public void transaction(long commitTimestamp) {
-                    if (!readOnly && sinceStore > STORE_EVERY_BYTES) {
+                    if (canStore && sinceStore > STORE_EVERY_BYTES) {
                         store.commit();
                         sinceStore = 0;
                     }
@@ -74,11 +77,13 @@ final class Recovery {
                 @Override
                 public void delta(DeltaKey key, byte[] value) {
                     sinceStore += value.length + 32;
-                    if (readOnly && sinceStore > budget) {
+                    if (!canStore && sinceStore > budget) {
                         throw new DeltaLogException("cannot open " + label + " read-only: its journal holds more"
                                 + " commits not yet checkpointed (over " + (sinceStore >> 20) + " MiB) than a"
                                 + " read-only open can keep in this heap (a quarter of " + (budget >> 18)
-                                + " MiB); open it read-write once, which checkpoints them, or give the JVM more heap");
+                                + " MiB), and no temporary file could be created to replay them into (see the"
+                                + " log's warning; java.io.tmpdir is " + System.getProperty("java.io.tmpdir")
+                                + "); open it read-write once, which checkpoints them, or give the JVM more heap");
                     }
                     deltas.put(key, value);
                 }

@@ -61,13 +61,17 @@ final class StoreOpener {
                     throw new CorruptLogException("log file " + label + " holds no data, only its encryption header");
                 }
             }
+            Path journal = path.resolveSibling(path.getFileName() + ".journal");
             // Through the dlsafe: scheme, whose channels ignore interrupts: a caller's interrupt during a store
             // write would otherwise close the store's channel, and MVStore would close the store for everyone.
-            MVStore store = openStore(SafeFilePath.name(path.toString()), o, label);
+            String fileName = SafeFilePath.name(path.toString());
+            Path overlay = exists && o.readOnly() ? ReadOnlyReplay.overlayFor(journal) : null;
+            MVStore store = overlay == null
+                    ? openStore(fileName, o, label, o.readOnly())
+                    : openOverlaid(fileName, overlay, o, label);
             // Every store commit of the log is followed by an fsync, and cursors hold their version in use, so
             // chunks that purges emptied can be reused at once instead of after MVStore's default 45 s.
             store.setRetentionTime(0);
-            Path journal = path.resolveSibling(path.getFileName() + ".journal");
             byte[] journalKey = o.encryptionKey() == null
                     ? null
                     : FilePathEncrypt.getPasswordBytes(o.encryptionKey().clone());
@@ -87,13 +91,32 @@ final class StoreOpener {
      * only on its own exception type; anything else (an index or a size read from garbage) left the lock
      * behind, and every later open in the process said "locked" (found by HostileFileTest).
      */
-    private static MVStore openStore(String fileName, StoreOptions o, String label) {
+    /**
+     * Opens a read-only log's store as a copy-on-write view ({@link OverlayFilePath}), so that recovery can store
+     * what it replays from a large journal into a private overlay file instead of holding it in the heap.
+     */
+    private static MVStore openOverlaid(String fileName, Path overlay, StoreOptions o, String label) {
+        String name = OverlayFilePath.register(fileName, overlay);
+        try {
+            return openStore(name, o, label, false);
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            OverlayFilePath.unregister(name);
+            try {
+                Files.deleteIfExists(overlay);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private static MVStore openStore(String fileName, StoreOptions o, String label, boolean readOnly) {
         Map<String, Object> config = new HashMap<>();
         config.put("cacheSize", o.cacheSizeMb());
         SingleFileStore fileStore = new SingleFileStore(config);
         char[] key = o.encryptionKey() == null ? null : o.encryptionKey().clone();
         try {
-            fileStore.open(fileName, o.readOnly(), key);
+            fileStore.open(fileName, readOnly, key);
             MVStore.Builder b = new MVStore.Builder()
                     .adoptFileStore(fileStore)
                     .autoCommitDisabled()

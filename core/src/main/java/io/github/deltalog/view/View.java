@@ -7,6 +7,7 @@ import io.github.deltalog.DeltaOp;
 import io.github.deltalog.DeltasPurgedException;
 import io.github.deltalog.StaleConsumerException;
 import io.github.deltalog.Tuple;
+import io.github.deltalog.UnsupportedFormatException;
 import io.github.deltalog.UntrackedTableException;
 import io.github.deltalog.store.LogStore;
 import io.github.deltalog.store.MapChanges;
@@ -130,6 +131,27 @@ public final class View {
             throw new ViewException("view '" + name + "' was created by another thread at the same time");
         }
         return v;
+    }
+
+    /**
+     * Opens the state maps of every view of the log, without opening the views: compaction rewrites only the
+     * pages of open maps, and the chunks that hold pages of a closed one cannot be freed. Views of a state format
+     * this version does not read are left closed. O(views).
+     *
+     * @param store the log's store
+     */
+    public static void openAllState(LogStore store) {
+        if (store.isClosed() || !store.hasSideMap("views")) {
+            return;
+        }
+        for (Map.Entry<String, String> e : ViewMaps.registry(store).entrySet()) {
+            String entry = e.getValue();
+            try {
+                ViewMaps.open(store, Long.parseLong(entry.substring(0, entry.indexOf('\n'))), e.getKey());
+            } catch (UnsupportedFormatException | NumberFormatException | StringIndexOutOfBoundsException unread) {
+                // left closed: its chunks stay, the rest is compacted
+            }
+        }
     }
 
     /**

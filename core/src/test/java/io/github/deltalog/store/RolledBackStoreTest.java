@@ -90,6 +90,7 @@ class RolledBackStoreTest {
                     aside.filter(p -> p.getFileName().toString().startsWith("b.deltas.journal.salvaged-"))
                             .count());
         }
+        assertArrayEquals(Files.readAllBytes(older), Files.readAllBytes(storeCopy(file)), "the store kept as it was");
         try (DeltaLog log = DeltaLog.open(file)) {
             assertEquals(100, log.countAll(), "a salvaged log opens without salvage");
             assertTrue(log.recordInsert("t", 1000, Tuple.of("after salvage", 1000)) > last);
@@ -118,6 +119,7 @@ class RolledBackStoreTest {
         Files.copy(file, full);
         long size = Files.size(full);
         int refused = 0;
+        int salvaged = 0;
         for (long cut : new long[] {size / 2, size - 27_000, size - 4096, size - 1}) {
             Files.copy(full, file, StandardCopyOption.REPLACE_EXISTING);
             try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
@@ -128,9 +130,40 @@ class RolledBackStoreTest {
             } catch (DeltaLogException refusedOpen) {
                 assertTrue(refusedOpen.getMessage().contains("c.deltas"), refusedOpen.getMessage());
                 refused++;
+                salvaged += salvageKeepsTheCutStore(file, cut) ? 1 : 0;
             }
         }
         assertTrue(refused > 0, "cutting half of the store must be noticed");
+        assertTrue(salvaged > 0, "no cut store was salvaged");
+    }
+
+    /**
+     * Salvage opens an older version of a cut store and checkpoints, which lets MVStore truncate the file to that
+     * version: the pages past it must survive in the store copy that salvage keeps, byte for byte.
+     */
+    private boolean salvageKeepsTheCutStore(Path file, long cut) throws IOException {
+        byte[] damaged = Files.readAllBytes(file);
+        Path journal = file.resolveSibling(file.getFileName() + ".journal");
+        Files.copy(journal, dir.resolve("journal-before-salvage"), StandardCopyOption.REPLACE_EXISTING);
+        try (DeltaLog log = DeltaLog.builder().path(file).salvage(true).open()) {
+            assertTrue(log.countAll() >= 0);
+        } catch (DeltaLogException cannotOpen) {
+            return false; // nothing MVStore can open: the copying salvage of `deltalog verify --salvage` is for that
+        }
+        Path copy = storeCopy(file);
+        assertArrayEquals(damaged, Files.readAllBytes(copy), "salvage of a store cut to " + cut + " kept no copy");
+        Files.delete(copy);
+        Files.copy(dir.resolve("journal-before-salvage"), journal, StandardCopyOption.REPLACE_EXISTING);
+        return true;
+    }
+
+    private static Path storeCopy(Path store) throws IOException {
+        String prefix = store.getFileName() + ".salvaged-";
+        try (var files = Files.list(store.getParent())) {
+            return files.filter(p -> p.getFileName().toString().startsWith(prefix))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no " + prefix + "* beside " + store));
+        }
     }
 
     private static CorruptLogException refusedUnchanged(Path store) throws IOException {
