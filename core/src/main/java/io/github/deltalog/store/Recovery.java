@@ -90,18 +90,20 @@ final class Recovery {
 
                 @Override
                 public void mapChange(String map, byte[] key, byte[] value) {
+                    // Records of view refreshes: absolute values, so a store between two of their changes only
+                    // means that a crash meanwhile replays the record again.
+                    if (canStore && sinceStore > STORE_EVERY_BYTES) {
+                        store.commit();
+                        sinceStore = 0;
+                    }
                     sinceStore += key.length + (value == null ? 0 : value.length) + 32;
-                    checkBudget();
-                    maps.apply(map, key, value);
-                }
-
-                private void checkBudget() {
-                    if (readOnly && sinceStore > budget) {
+                    if (!canStore && sinceStore > budget) {
                         throw new DeltaLogException("cannot open " + label + " read-only: its journal holds more"
-                                + " commits not yet checkpointed (over " + (sinceStore >> 20) + " MiB) than a"
+                                + " changes not yet checkpointed (over " + (sinceStore >> 20) + " MiB) than a"
                                 + " read-only open can keep in this heap (a quarter of " + (budget >> 18)
                                 + " MiB); open it read-write once, which checkpoints them, or give the JVM more heap");
                     }
+                    maps.apply(map, key, value);
                 }
 
                 @Override
