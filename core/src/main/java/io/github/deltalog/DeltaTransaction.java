@@ -1,7 +1,7 @@
 package io.github.deltalog;
 
 import io.github.deltalog.merge.ChainRule;
-import io.github.deltalog.store.DeltaCodec;
+import io.github.deltalog.store.LogStore;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
@@ -223,7 +223,7 @@ public final class DeltaTransaction implements AutoCloseable {
         if (ChainRule.isNoOp(net)) {
             return changes.set(entry, tableId, rowId, table, null, null);
         }
-        return changes.set(entry, tableId, rowId, table, net, DeltaCodec.encode(table, rowId, net));
+        return changes.set(entry, tableId, rowId, table, net, LogStore.encode(table, rowId, net));
     }
 
     /**

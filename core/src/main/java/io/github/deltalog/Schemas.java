@@ -1,6 +1,5 @@
 package io.github.deltalog;
 
-import io.github.deltalog.store.DeltaCodec;
 import io.github.deltalog.store.LogStore;
 import java.util.Arrays;
 import java.util.Collections;
@@ -168,7 +167,7 @@ final class Schemas {
     }
 
     private long commit(String table, int tableId, TableSchema next) {
-        byte[] value = DeltaCodec.encode(table, tableId, new DeltaOp.Insert(SchemaCodec.encode(next)));
+        byte[] value = LogStore.encode(table, tableId, new DeltaOp.Insert(SchemaCodec.encode(next)));
         return store.commitSchema(
                 tableId,
                 value,

@@ -1,17 +1,89 @@
 package io.github.deltalog.merge;
 
+import java.util.Arrays;
+
 /**
  * Sorts row ids together with the slots that hold them (two parallel primitive arrays), so that a merge's output
- * can be produced in row order without looking each row up again. Quicksort with a median-of-three pivot,
- * insertion sort for short runs, and recursion only into the shorter side (stack depth O(log n)).
+ * can be produced in row order without looking each row up again. Long runs are sorted by an LSD radix sort over
+ * the bytes in which the ids differ (sequential row ids differ in two or three): O(n) per byte, and every pass
+ * reads and writes sequentially, where a quicksort of 10^6 ids was a cache miss per comparison. Short runs use a
+ * quicksort with a median-of-three pivot and insertion sort, recursing only into the shorter side (stack depth
+ * O(log n)).
  */
 final class SlotSort {
     private static final int INSERTION = 24;
+    /** Runs at least this long are radix-sorted: below it, the counting arrays cost more than they save. */
+    private static final int RADIX = 1024;
 
     private SlotSort() {}
 
     /** Sorts {@code ids[from, to)} ascending, moving {@code slots} along. */
     static void sort(long[] ids, int[] slots, int from, int to) {
+        if (to - from >= RADIX) {
+            radixSort(ids, slots, from, to);
+        } else {
+            quickSort(ids, slots, from, to);
+        }
+    }
+
+    /**
+     * LSD radix sort, one pass per byte that is not the same in every id; the sign bit is flipped in the top byte
+     * so that negative ids come first. Stable, so each pass keeps the order of the ones before. Allocates a copy
+     * of the run.
+     */
+    private static void radixSort(long[] ids, int[] slots, int from, int to) {
+        int n = to - from;
+        long first = ids[from];
+        long differing = 0;
+        for (int i = from + 1; i < to; i++) {
+            differing |= ids[i] ^ first;
+        }
+        long[] srcIds = ids;
+        int[] srcSlots = slots;
+        int srcFrom = from;
+        long[] dstIds = null;
+        int[] dstSlots = null;
+        int dstFrom = 0;
+        int[] start = new int[257];
+        for (int shift = 0; shift < 64; shift += 8) {
+            if (((differing >>> shift) & 0xFF) == 0) {
+                continue; // every id has the same byte here: the pass would move nothing
+            }
+            if (dstIds == null) {
+                dstIds = new long[n];
+                dstSlots = new int[n];
+            }
+            int flip = shift == 56 ? 0x80 : 0;
+            Arrays.fill(start, 0);
+            for (int i = srcFrom; i < srcFrom + n; i++) {
+                start[((int) (srcIds[i] >>> shift) & 0xFF ^ flip) + 1]++;
+            }
+            for (int b = 0; b < 256; b++) {
+                start[b + 1] += start[b];
+            }
+            for (int i = srcFrom; i < srcFrom + n; i++) {
+                long id = srcIds[i];
+                int at = dstFrom + start[(int) (id >>> shift) & 0xFF ^ flip]++;
+                dstIds[at] = id;
+                dstSlots[at] = srcSlots[i];
+            }
+            long[] ti = srcIds;
+            int[] ts = srcSlots;
+            int tf = srcFrom;
+            srcIds = dstIds;
+            srcSlots = dstSlots;
+            srcFrom = dstFrom;
+            dstIds = ti;
+            dstSlots = ts;
+            dstFrom = tf;
+        }
+        if (srcIds != ids) {
+            System.arraycopy(srcIds, srcFrom, ids, from, n);
+            System.arraycopy(srcSlots, srcFrom, slots, from, n);
+        }
+    }
+
+    private static void quickSort(long[] ids, int[] slots, int from, int to) {
         while (to - from > INSERTION) {
             int mid = (from + to) >>> 1;
             medianToMiddle(ids, slots, from, mid, to - 1);
@@ -30,10 +102,10 @@ final class SlotSort {
                 }
             }
             if (j - from < to - i) {
-                sort(ids, slots, from, j + 1);
+                quickSort(ids, slots, from, j + 1);
                 from = i;
             } else {
-                sort(ids, slots, i, to);
+                quickSort(ids, slots, i, to);
                 to = j + 1;
             }
         }

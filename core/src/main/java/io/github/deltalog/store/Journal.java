@@ -110,8 +110,9 @@ final class Journal implements AutoCloseable {
     }
 
     /**
-     * Appends one record. With COMMIT and SYNC it is written to the file now; with ASYNC it is buffered.
-     * Called under the commit lock.
+     * Appends one record. With COMMIT it is written to the file now; with SYNC it is buffered for the leader of
+     * the next group fsync ({@link #syncTo}) unless the buffer would pass 1 MiB (then written now); with ASYNC it
+     * is buffered for the flusher. Called under the commit lock.
      *
      * @return the journal sequence at the end of the record, to pass to {@link #syncTo}
      * @throws DeltaLogException if the write fails; the journal is then cut back to where the record started
@@ -126,7 +127,18 @@ final class Journal implements AutoCloseable {
             if (pendingLength >= ASYNC_BUFFER_LIMIT) {
                 flush();
             }
+        } else if (durability == Durability.SYNC && pendingLength + length <= ASYNC_BUFFER_LIMIT) {
+            // Buffered: the group commit's leader writes what all committers appended in one write, then forces
+            // it (syncTo). A write under the commit lock waited for the fsync under way (the file system orders
+            // the two), so each fsync covered one transaction and four threads committed little more than one.
+            ensurePending(length);
+            System.arraycopy(record, offset, pending, pendingLength, length);
+            pendingLength += length;
+            appendedSeq += length;
         } else {
+            // What others buffered goes first; if that write fails, this record was not appended (the commit
+            // fails cleanly) and theirs stay buffered for their leader.
+            flush();
             writeFully(record, offset, length);
             appendedSeq += length;
             writtenSeq = appendedSeq;
@@ -209,7 +221,8 @@ final class Journal implements AutoCloseable {
         }
         appendedSeq -= length;
         bytesSinceRotation -= length;
-        if (durability == Durability.ASYNC && pendingLength >= length) {
+        if (durability != Durability.COMMIT && pendingLength >= length) {
+            // Still buffered (no flush or group leader wrote it since it was appended, under the commit lock).
             pendingLength -= length;
             return;
         }
@@ -225,8 +238,9 @@ final class Journal implements AutoCloseable {
     }
 
     /**
-     * Returns once everything appended up to {@code seq} is forced to the disk. Concurrent callers share one
-     * fsync: the first becomes the leader and forces what all of them wrote; the others wait for it.
+     * Returns once everything appended up to {@code seq} is written and forced to the disk. Concurrent callers
+     * share one write and one fsync: the first becomes the leader, writes what all of them buffered and forces
+     * it; the others wait for it.
      *
      * @throws DeltaLogException if the fsync fails
      */
@@ -259,6 +273,15 @@ final class Journal implements AutoCloseable {
                     return;
                 }
                 syncing = true;
+                try {
+                    // The leader writes what every committer buffered so far (SYNC), in one write; others append
+                    // meanwhile only into the buffer, for the next leader.
+                    flush();
+                } catch (RuntimeException e) {
+                    syncing = false;
+                    notifyAll();
+                    throw e;
+                }
                 target = writtenSeq;
             }
             IOException failure = null;

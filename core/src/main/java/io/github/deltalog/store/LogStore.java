@@ -197,12 +197,26 @@ public final class LogStore implements AutoCloseable {
     // ---- commit ----
 
     /**
+     * Encodes a change into the bytes a commit stores and journals (its checksum is filled in at commit), so that
+     * callers above the store never touch the codec. O(size of the images).
+     *
+     * @param table the table, for the error message
+     * @param rowId the row, for the error message
+     * @param op the change
+     * @return the value bytes for {@link #commit}
+     * @throws io.github.deltalog.DeltaTooLargeException if the encoding exceeds 16 MiB
+     */
+    public static byte[] encode(String table, long rowId, io.github.deltalog.DeltaOp op) {
+        return DeltaCodec.encode(table, rowId, op);
+    }
+
+    /**
      * Commits one transaction: assigns its timestamp, seals and journals its values, puts them into the map and
      * publishes the new watermark. The keys are (tableIds[i], ts, rowIds[i]); they must be distinct.
      *
      * @param tableIds table of each delta
      * @param rowIds row of each delta
-     * @param values encoded values from {@link DeltaCodec#encode}, sealed here
+     * @param values encoded values from {@link #encode}, sealed here
      * @param count how many deltas of the arrays to commit
      * @param onAssigned called under the write lock with the timestamp, in commit order
      * @return the commit timestamp
@@ -230,7 +244,7 @@ public final class LogStore implements AutoCloseable {
      * (see {@link SchemaHistory}); upgrades the store's format version on the first.
      *
      * @param tableId the table
-     * @param value the version, encoded by {@link DeltaCodec#encode}
+     * @param value the version, encoded by {@link #encode}
      * @param underLock runs under the write lock before the timestamp is assigned (may refuse by throwing)
      * @param onAssigned called under the write lock with the version's commit timestamp
      * @return the commit timestamp at which the version takes effect

@@ -15,12 +15,17 @@ import org.h2.store.fs.FileBaseDefault;
  * ignore interrupts, so a caller's {@code Future.cancel(true)} never harms the log (DESIGN §8); the interrupted
  * call completes and the thread keeps its interrupt flag.
  *
- * <p>Positional reads and writes seek first, so they are serialised on this object; MVStore's page cache keeps
- * that off the common read path.
+ * <p>Positional reads and writes seek first (unless the file pointer is there already), so they are serialised on
+ * this object; MVStore's page cache keeps that off the common read path.
  */
 final class RandomAccessChannel extends FileBaseDefault {
     private final RandomAccessFile file;
     private final String name;
+    /**
+     * Where the file pointer is after the last read or write, or -1 when unknown: a read or write that starts
+     * there (a cursor reading a chunk's pages in order, the journal appending) saves the seek system call.
+     */
+    private long pointer = -1;
 
     /**
      * Opens a file.
@@ -40,26 +45,39 @@ final class RandomAccessChannel extends FileBaseDefault {
         if (length == 0) {
             return 0;
         }
-        file.seek(position);
+        seek(position);
+        pointer = -1; // unknown if the read fails
+        int n;
         if (dst.hasArray()) {
-            int n = file.read(dst.array(), dst.arrayOffset() + dst.position(), length);
+            n = file.read(dst.array(), dst.arrayOffset() + dst.position(), length);
             if (n > 0) {
                 ((Buffer) dst).position(dst.position() + n);
             }
-            return n;
+        } else {
+            byte[] tmp = new byte[length];
+            n = file.read(tmp, 0, length);
+            if (n > 0) {
+                dst.put(tmp, 0, n);
+            }
         }
-        byte[] tmp = new byte[length];
-        int n = file.read(tmp, 0, length);
-        if (n > 0) {
-            dst.put(tmp, 0, n);
-        }
+        pointer = n > 0 ? position + n : -1;
         return n;
+    }
+
+    /** Moves the file pointer unless it is there already; forgets it if the seek fails. */
+    private void seek(long position) throws IOException {
+        if (position != pointer) {
+            pointer = -1;
+            file.seek(position);
+            pointer = position;
+        }
     }
 
     @Override
     public synchronized int write(ByteBuffer src, long position) throws IOException {
         int length = src.remaining();
-        file.seek(position);
+        seek(position);
+        pointer = -1; // unknown if the write fails part way
         if (src.hasArray()) {
             file.write(src.array(), src.arrayOffset() + src.position(), length);
             ((Buffer) src).position(src.position() + length);
@@ -68,6 +86,7 @@ final class RandomAccessChannel extends FileBaseDefault {
             src.get(tmp);
             file.write(tmp, 0, length);
         }
+        pointer = position + length;
         return length;
     }
 
@@ -84,6 +103,7 @@ final class RandomAccessChannel extends FileBaseDefault {
     @Override
     protected synchronized void implTruncate(long newLength) throws IOException {
         if (newLength < file.length()) {
+            pointer = -1; // setLength may move the pointer
             file.setLength(newLength);
         }
     }

@@ -7,35 +7,44 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** {@link SlotSort} against {@link Arrays#sort(long[])}, with the slots kept beside their ids. */
+/**
+ * {@link SlotSort} against {@link Arrays#sort(long[])}, with the slots kept beside their ids; runs long enough for
+ * the radix sort and short ones for the quicksort, sorted in the middle of a larger array. Seed:
+ * {@code -Dslotsort.seed=N}.
+ */
 class SlotSortTest {
     @Test
     void sortsIdsAndCarriesTheirSlots() {
-        long seed = new Random().nextLong();
+        long seed = Long.getLong("slotsort.seed", new Random().nextLong());
         Random rnd = new Random(seed);
         for (int round = 0; round < 300; round++) {
-            int n = rnd.nextInt(round < 100 ? 40 : 5000);
-            long[] ids = new long[n];
-            int[] slots = new int[n];
-            int shape = rnd.nextInt(4);
-            for (int i = 0; i < n; i++) {
+            int n = rnd.nextInt(round < 100 ? 40 : round < 200 ? 5000 : 40_000);
+            int margin = rnd.nextInt(3);
+            long[] ids = new long[n + 2 * margin];
+            int[] slots = new int[n + 2 * margin];
+            int shape = rnd.nextInt(7);
+            for (int i = 0; i < ids.length; i++) {
                 ids[i] = switch (shape) {
                     case 0 -> rnd.nextLong();
                     case 1 -> i; // already sorted
                     case 2 -> n - i; // reversed
-                    default -> rnd.nextInt(5); // many equal ids
+                    case 3 -> rnd.nextInt(5); // many equal ids
+                    case 4 -> rnd.nextInt(2 * n + 1) - n; // negative and positive, few bytes differ
+                    case 5 -> Long.MIN_VALUE + rnd.nextInt(3) + (rnd.nextBoolean() ? -1 : 0); // around the sign flip
+                    default -> (long) rnd.nextInt() << 24; // low bytes all equal
                 };
                 slots[i] = i;
             }
             long[] original = ids.clone();
             long[] expected = ids.clone();
-            Arrays.sort(expected);
-            SlotSort.sort(ids, slots, 0, n);
-            assertArrayEquals(expected, ids, "seed " + seed + " round " + round);
-            for (int i = 0; i < n; i++) {
-                assertEquals(original[slots[i]], ids[i], "slot moved with its id, seed " + seed);
+            Arrays.sort(expected, margin, margin + n);
+            SlotSort.sort(ids, slots, margin, margin + n);
+            String where = "seed " + seed + " round " + round + " (-Dslotsort.seed=" + seed + ")";
+            assertArrayEquals(expected, ids, where);
+            for (int i = 0; i < ids.length; i++) {
+                assertEquals(original[slots[i]], ids[i], "slot moved with its id, " + where);
             }
-            assertEquals(n, Arrays.stream(slots).distinct().count(), "slots are a permutation, seed " + seed);
+            assertEquals(ids.length, Arrays.stream(slots).distinct().count(), "slots are a permutation, " + where);
         }
     }
 }
