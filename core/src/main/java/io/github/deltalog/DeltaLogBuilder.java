@@ -249,6 +249,7 @@ public final class DeltaLogBuilder {
                 checkpointInterval.toMillis(),
                 checkpointBytes,
                 salvage);
-        return new DeltaLog(LogStore.open(options, retention, compactionInterval));
+        return new DeltaLog(LogStore.open(
+                options, retention, compactionInterval, io.github.deltalog.view.View.journaledMapTypes()));
     }
 }

@@ -29,7 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Refresh cost against change size: one operation brings a view over {@code viewBase} orders up to date after
  * {@code viewChanges} changed rows, committed just before it outside the timed code. {@code INCREMENTAL} is
  * {@link View#refresh()} (read the merged changes, apply them to the touched groups and join arrangements, one
- * store commit with the view's position, fsync included); {@code FULL} is {@link ViewComputation#compute} of the
+ * journal record with the view's position at the log's default COMMIT durability; the store file gets the touched
+ * pages at the background checkpoint, once a second, which a refresh waits for if it runs at that moment); {@code FULL} is {@link ViewComputation#compute} of the
  * same view over the application's rows (in memory, nothing written: the cheapest full recomputation). The
  * secondary result {@code deltas} is changed rows per second. {@code view}: {@code GROUP_BY} (revenue per
  * customer: count, sum, min, max, one group per hundred orders) or {@code JOIN} (orders joined with customers,

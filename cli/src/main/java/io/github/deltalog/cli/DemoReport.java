@@ -82,7 +82,7 @@ final class DemoReport {
                     out,
                     "  incremental",
                     timing(v.incrementalNanos, v.incrementalCpuNanos)
-                            + " (read merged changes, apply to the touched groups, one store commit)");
+                            + " (read merged changes, apply to the touched groups, one journal record)");
             line(
                     out,
                     "  full recompute",

@@ -85,6 +85,16 @@ final class Checkpoints {
         }
     }
 
+    /**
+     * Runs an action under the checkpoint lock: no checkpoint, space reclaim or backup runs meanwhile, so no store
+     * commit sees the action's changes half made.
+     */
+    <T> T excludingCheckpoints(java.util.function.Supplier<T> action) {
+        synchronized (lock) {
+            return action.get();
+        }
+    }
+
     private void checkpointLocked() {
         long start = System.nanoTime();
         long upTo;

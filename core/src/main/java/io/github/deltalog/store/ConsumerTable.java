@@ -78,6 +78,24 @@ final class ConsumerTable {
         }
     }
 
+    /**
+     * Sets (or with null removes) a consumer's position and its last-advance time without a journal record; only
+     * under the checkpoint and write locks, inside a step a checkpoint stores.
+     */
+    void setInCheckpoint(String name, Long position) {
+        if (position == null) {
+            s.consumers.remove(name);
+            if (advanced != null) {
+                advanced.remove(name);
+            }
+        } else {
+            s.consumers.put(name, position);
+            if (advanced != null) {
+                advanced.put(name, Micros.of(clock.instant()));
+            }
+        }
+    }
+
     /** What a change does to the consumer of its name. */
     enum Change {
         /** Creates it unless it exists. */

@@ -20,13 +20,16 @@ import org.h2.store.fs.encrypt.FileEncrypt;
  * varint count} and per delta {@code varint tableId, long rowId, varint valueLength, value}; values are the
  * sealed bytes that also go to the map. A consumer body is {@code byte type (2), long position, varint
  * nameLength, UTF-8 name}; consumer records are replayed in file order whatever their place relative to the
- * checkpoint, so the last one of a name wins. Varints are h2's ({@link DataUtils#writeVarInt}). Journals of
+ * checkpoint, so the last one of a name wins. A map-changes body ({@link MapChanges}) is replayed in file order
+ * too: its values are absolute. Varints are h2's ({@link DataUtils#writeVarInt}). Journals of
  * format version 1 have no header.
  */
 final class JournalFiles {
     static final byte TRANSACTION = 1;
     static final byte CONSUMER = 2;
     static final byte GENERATION_HEADER = 3;
+    /** Changes to side maps and a consumer (a view refresh), see {@link MapChanges}; format 4 stores only. */
+    static final byte MAP_CHANGES = 4;
     /** The position a consumer record carries when the consumer was dropped. */
     static final long DROPPED = Long.MIN_VALUE;
 
@@ -52,6 +55,15 @@ final class JournalFiles {
 
         /** One consumer position change; {@link #DROPPED} for a dropped consumer. Ignored unless overridden. */
         default void consumer(String name, long position) {}
+
+        /**
+         * One change of a map-changes record ({@link MapChanges}), in record order. Ignored unless overridden.
+         *
+         * @param map the map's name after the namespace prefix
+         * @param key the key in the map's key type encoding
+         * @param value the new value in the map's value type encoding, or null for a removal
+         */
+        default void mapChange(String map, byte[] key, byte[] value) {}
     }
 
     /**

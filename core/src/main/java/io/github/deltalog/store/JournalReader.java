@@ -194,6 +194,10 @@ final class JournalReader implements AutoCloseable {
                 byte[] name = getBytes(getVarInt());
                 checkEnd();
                 visitor.consumer(new String(name, StandardCharsets.UTF_8), position);
+            } else if (type == JournalFiles.MAP_CHANGES) {
+                if (!mapChanges(visitor)) {
+                    break;
+                }
             } else {
                 break; // an unknown type with a valid checksum: not ours to interpret; the prefix ends here
             }
@@ -237,6 +241,71 @@ final class JournalReader implements AutoCloseable {
             });
             return false;
         }
+    }
+
+    /**
+     * Hands a map-changes record ({@link MapChanges}) to the visitor, change by change, after checking all of it:
+     * a malformed one ends the prefix like a torn one, never half-applied.
+     *
+     * @return false if it was malformed
+     */
+    private boolean mapChanges(JournalFiles.Visitor visitor) throws IOException {
+        try {
+            walkMapChanges(null);
+        } catch (CorruptLogException malformed) {
+            LOG.log(Level.WARNING, "{0}: {1}; replay ends before this map-changes record", new Object[] {
+                file, malformed.getMessage()
+            });
+            return false;
+        }
+        restartBody();
+        getByte();
+        walkMapChanges(visitor);
+        return true;
+    }
+
+    /** Reads a map-changes body after its type byte; with a null visitor only checks that every field fits. */
+    private void walkMapChanges(JournalFiles.Visitor visitor) throws IOException {
+        int maps = getVarInt();
+        if (maps < 0 || maps > bodyLeft) {
+            throw malformed("a map-changes record of " + maps + " maps");
+        }
+        String[] names = new String[maps];
+        for (int i = 0; i < maps; i++) {
+            names[i] = new String(getBytes(getVarInt()), StandardCharsets.UTF_8);
+        }
+        int count = getVarInt();
+        if (count < 0 || count > bodyLeft) {
+            throw malformed("a map-changes record of " + count + " changes");
+        }
+        for (int i = 0; i < count; i++) {
+            int m = getVarInt();
+            if (m < 0 || m >= maps) {
+                throw malformed("a change of map number " + m + " of " + maps);
+            }
+            int keyLength = getVarInt();
+            byte[] key = visitor == null ? null : getBytes(keyLength);
+            if (visitor == null) {
+                skipBytes(keyLength);
+            }
+            int valueField = getVarInt();
+            if (valueField < 0) {
+                throw malformed("a value length of " + valueField);
+            }
+            int valueLength = valueField - 1;
+            byte[] value = null;
+            if (valueLength >= 0) {
+                if (visitor == null) {
+                    skipBytes(valueLength);
+                } else {
+                    value = getBytes(valueLength);
+                }
+            }
+            if (visitor != null) {
+                visitor.mapChange(names[m], key, value);
+            }
+        }
+        checkEnd();
     }
 
     /** Goes back to the start of the current body, to read it again. */

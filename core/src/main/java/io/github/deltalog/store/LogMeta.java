@@ -9,13 +9,18 @@ import org.h2.mvstore.MVMap;
  * that continues the checkpoint, last commit (attached logs) and low-water mark. The format version gate lives
  * here: a file written in a version this code does not know is refused.
  *
- * <p>Format 2 added the identity and journal generation (DESIGN §8a). A format 1 store (no identity) is read as
+ * <p>Format 4 adds journal records of map changes (view refreshes); format 3 the schema history. Format 2 added the identity and journal generation (DESIGN §8a). A format 1 store (no identity) is read as
  * it is; its first read-write open adopts it: its headerless journal is replayed as before, then the store is
  * given a new identity and format 2, and every later journal is bound to it.
  */
 final class LogMeta {
-    /** The format version this code writes: 3 adds the schema history (table id 0, see {@link SchemaHistory}). */
-    static final long FORMAT_VERSION = 3;
+    /**
+     * The newest format version this code writes: 4 adds journal records of side-map changes (a view refresh, see
+     * {@link MapChanges}), written only once the store declares it ({@link #upgradeForMapRecords}).
+     */
+    static final long FORMAT_VERSION = 4;
+    /** The format version of a new log: 3 adds the schema history (table id 0, see {@link SchemaHistory}). */
+    static final long FORMAT_SCHEMAS = 3;
     /** The format version of journals bound to their store, before schema histories. */
     static final long FORMAT_BOUND = 2;
     /** The format version before journals were bound to their store; still read, and adopted on write. */
@@ -44,7 +49,7 @@ final class LogMeta {
                 throw new CorruptLogException(label + " holds deltas but no format version: not a deltalog file");
             }
             bind(LogId.random());
-        } else if (!(version instanceof Long v) || (v != FORMAT_VERSION && v != FORMAT_BOUND && v != FORMAT_UNBOUND)) {
+        } else if (!(version instanceof Long v) || (v < FORMAT_UNBOUND || v > FORMAT_VERSION)) {
             throw new UnsupportedFormatException(label + " was written in format version " + version
                     + "; this version of deltalog reads format versions " + FORMAT_UNBOUND + " to " + FORMAT_VERSION);
         }
@@ -62,11 +67,14 @@ final class LogMeta {
         return high == null || low == null ? null : new LogId(high, low);
     }
 
-    /** Gives the store an identity and format 2 (a new log, or the adoption of a format 1 store). */
+    /**
+     * Gives the store an identity and format 3 (a new log, or the adoption of a format 1 store): a log that never
+     * journals map changes stays readable by the versions before them.
+     */
     void bind(LogId id) {
         map.put(ID_HIGH, id.high());
         map.put(ID_LOW, id.low());
-        map.put(FORMAT, FORMAT_VERSION);
+        map.put(FORMAT, FORMAT_SCHEMAS);
     }
 
     /**
@@ -77,8 +85,23 @@ final class LogMeta {
     void upgradeForSchemas() {
         Object v = map.get(FORMAT);
         if (v instanceof Long l && l == FORMAT_BOUND) {
-            map.put(FORMAT, FORMAT_VERSION);
+            map.put(FORMAT, FORMAT_SCHEMAS);
         }
+    }
+
+    /** Tells whether the store declares journal records of map changes (format 4). */
+    boolean hasMapRecords() {
+        Object v = map.get(FORMAT);
+        return v instanceof Long l && l >= FORMAT_VERSION;
+    }
+
+    /**
+     * Marks the store as format 4, whose journals may hold map-changes records; stored by a checkpoint before the
+     * first such record is written, so that a deltalog that does not know them refuses the store instead of ending
+     * its journal replay at the first one (and dropping every commit after it).
+     */
+    void upgradeForMapRecords() {
+        map.put(FORMAT, FORMAT_VERSION);
     }
 
     /** Returns the journal generation that continues the checkpoint (or the last one, when not live); 0 if none. */

@@ -27,10 +27,12 @@ public final class LogStore implements AutoCloseable {
     private final Reads reads;
     private final Background background;
     private final Commits commits;
+    private final MapCommits mapCommits;
     /** The map name prefix: the namespace and a dot when attached, else empty. */
     private final String prefix;
 
-    private LogStore(Opened o, StoreOptions options, RetentionPolicy retention, Duration compactionInterval) {
+    private LogStore(
+            Opened o, StoreOptions options, RetentionPolicy retention, Duration compactionInterval, MapTypes types) {
         MVStore store = o.store();
         boolean readOnly = options.readOnly() || store.isReadOnly();
         String prefix = o.namespace() == null ? "" : o.namespace() + ".";
@@ -44,8 +46,8 @@ public final class LogStore implements AutoCloseable {
         Catalog catalog = new Catalog(store.openMap(prefix + "catalog"));
         MVMap<String, Long> consumerMap = store.openMap(prefix + "consumers");
         long lowWater = meta.lowWater();
-        JournalChain.Found found =
-                Recovery.recover(o, deltas, consumerMap, catalog, meta, meta.created(), readOnly, options.salvage());
+        JournalChain.Found found = Recovery.recover(
+                o, deltas, consumerMap, catalog, meta, meta.created(), readOnly, options.salvage(), types);
         long last = found.last();
         if (!readOnly) {
             Purges.finishCutShort(deltas, catalog, lowWater);
@@ -71,8 +73,8 @@ public final class LogStore implements AutoCloseable {
         this.checkpoints = new Checkpoints(s);
         String advanced = prefix + ConsumerTable.ADVANCED_MAP;
         // A read-only open of a file from before the map existed must not add it (the store is not written).
-        this.consumers = new ConsumerTable(
-                s, readOnly && !store.hasMap(advanced) ? null : store.openMap(advanced), options.clock());
+        MVMap<String, Long> advancedMap = readOnly && !store.hasMap(advanced) ? null : store.openMap(advanced);
+        this.consumers = new ConsumerTable(s, advancedMap, options.clock());
         this.purges = new Purges(s, checkpoints, consumers, retention, options.clock());
         this.reads = new Reads(s, purges, this);
         Runnable compaction = compactionInterval == null || readOnly ? null : this::compactionRound;
@@ -85,6 +87,8 @@ public final class LogStore implements AutoCloseable {
                 () -> purges.excluding(() -> checkpoints.compactIfSparse() ? 1 : 0));
         this.commits = new Commits(
                 s, checkpoints, background, new HybridClock(options.clock(), last), options.checkpointBytes());
+        this.mapCommits = new MapCommits(
+                s, checkpoints, background, advancedMap, options.clock(), prefix, options.checkpointBytes());
     }
 
     /**
@@ -105,9 +109,24 @@ public final class LogStore implements AutoCloseable {
      * @throws DeltaLogException subclasses for a locked, corrupt, encrypted or unknown-format file
      */
     public static LogStore open(StoreOptions options, RetentionPolicy retention, Duration compactionInterval) {
+        return open(options, retention, compactionInterval, null);
+    }
+
+    /**
+     * Opens (or creates) a file-backed or in-memory store and recovers it, replaying journaled {@link MapChanges}
+     * into side maps of the types {@code types} names.
+     *
+     * @param retention what {@link #purge()} and the compaction round apply
+     * @param compactionInterval the time between background compaction rounds, or null for none
+     * @param types the types of the side maps journaled changes may name, or null if there are none (an open of a
+     *     journal holding such changes then fails)
+     * @throws DeltaLogException subclasses for a locked, corrupt, encrypted or unknown-format file
+     */
+    public static LogStore open(
+            StoreOptions options, RetentionPolicy retention, Duration compactionInterval, MapTypes types) {
         Opened o = StoreOpener.open(options);
         try {
-            return new LogStore(o, options, retention, compactionInterval);
+            return new LogStore(o, options, retention, compactionInterval, types);
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError | AssertionError e) {
             o.abandon();
             throw StoreOpener.translate(e, o.label());
@@ -122,7 +141,7 @@ public final class LogStore implements AutoCloseable {
         Opened o = new Opened(store, false, "store namespace '" + namespace + "'", null, null, null, namespace);
         StoreOptions options = new StoreOptions(
                 null, null, false, Durability.COMMIT, clock, 16, store.isReadOnly(), 0, 0, Long.MAX_VALUE);
-        return new LogStore(o, options, RetentionPolicy.untilConsumed(), null);
+        return new LogStore(o, options, RetentionPolicy.untilConsumed(), null, null);
     }
 
     private void compactionRound() {
@@ -374,6 +393,23 @@ public final class LogStore implements AutoCloseable {
     }
 
     /**
+     * Commits changes to side maps and a consumer move as one journaled step, like a delta commit: one journal
+     * record (as durable as a commit at the log's level, SYNC forced before this returns), then the maps; the store
+     * file gets them at the next checkpoint, and recovery replays the record after a crash. Without a journal (in
+     * memory, attached) only the maps change. Nothing is done if {@code valid} says no, checked under the write
+     * lock with no checkpoint running. The first such commit of a store from before format 4 is stored by a
+     * checkpoint (which upgrades the format); so is a change set too large for one record.
+     *
+     * @param changes the changes, and the consumer to move
+     * @param valid runs under the lock before anything is written; false leaves everything unchanged
+     * @return whether the changes were made
+     * @throws io.github.deltalog.ReadOnlyLogException if the log is read-only
+     */
+    public boolean commit(MapChanges changes, java.util.function.BooleanSupplier valid) {
+        return mapCommits.commit(changes, valid);
+    }
+
+    /**
      * Opens (or creates) a map of the log's store under the log's namespace, for state kept beside the deltas
      * (a view's groups). Change it only inside {@link #checkpointWith}.
      */
@@ -413,16 +449,12 @@ public final class LogStore implements AutoCloseable {
     }
 
     /**
-     * Sets (or with null removes) a consumer's position without a journal record; only inside {@link
+     * Sets (or with null removes) a consumer's position (and when it moved) without a journal record; only inside {@link
      * #checkpointWith}, so that the position is stored by the same store commit as the action's other changes
      * (a view's state), and no journal record of it can be replayed over a later one.
      */
     public void setConsumerInCheckpoint(String name, Long position) {
-        if (position == null) {
-            s.consumers.remove(name);
-        } else {
-            s.consumers.put(name, position);
-        }
+        consumers.setInCheckpoint(name, position);
     }
 
     // ---- reads ----

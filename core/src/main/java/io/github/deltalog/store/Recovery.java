@@ -52,7 +52,8 @@ final class Recovery {
             LogMeta meta,
             boolean created,
             boolean readOnly,
-            boolean salvage) {
+            boolean salvage,
+            MapTypes types) {
         String label = o.label();
         long checkpoint = Math.max(meta.checkpoint(), meta.lastCommitted());
         JournalChain.Found found;
@@ -63,6 +64,7 @@ final class Recovery {
             long budget = readOnlyBudget();
             JournalFiles.Visitor replay = new JournalFiles.Visitor() {
                 private long sinceStore;
+                private final MapReplay maps = new MapReplay(store, consumers, types, label);
 
                 @Override
                 public void transaction(long commitTimestamp) {
@@ -84,6 +86,24 @@ final class Recovery {
                                 + "); open it read-write once, which checkpoints them, or give the JVM more heap");
                     }
                     deltas.put(key, value);
+                }
+
+                @Override
+                public void mapChange(String map, byte[] key, byte[] value) {
+                    // Records of view refreshes: absolute values, so a store between two of their changes only
+                    // means that a crash meanwhile replays the record again.
+                    if (canStore && sinceStore > STORE_EVERY_BYTES) {
+                        store.commit();
+                        sinceStore = 0;
+                    }
+                    sinceStore += key.length + (value == null ? 0 : value.length) + 32;
+                    if (!canStore && sinceStore > budget) {
+                        throw new DeltaLogException("cannot open " + label + " read-only: its journal holds more"
+                                + " changes not yet checkpointed (over " + (sinceStore >> 20) + " MiB) than a"
+                                + " read-only open can keep in this heap (a quarter of " + (budget >> 18)
+                                + " MiB); open it read-write once, which checkpoints them, or give the JVM more heap");
+                    }
+                    maps.apply(map, key, value);
                 }
 
                 @Override

@@ -13,15 +13,15 @@ import org.h2.mvstore.MVMap;
 final class ChangeStream {
     private ChangeStream() {}
 
-    /** Appends one refresh's changes. Under the checkpoint lock. */
-    static void append(MVMap<Key, Key> map, List<ViewChange> changes) {
+    /** Appends one refresh's changes through a sink. */
+    static void append(MapSink sink, MVMap<Key, Key> map, List<ViewChange> changes) {
         long seq = 0;
         for (ViewChange c : changes) {
             List<Object> v = new ArrayList<>();
             put(v, c.key());
             put(v, c.before());
             put(v, c.after());
-            map.put(Key.of(c.position(), seq++), Key.of(v.toArray()));
+            sink.put(map, Key.of(c.position(), seq++), Key.of(v.toArray()));
         }
     }
 

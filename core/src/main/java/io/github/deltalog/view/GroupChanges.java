@@ -9,63 +9,100 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.h2.mvstore.MVMap;
 
 /**
  * The effect of one refresh on a view's groups, staged in memory: weighted rows go in ({@link #add}), the touched
- * groups are read from the store once each, and {@link #prepare} checks the result before anything is written, so
- * that a bad row leaves the view unchanged. {@link #write} then puts the touched groups and value counts (under
- * the log's checkpoint lock). Cost O(touched groups + touched values) reads and writes, whatever the view's size.
+ * groups and value counts are read from the store once each, and {@link #prepare} computes and checks the new
+ * states before anything is written, so that a bad row leaves the view unchanged. {@link #writeTo} then hands the
+ * touched groups and value counts to a {@link MapSink}. Cost O(touched groups + touched values) reads and writes,
+ * whatever the view's size.
  *
  * <p>A group's state is stored as {@code [rows, n0, x0, n1, x1, ...]}, one pair per aggregate: {@code n} counts
  * non-null values (distinct values for COUNT(DISTINCT)), {@code x} is the exact sum (SUM, AVG) or the current
- * extreme (MIN, MAX). MIN, MAX and COUNT(DISTINCT) read a count per (column, group, value) kept in the values map,
- * so removing the current minimum finds the next one with one seek.
+ * extreme (MIN, MAX). MIN, MAX and COUNT(DISTINCT) read a count per (column, group, value) kept in the values map.
+ * A new extreme comes from the values the refresh added, or stays the stored one while it is still counted; only
+ * when the refresh removed the current extreme is the values map searched for the next one (one seek, skipping
+ * values this refresh removes).
  */
 final class GroupChanges {
     private final String view;
     private final ViewDefinition def;
     private final List<Aggregate> aggregates;
+    private final Aggregate.Kind[] kinds;
+    private final int[] columns;
+    private final int[] groupColumns;
     private final int[] valueColumns;
+    /** Per value column (index into {@link #valueColumns}), the aggregates that read its counts. */
+    private final int[][] valueAggregates;
+
     private final MVMap<Key, Key> groups;
     private final MVMap<Key, Long> values;
     private final boolean fromEmpty;
-    private final Map<Key, Group> touched = new TreeMap<>(); // sorted: writes and changes in key order
-    private final Map<Key, long[]> valueDeltas = new HashMap<>();
+    private final boolean keepChanges;
+    private final Map<Key, Group> touched = new HashMap<>();
+    private final Map<Key, ValueCount> valueDeltas = new HashMap<>();
     private final List<ViewChange> changes = new ArrayList<>();
 
     /**
      * @param fromEmpty true when the view is being rebuilt: the stored state is ignored (and cleared by the
-     *     caller before {@link #write})
+     *     caller before {@link #writeTo})
      */
     GroupChanges(String view, ViewDefinition def, MVMap<Key, Key> groups, MVMap<Key, Long> values, boolean fromEmpty) {
         this.view = view;
         this.def = def;
         this.aggregates = def.aggregates();
+        int n = aggregates.size();
+        this.kinds = new Aggregate.Kind[n];
+        this.columns = new int[n];
         Set<Integer> cols = new LinkedHashSet<>();
-        for (Aggregate a : aggregates) {
+        for (int i = 0; i < n; i++) {
+            Aggregate a = aggregates.get(i);
+            kinds[i] = a.kind();
+            columns[i] = a.column();
             if (a.needsValueCounts()) {
                 cols.add(a.column());
             }
         }
         this.valueColumns = cols.stream().mapToInt(Integer::intValue).toArray();
+        this.valueAggregates = new int[valueColumns.length][];
+        for (int c = 0; c < valueColumns.length; c++) {
+            List<Integer> on = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                if (aggregates.get(i).needsValueCounts() && columns[i] == valueColumns[c]) {
+                    on.add(i);
+                }
+            }
+            valueAggregates[c] = on.stream().mapToInt(Integer::intValue).toArray();
+        }
+        this.groupColumns = def.groupColumns();
         this.groups = groups;
         this.values = values;
         this.fromEmpty = fromEmpty;
+        this.keepChanges = def.keepsChanges();
     }
 
     /** One group's state while the refresh runs. */
     private static final class Group {
+        final Key key;
         final Key stored;
         long rows;
         final long[] n;
         final Object[] x;
+        /** Per MIN/MAX aggregate: the best value the refresh added (or kept counted), null if none. */
+        final Object[] added;
+        /** Per MIN/MAX aggregate: whether the refresh removed the stored extreme's last count. */
+        final boolean[] extremeGone;
+        /** The state to write, set by {@link #prepare}. */
+        Key state;
 
-        Group(Key stored, int aggregates) {
+        Group(Key key, Key stored, int aggregates) {
+            this.key = key;
             this.stored = stored;
             this.n = new long[aggregates];
             this.x = new Object[aggregates];
+            this.added = new Object[aggregates];
+            this.extremeGone = new boolean[aggregates];
             if (stored != null) {
                 rows = (Long) stored.parts[0];
                 for (int i = 0; i < aggregates; i++) {
@@ -83,6 +120,24 @@ final class GroupChanges {
                 s[2 + 2 * i] = x[i];
             }
             return Key.of(s);
+        }
+    }
+
+    /** The change of one (column, group, value) count. */
+    private static final class ValueCount {
+        final Group group;
+        /** Index into {@link #valueColumns}. */
+        final int column;
+
+        final Object value;
+        long delta;
+        /** The new count, set by {@link #prepare}; -1 before. */
+        long after = -1;
+
+        ValueCount(Group group, int column, Object value) {
+            this.group = group;
+            this.column = column;
+            this.value = value;
         }
     }
 
@@ -111,7 +166,7 @@ final class GroupChanges {
         if (r == null) {
             throw new ViewException("view '" + view + "': the projection returned null for " + source);
         }
-        int[] cols = def.groupColumns();
+        int[] cols = groupColumns;
         Object[] k = new Object[cols.length];
         for (int i = 0; i < cols.length; i++) {
             k[i] = column(r, cols[i], source);
@@ -119,26 +174,26 @@ final class GroupChanges {
         Key key = Key.of(k);
         Group g = touched.get(key);
         if (g == null) {
-            g = new Group(fromEmpty ? null : groups.get(key), aggregates.size());
+            g = new Group(key, fromEmpty ? null : groups.get(key), kinds.length);
             touched.put(key, g);
         }
         g.rows += weight;
-        for (int i = 0; i < aggregates.size(); i++) {
-            Aggregate a = aggregates.get(i);
-            if (a.kind() == Aggregate.Kind.COUNT_ROWS) {
+        for (int i = 0; i < kinds.length; i++) {
+            Aggregate.Kind kind = kinds[i];
+            if (kind == Aggregate.Kind.COUNT_ROWS) {
                 continue;
             }
-            Object v = column(r, a.column(), source);
+            Object v = column(r, columns[i], source);
             if (v == null) {
                 continue;
             }
-            switch (a.kind()) {
+            switch (kind) {
                 case COUNT, MIN, MAX -> g.n[i] += weight;
                 case SUM, AVG -> {
                     g.n[i] += weight;
                     BigDecimal d = Numbers.toDecimal(v);
                     if (d == null) {
-                        throw new ViewException("view '" + view + "': cannot " + a.kind() + " column " + a.column()
+                        throw new ViewException("view '" + view + "': cannot " + kind + " column " + columns[i]
                                 + " of " + source + ": " + v.getClass().getSimpleName() + " value " + v
                                 + " is not a finite number");
                     }
@@ -148,14 +203,20 @@ final class GroupChanges {
                 default -> {}
             }
         }
-        for (int c : valueColumns) {
-            Object v = r.get(c);
+        for (int c = 0; c < valueColumns.length; c++) {
+            Object v = r.get(valueColumns[c]);
             if (v != null) {
                 Object[] vk = new Object[k.length + 2];
-                vk[0] = c;
+                vk[0] = valueColumns[c];
                 System.arraycopy(k, 0, vk, 1, k.length);
                 vk[vk.length - 1] = v;
-                valueDeltas.computeIfAbsent(Key.of(vk), x -> new long[1])[0] += weight;
+                Key valueKey = Key.of(vk);
+                ValueCount count = valueDeltas.get(valueKey);
+                if (count == null) {
+                    count = new ValueCount(g, c, v);
+                    valueDeltas.put(valueKey, count);
+                }
+                count.delta += weight;
             }
         }
     }
@@ -168,49 +229,105 @@ final class GroupChanges {
         return r.get(c);
     }
 
-    /** Staged value-count changes, checked: key, new count. */
-    private final Map<Key, Long> newCounts = new HashMap<>();
-
     /**
-     * Computes the new value counts and distinct counts and checks that no count went negative.
+     * Computes the new value counts, distinct counts, extremes and group states, and checks that no count went
+     * negative. Reads the store; writes nothing.
      *
      * @throws ViewException if a change removes a row the view never counted (incomplete base rows)
      */
     void prepare() {
-        for (Map.Entry<Key, long[]> e : valueDeltas.entrySet()) {
-            long d = e.getValue()[0];
-            if (d == 0) {
+        for (Map.Entry<Key, ValueCount> e : valueDeltas.entrySet()) {
+            ValueCount vc = e.getValue();
+            if (vc.delta == 0) {
                 continue;
             }
             Key vk = e.getKey();
             Long stored = fromEmpty ? null : values.get(vk);
             long before = stored == null ? 0 : stored;
-            long after = before + d;
+            long after = before + vc.delta;
             if (after < 0) {
-                throw inconsistent("value " + vk.parts[vk.parts.length - 1] + " of column " + vk.parts[0] + " in group "
-                        + groupOf(vk));
+                throw inconsistent(
+                        "value " + vc.value + " of column " + valueColumns[vc.column] + " in group " + vc.group.key);
             }
-            newCounts.put(vk, after);
-            if ((before == 0) != (after == 0)) {
-                Group g = touched.get(groupKeyOf(vk));
-                for (int i = 0; i < aggregates.size(); i++) {
-                    Aggregate a = aggregates.get(i);
-                    if (a.kind() == Aggregate.Kind.COUNT_DISTINCT && a.column() == (Integer) vk.parts[0]) {
-                        g.n[i] += after == 0 ? -1 : 1;
+            vc.after = after;
+            Group g = vc.group;
+            for (int i : valueAggregates[vc.column]) {
+                switch (kinds[i]) {
+                    case COUNT_DISTINCT -> {
+                        if ((before == 0) != (after == 0)) {
+                            g.n[i] += after == 0 ? -1 : 1;
+                        }
                     }
+                    case MIN, MAX -> {
+                        if (after > 0) {
+                            if (g.added[i] == null || better(kinds[i], vc.value, g.added[i])) {
+                                g.added[i] = vc.value;
+                            }
+                        } else if (g.x[i] != null && ValueOrder.compare(g.x[i], vc.value) == 0) {
+                            g.extremeGone[i] = true;
+                        }
+                    }
+                    default -> {}
                 }
             }
         }
-        for (Map.Entry<Key, Group> e : touched.entrySet()) {
-            Group g = e.getValue();
+        for (Group g : touched.values()) {
             boolean bad = g.rows < 0;
             for (long n : g.n) {
                 bad |= n < 0 || (g.rows == 0 && n != 0);
             }
             if (bad) {
-                throw inconsistent("group " + e.getKey());
+                throw inconsistent("group " + g.key);
             }
+            if (g.rows == 0) {
+                continue;
+            }
+            for (int i = 0; i < kinds.length; i++) {
+                if (kinds[i] == Aggregate.Kind.MIN || kinds[i] == Aggregate.Kind.MAX) {
+                    g.x[i] = g.n[i] == 0 ? null : extreme(g, i);
+                }
+            }
+            g.state = g.state();
         }
+    }
+
+    /** The new extreme of a MIN or MAX aggregate of a group that still has values. */
+    private Object extreme(Group g, int i) {
+        Object kept;
+        if (fromEmpty || g.stored == null || g.x[i] == null) {
+            kept = null; // nothing stored for this group and column
+        } else if (!g.extremeGone[i]) {
+            kept = g.x[i];
+        } else {
+            kept = storedExtreme(g, i);
+        }
+        if (kept == null) {
+            return g.added[i];
+        }
+        return g.added[i] == null || better(kinds[i], kept, g.added[i]) ? kept : g.added[i];
+    }
+
+    private static boolean better(Aggregate.Kind kind, Object a, Object b) {
+        int c = ValueOrder.compare(a, b);
+        return kind == Aggregate.Kind.MIN ? c < 0 : c > 0;
+    }
+
+    /** Seeks the stored extreme of a group's column, skipping the values this refresh takes to a count of 0. */
+    private Object storedExtreme(Group g, int i) {
+        Object[] group = g.key.parts;
+        Object[] prefix = new Object[group.length + 1];
+        prefix[0] = columns[i];
+        System.arraycopy(group, 0, prefix, 1, group.length);
+        boolean min = kinds[i] == Aggregate.Kind.MIN;
+        Key k = min ? values.higherKey(Key.of(prefix)) : values.lowerKey(Key.above(prefix));
+        while (k != null && k.startsWith(prefix)) {
+            ValueCount vc = valueDeltas.get(k);
+            if (vc == null || vc.after != 0) {
+                return k.parts[k.parts.length - 1];
+            }
+            k = min ? values.higherKey(k) : values.lowerKey(k);
+        }
+        return null;
     }
 
     private ViewException inconsistent(String what) {
@@ -219,63 +336,43 @@ final class GroupChanges {
                 + " tracked?) -- rebuild it with the full base rows");
     }
 
-    private static Key groupKeyOf(Key vk) {
-        Object[] k = new Object[vk.parts.length - 2];
-        System.arraycopy(vk.parts, 1, k, 0, k.length);
-        return Key.of(k);
-    }
-
-    private static String groupOf(Key vk) {
-        return groupKeyOf(vk).toString();
-    }
-
     /**
-     * Writes the staged value counts and the touched groups; empty groups are removed. Call after {@link
-     * #prepare}, under the checkpoint lock.
+     * Hands the new value counts and the changed groups to a sink (empty groups are removed) and, if the view
+     * keeps its changes, notes them. Call after {@link #prepare}.
+     *
+     * @param position the position the refresh brings the view to, for the change stream
      */
-    void write(long position) {
-        for (Map.Entry<Key, Long> e : newCounts.entrySet()) {
-            if (e.getValue() == 0) {
-                values.remove(e.getKey());
-            } else {
-                values.put(e.getKey(), e.getValue());
+    void writeTo(MapSink sink, long position) {
+        for (Map.Entry<Key, ValueCount> e : valueDeltas.entrySet()) {
+            long after = e.getValue().after;
+            if (after == 0) {
+                sink.remove(values, e.getKey());
+            } else if (after > 0) {
+                sink.put(values, e.getKey(), after);
             }
         }
-        for (Map.Entry<Key, Group> e : touched.entrySet()) {
-            Key key = e.getKey();
-            Group g = e.getValue();
+        List<Group> changed = new ArrayList<>(touched.size());
+        for (Group g : touched.values()) {
             if (g.rows == 0) {
                 if (g.stored != null) {
-                    groups.remove(key);
-                    changes.add(new ViewChange(position, key.tuple(0, key.parts.length), output(g.stored), null));
+                    sink.remove(groups, g.key);
+                    changed.add(g);
                 }
-                continue;
+            } else if (g.stored == null || !g.state.equals(g.stored)) {
+                sink.put(groups, g.key, g.state);
+                changed.add(g);
             }
-            for (int i = 0; i < aggregates.size(); i++) {
-                Aggregate a = aggregates.get(i);
-                if (a.kind() == Aggregate.Kind.MIN || a.kind() == Aggregate.Kind.MAX) {
-                    g.x[i] = g.n[i] == 0 ? null : extreme(a, key);
-                }
-            }
-            Key state = g.state();
-            if (g.stored == null || !state.equals(g.stored)) {
-                groups.put(key, state);
+        }
+        if (keepChanges) {
+            changed.sort((a, b) -> a.key.compareTo(b.key));
+            for (Group g : changed) {
                 Tuple before = g.stored == null ? null : output(g.stored);
-                Tuple after = output(state);
-                if (!after.equals(before)) {
-                    changes.add(new ViewChange(position, key.tuple(0, key.parts.length), before, after));
+                Tuple after = g.rows == 0 ? null : output(g.state);
+                if (after == null || !after.equals(before)) {
+                    changes.add(new ViewChange(position, g.key.tuple(0, g.key.parts.length), before, after));
                 }
             }
         }
-    }
-
-    private Object extreme(Aggregate a, Key group) {
-        Object[] prefix = new Object[group.parts.length + 1];
-        prefix[0] = a.column();
-        System.arraycopy(group.parts, 0, prefix, 1, group.parts.length);
-        Key found =
-                a.kind() == Aggregate.Kind.MIN ? values.higherKey(Key.of(prefix)) : values.lowerKey(Key.above(prefix));
-        return found != null && found.startsWith(prefix) ? found.parts[found.parts.length - 1] : null;
     }
 
     /** Returns how many groups the refresh touched. */

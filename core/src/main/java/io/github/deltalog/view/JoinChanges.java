@@ -27,6 +27,10 @@ final class JoinChanges {
     private final boolean fromEmpty;
     private final Map<Key, Key> leftWrites = new LinkedHashMap<>();
     private final Map<Key, Key> rightWrites = new LinkedHashMap<>();
+    /** Index entries a change removes or replaces, which must be there (checked when the writes are applied). */
+    private final Map<Key, String> leftMustExist = new HashMap<>();
+
+    private final Map<Key, String> rightMustExist = new HashMap<>();
 
     JoinChanges(String view, ViewDefinition def, MVMap<Key, Key> left, MVMap<Key, Key> right, boolean fromEmpty) {
         this.view = view;
@@ -110,8 +114,8 @@ final class JoinChanges {
                 padChanges(k, daByKey.getOrDefault(k, Collections.emptyList()), dbByKey.get(k), out);
             }
         }
-        stage(da, left, leftWrites, leftTable);
-        stage(db, right, rightWrites, rightTable);
+        stage(da, leftWrites, leftMustExist, leftTable);
+        stage(db, rightWrites, rightMustExist, rightTable);
     }
 
     /** The padded (unmatched) left rows of one join key: what changes when the key gains or loses its matches. */
@@ -212,17 +216,23 @@ final class JoinChanges {
         return pad(Tuple.of(a.parts));
     }
 
-    /** Stages one side's index changes: the before image's entry goes, the after image's comes. */
-    private void stage(List<Weighted> rows, MVMap<Key, Key> map, Map<Key, Key> writes, String table) {
+    /**
+     * Stages one side's index changes: the before image's entry goes, the after image's comes. An entry a change
+     * removes must be in the index; that is checked by the write itself ({@link MapSink#change}), not by a lookup
+     * here.
+     */
+    private void stage(List<Weighted> rows, Map<Key, Key> writes, Map<Key, String> mustExist, String table) {
         for (Weighted w : rows) {
             if (w.key == null) {
                 continue;
             }
             Key k = Key.of(w.key, w.rowId);
             if (w.weight < 0) {
-                if (!writes.containsKey(k) && (fromEmpty || !map.containsKey(k))) {
-                    throw new ViewException("view '" + view + "': a change removes row " + w.rowId + " of table '"
-                            + table + "' that the view never held; its base rows were incomplete -- rebuild it");
+                if (!writes.containsKey(k)) {
+                    if (fromEmpty) {
+                        throw neverHeld(w.rowId, table);
+                    }
+                    mustExist.put(k, table);
                 }
                 writes.put(k, null);
             } else {
@@ -231,18 +241,28 @@ final class JoinChanges {
         }
     }
 
-    /** Writes the staged index changes. Call under the checkpoint lock. */
-    void write() {
-        write(left, leftWrites);
-        write(right, rightWrites);
+    private ViewException neverHeld(long rowId, String table) {
+        return new ViewException("view '" + view + "': a change removes row " + rowId + " of table '" + table
+                + "' that the view never held; its base rows were incomplete -- rebuild it");
     }
 
-    private static void write(MVMap<Key, Key> map, Map<Key, Key> writes) {
+    /** Hands the staged index changes to a sink. */
+    void writeTo(MapSink sink) {
+        writeTo(sink, left, leftWrites, leftMustExist);
+        writeTo(sink, right, rightWrites, rightMustExist);
+    }
+
+    private void writeTo(MapSink sink, MVMap<Key, Key> map, Map<Key, Key> writes, Map<Key, String> mustExist) {
         for (Map.Entry<Key, Key> e : writes.entrySet()) {
-            if (e.getValue() == null) {
-                map.remove(e.getKey());
+            Key k = e.getKey();
+            String table = mustExist.get(k);
+            if (table != null) {
+                long rowId = (Long) k.parts[1];
+                sink.change(map, k, e.getValue(), () -> neverHeld(rowId, table));
+            } else if (e.getValue() == null) {
+                sink.remove(map, k);
             } else {
-                map.put(e.getKey(), e.getValue());
+                sink.put(map, k, e.getValue());
             }
         }
     }

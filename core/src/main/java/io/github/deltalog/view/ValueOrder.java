@@ -32,6 +32,9 @@ final class ValueOrder {
         if (b == null) {
             return 1;
         }
+        if (a.getClass() == b.getClass()) {
+            return compareSameClass(a, b);
+        }
         int ra = rank(a);
         int rb = rank(b);
         if (ra <= NUMBER_RANKS && rb <= NUMBER_RANKS) {
@@ -50,6 +53,39 @@ final class ValueOrder {
         if (a instanceof byte[] x) {
             return compareBytes(x, (byte[]) b);
         }
+        @SuppressWarnings("unchecked")
+        Comparable<Object> ca = (Comparable<Object>) a;
+        return ca.compareTo(b);
+    }
+
+    /**
+     * The order of two values of one class, without ranks or conversions: what the general path gives for them
+     * (numbers of one class by value, then a BigDecimal's scale; a Double or Float as {@code Double.compare} orders
+     * it, -0.0 before 0.0 and NaN last).
+     */
+    private static int compareSameClass(Object a, Object b) {
+        if (a instanceof String x) {
+            return x.compareTo((String) b);
+        } else if (a instanceof Long x) {
+            return Long.compare(x, (Long) b);
+        } else if (a instanceof Integer x) {
+            return Integer.compare(x, (Integer) b);
+        } else if (a instanceof BigDecimal x) {
+            BigDecimal y = (BigDecimal) b;
+            int c = x.compareTo(y);
+            return c != 0 ? c : Integer.compare(x.scale(), y.scale());
+        } else if (a instanceof Double x) {
+            return Double.compare(x, (Double) b);
+        } else if (a instanceof Float x) {
+            return Float.compare(x, (Float) b);
+        } else if (a instanceof byte[] x) {
+            return compareBytes(x, (byte[]) b);
+        } else if (a instanceof Short x) {
+            return Short.compare(x, (Short) b);
+        } else if (a instanceof Byte x) {
+            return Byte.compare(x, (Byte) b);
+        }
+        rank(a); // refuses an unsupported type
         @SuppressWarnings("unchecked")
         Comparable<Object> ca = (Comparable<Object>) a;
         return ca.compareTo(b);

@@ -10,6 +10,8 @@ import io.github.deltalog.Tuple;
 import io.github.deltalog.UnsupportedFormatException;
 import io.github.deltalog.UntrackedTableException;
 import io.github.deltalog.store.LogStore;
+import io.github.deltalog.store.MapChanges;
+import io.github.deltalog.store.MapTypes;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -28,11 +30,14 @@ import org.h2.mvstore.MVMap;
  * DeltaLog#view(String, ViewDefinition)}.
  *
  * <p>A {@link #refresh()} reads the merged deltas after the view's position, computes their effect on the touched
- * groups (and join arrangements) in memory, then writes those groups, the new position and the view's consumer
- * position in one store commit under the log's checkpoint lock: after a kill at any instant the view holds either
- * the state before the refresh with the old position or the state after with the new one. Its cost is O(merged
- * deltas × log n), whatever the view's size. The consumer ({@code "view:" + name}) keeps retention from purging
- * what the view has not read; it is never journaled, so no journal replay can move it back.
+ * groups (and join arrangements) in memory, then commits those groups, the new position and the view's consumer
+ * position (with the time it moved) as one journal record, in the same journal as the log's commits and as
+ * durable as a commit at the log's {@link io.github.deltalog.Durability} level; the store file gets them at the
+ * next regular checkpoint, and recovery (a read-only open too) replays the record in order with the commits.
+ * After a kill at any instant the view holds either the state before the refresh with the old position or the
+ * state after with the new one. Its cost is O(merged deltas × log n), whatever the view's size. A first build or
+ * a rebuild rewrites the whole state and is stored by a checkpoint of its own. The consumer ({@code "view:" +
+ * name}) keeps retention from purging what the view has not read.
  *
  * <p>On a log attached to an application's MVStore ({@link DeltaLog#attach}) there is no journal and no
  * checkpoint: a refresh only changes the maps, and the application's {@code store.commit()} makes it durable —
@@ -60,6 +65,16 @@ public final class View {
         this.base = base;
         this.maps = maps;
         this.consumer = consumerName(name);
+    }
+
+    /**
+     * Returns the types of the view maps that journaled refreshes name, so that recovery can replay them. Called
+     * by {@link io.github.deltalog.DeltaLogBuilder}; not for applications.
+     *
+     * @return the resolver
+     */
+    public static MapTypes journaledMapTypes() {
+        return ViewMaps::builderFor;
     }
 
     /** The consumer a view reads with. */
@@ -242,12 +257,12 @@ public final class View {
         long to = net.watermark();
         if (net.isEmpty()) {
             if (to > from) {
-                store.checkpointWith(() -> {
-                    if (maps.position() == from) {
-                        maps.meta.put(ViewMaps.POSITION, to);
-                        store.setConsumerInCheckpoint(consumer, to);
-                    }
-                });
+                MapChanges changes = new MapChanges();
+                changes.put(maps.meta, ViewMaps.POSITION, to);
+                changes.moveConsumer(consumer, to);
+                if (!store.commit(changes, () -> maps.position() == from)) {
+                    return null;
+                }
             }
             return new Refresh(Refresh.Kind.INCREMENTAL, 0, 0, from, Math.max(from, to));
         }
@@ -279,7 +294,10 @@ public final class View {
     }
 
     /**
-     * Applies changes (or, {@code fromEmpty}, a full load) and commits them with the position in one step.
+     * Applies changes (or, {@code fromEmpty}, a full load) and commits them with the position in one step: an
+     * incremental refresh as one journal record with the consumer's move ({@link LogStore#commit(MapChanges,
+     * java.util.function.BooleanSupplier)}), stored by the next regular checkpoint; a build by a checkpoint of its
+     * own, as it rewrites the whole state.
      *
      * @param from the position the changes were read after: if the stored position moved meanwhile (another
      *     handle of the view refreshed it), nothing is written
@@ -303,26 +321,36 @@ public final class View {
             }
         }
         groups.prepare();
+        if (!fromEmpty) {
+            MapChanges changes = new MapChanges();
+            MapSink sink = MapSink.of(changes);
+            if (join != null) {
+                join.writeTo(sink);
+            }
+            groups.writeTo(sink, to);
+            if (def.keepsChanges()) {
+                ChangeStream.append(sink, maps.changes, groups.changes());
+            }
+            sink.put(maps.meta, ViewMaps.BASE_ROWS, baseRows);
+            sink.put(maps.meta, ViewMaps.POSITION, to);
+            changes.moveConsumer(consumer, to);
+            return store.commit(changes, () -> maps.position() == from) ? groups.touchedGroups() : -1;
+        }
         boolean[] written = {false};
         store.checkpointWith(() -> {
             if (maps.position() != from) {
                 return;
             }
             written[0] = true;
-            if (fromEmpty) {
-                maps.clearState();
-            }
+            maps.clearState();
+            MapSink sink = MapSink.direct();
             if (join != null) {
-                join.write();
+                join.writeTo(sink);
             }
-            groups.write(to);
+            groups.writeTo(sink, to);
             if (def.keepsChanges()) {
-                if (fromEmpty) {
-                    maps.changes.clear();
-                    maps.meta.put(ViewMaps.CHANGES_FROM, to);
-                } else {
-                    ChangeStream.append(maps.changes, groups.changes());
-                }
+                maps.changes.clear();
+                maps.meta.put(ViewMaps.CHANGES_FROM, to);
             }
             maps.meta.put(ViewMaps.BASE_ROWS, baseRows);
             maps.meta.put(ViewMaps.POSITION, to);

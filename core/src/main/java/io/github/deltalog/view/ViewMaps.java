@@ -33,17 +33,36 @@ final class ViewMaps {
     private ViewMaps(LogStore store, long id) {
         String p = "view." + id + ".";
         this.groups = store.openSideMap(p + "groups", keys());
-        this.values = store.openSideMap(
-                p + "values",
-                new MVMap.Builder<Key, Long>().keyType(KeyType.INSTANCE).valueType(LongDataType.INSTANCE));
+        this.values = store.openSideMap(p + "values", valueCounts());
         this.left = store.openSideMap(p + "left", keys());
         this.right = store.openSideMap(p + "right", keys());
         this.changes = store.openSideMap(p + "changes", keys());
         this.meta = store.openSideMap(p + "meta", new MVMap.Builder<String, Long>());
     }
 
+    private static MVMap.Builder<Key, Long> valueCounts() {
+        return new MVMap.Builder<Key, Long>().keyType(KeyType.INSTANCE).valueType(LongDataType.INSTANCE);
+    }
+
     private static MVMap.Builder<Key, Key> keys() {
         return new MVMap.Builder<Key, Key>().keyType(KeyType.INSTANCE).valueType(KeyType.INSTANCE);
+    }
+
+    /**
+     * Returns the builder of a view map by its name ({@code view.<id>.<part>}), for the replay of journaled
+     * refreshes; null for any other name.
+     */
+    static MVMap.Builder<?, ?> builderFor(String name) {
+        if (!name.startsWith("view.")) {
+            return null;
+        }
+        String part = name.substring(name.lastIndexOf('.') + 1);
+        return switch (part) {
+            case "groups", "left", "right", "changes" -> keys();
+            case "values" -> valueCounts();
+            case "meta" -> new MVMap.Builder<String, Long>();
+            default -> null;
+        };
     }
 
     /** Opens the registry of views: name → {@code id + "\n" + signature}. */
