@@ -47,29 +47,13 @@ final class DiffCommand extends FileCommand {
             description = "only this table (repeat for several; default: every table the log knows)")
     List<String> tables;
 
-    @Option(
-            names = "--schema",
-            description = "write each line as {\"schema\":...,\"payload\":...} with Kafka Connect's schema block"
-                    + " (Flink: 'debezium-json.schema-include' = 'true'); values then read back as their exact types")
-    boolean schema;
-
-    @Option(
-            names = "--positional",
-            description = "the older form: images as arrays of typed values such as {\"long\":5}")
-    boolean positional;
-
     @Mixin
-    EncodingOptions encoding = new EncodingOptions();
+    LineFormOptions form = new LineFormOptions();
 
     /** Writes the net changes to standard output, one JSON object per line, in commit order. */
     @Override
     public Integer call() {
-        if (schema && positional) {
-            throw new CliException(Main.EXIT_ERROR, "--schema and --positional exclude each other");
-        }
-        if (positional && encoding.changed()) {
-            throw new CliException(Main.EXIT_ERROR, "--decimals and --times apply to the named form, not --positional");
-        }
+        form.check();
         String db = String.valueOf(file.getFileName());
         try (DeltaLog log = open(true)) {
             List<String> names = tables == null ? log.tables() : new ArrayList<>(new LinkedHashSet<>(tables));
@@ -81,10 +65,11 @@ final class DiffCommand extends FileCommand {
             StringBuilder line = new StringBuilder(256);
             for (Delta d : log.diff(names, from, upTo)) {
                 line.setLength(0);
-                if (positional) {
+                if (form.positional) {
                     DeltaJson.appendTo(line, d);
                 } else {
-                    NamedEnvelope.appendValue(line, d, TableColumns.of(log, d), db, schema, encoding.encoding());
+                    NamedEnvelope.appendValue(
+                            line, d, TableColumns.of(log, d), db, form.schema, form.encoding.encoding());
                 }
                 out.append(line).append('\n');
             }

@@ -51,19 +51,8 @@ final class DumpCommand extends FileCommand {
             description = "collapse each row's changes into their net effect: at most one delta per row")
     boolean merged;
 
-    @Option(
-            names = "--schema",
-            description = "write each line as {\"schema\":...,\"payload\":...} with Kafka Connect's schema block"
-                    + " (Flink: 'debezium-json.schema-include' = 'true'); values then read back as their exact types")
-    boolean schema;
-
-    @Option(
-            names = "--positional",
-            description = "the older form: images as arrays of typed values such as {\"long\":5}")
-    boolean positional;
-
     @Mixin
-    EncodingOptions encoding = new EncodingOptions();
+    LineFormOptions form = new LineFormOptions();
 
     private String db;
     private DeltaLog source;
@@ -83,12 +72,7 @@ final class DumpCommand extends FileCommand {
     /** Writes the selected deltas to standard output, one JSON object per line. */
     @Override
     public Integer call() {
-        if (schema && positional) {
-            throw new CliException(Main.EXIT_ERROR, "--schema and --positional exclude each other");
-        }
-        if (positional && encoding.changed()) {
-            throw new CliException(Main.EXIT_ERROR, "--decimals and --times apply to the named form, not --positional");
-        }
+        form.check();
         db = String.valueOf(file.getFileName());
         try (DeltaLog log = open(true)) {
             source = log;
@@ -130,10 +114,10 @@ final class DumpCommand extends FileCommand {
 
     private void write(PrintWriter out, StringBuilder line, Delta d) {
         line.setLength(0);
-        if (positional) {
+        if (form.positional) {
             DeltaJson.appendTo(line, d);
         } else {
-            NamedEnvelope.appendValue(line, d, TableColumns.of(source, d), db, schema, encoding.encoding());
+            NamedEnvelope.appendValue(line, d, TableColumns.of(source, d), db, form.schema, form.encoding.encoding());
         }
         line.append('\n');
         out.append(line);
