@@ -82,16 +82,7 @@ class ExportKafkaCommandTest {
         Path file = dir.resolve("shop.deltas");
         SampleLog.write(file);
         String prefix = "once";
-        Cli.Result first = Cli.run(
-                "export-kafka",
-                file.toString(),
-                "--bootstrap",
-                broker.bootstrapServers(),
-                "--topic-prefix",
-                prefix,
-                "--batch-size",
-                "2",
-                "--once");
+        Cli.Result first = exportOnce(file, prefix, "--batch-size", "2");
         assertEquals(0, first.exitCode(), first::toString);
         assertTrue(first.out().startsWith("exported 13 deltas in 4 Kafka transactions"), first::toString);
         assertTrue(first.out().contains("consumer 'kafka-export' of log 'shop' at "), first::toString);
@@ -100,14 +91,7 @@ class ExportKafkaCommandTest {
         Map<String, List<ConsumerRecord<byte[], byte[]>>> records = readTopics(prefix);
         assertTopicsHold(file, records);
 
-        Cli.Result second = Cli.run(
-                "export-kafka",
-                file.toString(),
-                "--bootstrap",
-                broker.bootstrapServers(),
-                "--topic-prefix",
-                prefix,
-                "--once");
+        Cli.Result second = exportOnce(file, prefix);
         assertEquals(0, second.exitCode(), second::toString);
         assertTrue(second.out().startsWith("exported 0 deltas in 0 Kafka transactions"), second::toString);
         Map<String, List<ConsumerRecord<byte[], byte[]>>> again = readTopics(prefix);
@@ -124,18 +108,7 @@ class ExportKafkaCommandTest {
         Path file = dir.resolve("shop.deltas");
         SampleLog.write(file);
         String prefix = "numeric";
-        Cli.Result r = Cli.run(
-                "export-kafka",
-                file.toString(),
-                "--bootstrap",
-                broker.bootstrapServers(),
-                "--topic-prefix",
-                prefix,
-                "--decimals",
-                "number",
-                "--times",
-                "micros",
-                "--once");
+        Cli.Result r = exportOnce(file, prefix, "--decimals", "number", "--times", "micros");
         assertEquals(0, r.exitCode(), r::toString);
         Map<String, List<ConsumerRecord<byte[], byte[]>>> records = readTopics(prefix);
         assertTopicsHold(file, records, prefix); // the schema block's semantic names give the exact values back
@@ -157,20 +130,8 @@ class ExportKafkaCommandTest {
     void exportsOnlyTheGivenTablesUnderTheGivenNames() {
         Path file = dir.resolve("app.deltas");
         SampleLog.write(file);
-        Cli.Result r = Cli.run(
-                "export-kafka",
-                file.toString(),
-                "--bootstrap",
-                broker.bootstrapServers(),
-                "--topic-prefix",
-                "tables",
-                "--table",
-                SampleLog.ORDERS,
-                "--log-name",
-                "eu-shop",
-                "--consumer",
-                "orders-export",
-                "--once");
+        Cli.Result r = exportOnce(
+                file, "tables", "--table", SampleLog.ORDERS, "--log-name", "eu-shop", "--consumer", "orders-export");
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().startsWith("exported 10 deltas in 1 Kafka transaction to"), r::toString);
         assertTrue(r.out().contains("consumer 'orders-export' of log 'eu-shop'"), r::toString);
@@ -328,5 +289,14 @@ class ExportKafkaCommandTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    /** Runs {@code export-kafka FILE --bootstrap ... --topic-prefix PREFIX [extra ...] --once} against the test's broker. */
+    private Cli.Result exportOnce(Path file, String prefix, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "export-kafka", file.toString(), "--bootstrap", broker.bootstrapServers(), "--topic-prefix", prefix));
+        args.addAll(List.of(extra));
+        args.add("--once");
+        return Cli.run(args.toArray(String[]::new));
     }
 }
