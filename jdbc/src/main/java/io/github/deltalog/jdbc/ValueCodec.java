@@ -1,7 +1,6 @@
 package io.github.deltalog.jdbc;
 
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -11,6 +10,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.util.Arrays;
 import java.util.UUID;
 
 /**
@@ -58,23 +58,14 @@ final class ValueCodec {
     }
 
     /**
-     * Decodes an image.
+     * Decodes an image. O(size of the image); reads the array in place (the relay decodes every captured row).
      *
      * @param bytes what {@link #encode} wrote
      * @return the values
      * @throws IOException if the bytes are not an image
      */
     static Object[] decode(byte[] bytes) throws IOException {
-        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes));
-        int n = in.readInt();
-        if (n < 0 || n > bytes.length) {
-            throw new IOException("not a captured row image: " + n + " values in " + bytes.length + " bytes");
-        }
-        Object[] values = new Object[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = read(in);
-        }
-        return values;
+        return new Reader(bytes).image();
     }
 
     private static void write(DataOutputStream out, Object v) throws IOException {
@@ -138,46 +129,100 @@ final class ValueCodec {
         }
     }
 
-    private static Object read(DataInputStream in) throws IOException {
-        int tag = in.readByte();
-        return switch (tag) {
-            case NULL -> null;
-            case BOOLEAN -> in.readBoolean();
-            case BYTE -> in.readByte();
-            case SHORT -> in.readShort();
-            case INT -> in.readInt();
-            case LONG -> in.readLong();
-            case FLOAT -> in.readFloat();
-            case DOUBLE -> in.readDouble();
-            case STRING -> new String(readBytes(in), StandardCharsets.UTF_8);
-            case BYTES -> readBytes(in);
-            case DECIMAL -> {
-                int scale = in.readInt();
-                yield new BigDecimal(new BigInteger(readBytes(in)), scale);
-            }
-            case BIGINT -> new BigInteger(readBytes(in));
-            case UUID_TAG -> new UUID(in.readLong(), in.readLong());
-            case INSTANT -> Instant.ofEpochSecond(in.readLong(), in.readInt());
-            case DATE -> LocalDate.ofEpochDay(in.readLong());
-            case TIME -> LocalTime.ofNanoOfDay(in.readLong());
-            case DATETIME -> LocalDateTime.of(
-                    LocalDate.ofEpochDay(in.readLong()), LocalTime.ofNanoOfDay(in.readLong()));
-            default -> throw new IOException("not a captured row image: unknown value tag " + tag);
-        };
-    }
-
     private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
         out.writeInt(b.length);
         out.write(b);
     }
 
-    private static byte[] readBytes(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > in.available()) {
-            throw new IOException("not a captured row image: a value of " + n + " bytes");
+    /** A cursor over an image's bytes, big-endian as {@link DataOutputStream} wrote them. */
+    private static final class Reader {
+        private final byte[] b;
+        private int at;
+
+        Reader(byte[] bytes) {
+            this.b = bytes;
         }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return b;
+
+        Object[] image() throws IOException {
+            int n = readInt();
+            if (n < 0 || n > b.length) {
+                throw new IOException("not a captured row image: " + n + " values in " + b.length + " bytes");
+            }
+            Object[] values = new Object[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = value();
+            }
+            return values;
+        }
+
+        private Object value() throws IOException {
+            int tag = readByte();
+            return switch (tag) {
+                case NULL -> null;
+                case BOOLEAN -> readByte() != 0;
+                case BYTE -> (byte) readByte();
+                case SHORT -> (short) (readByte() << 8 | readByte() & 0xFF);
+                case INT -> readInt();
+                case LONG -> readLong();
+                case FLOAT -> Float.intBitsToFloat(readInt());
+                case DOUBLE -> Double.longBitsToDouble(readLong());
+                case STRING -> {
+                    int n = length();
+                    String s = new String(b, at, n, StandardCharsets.UTF_8);
+                    at += n;
+                    yield s;
+                }
+                case BYTES -> readBytes();
+                case DECIMAL -> {
+                    int scale = readInt();
+                    yield new BigDecimal(new BigInteger(readBytes()), scale);
+                }
+                case BIGINT -> new BigInteger(readBytes());
+                case UUID_TAG -> new UUID(readLong(), readLong());
+                case INSTANT -> Instant.ofEpochSecond(readLong(), readInt());
+                case DATE -> LocalDate.ofEpochDay(readLong());
+                case TIME -> LocalTime.ofNanoOfDay(readLong());
+                case DATETIME -> LocalDateTime.of(LocalDate.ofEpochDay(readLong()), LocalTime.ofNanoOfDay(readLong()));
+                default -> throw new IOException("not a captured row image: unknown value tag " + tag);
+            };
+        }
+
+        private void need(int n) throws IOException {
+            if (n > b.length - at) {
+                throw new IOException("not a captured row image: it ends inside a value at byte " + at);
+            }
+        }
+
+        /** A signed byte. */
+        private int readByte() throws IOException {
+            need(1);
+            return b[at++];
+        }
+
+        private int readInt() throws IOException {
+            need(4);
+            int v = (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | b[at + 3] & 0xFF;
+            at += 4;
+            return v;
+        }
+
+        private long readLong() throws IOException {
+            return (long) readInt() << 32 | readInt() & 0xFFFFFFFFL;
+        }
+
+        private int length() throws IOException {
+            int n = readInt();
+            if (n < 0 || n > b.length - at) {
+                throw new IOException("not a captured row image: a value of " + n + " bytes");
+            }
+            return n;
+        }
+
+        private byte[] readBytes() throws IOException {
+            int n = length();
+            byte[] v = Arrays.copyOfRange(b, at, at + n);
+            at += n;
+            return v;
+        }
     }
 }
