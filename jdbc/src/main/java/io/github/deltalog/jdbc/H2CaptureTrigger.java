@@ -9,6 +9,7 @@ import java.sql.Types;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.h2.api.Trigger;
+import org.h2.jdbc.JdbcConnection;
 
 /**
  * The H2 row trigger that captures a table's changes into the outbox, inside the writing transaction. Installed by
@@ -27,6 +28,16 @@ public final class H2CaptureTrigger implements Trigger {
     private static final String INSERT = "INSERT INTO " + Dialect.OUTBOX
             + "(TX, SHAPE, OP, OLD_RID, NEW_RID, OLD_IMG, NEW_IMG)"
             + " VALUES (TRANSACTION_ID() || '@' || CURRENT_TIMESTAMP(9), ?, ?, ?, ?, ?, ?)";
+
+    /**
+     * The outbox INSERT prepared for the session that last fired a capture trigger on this thread. H2 hands each
+     * fire a new connection object over the firing session, so a statement can only be kept per session; preparing
+     * it per row showed in profiles. Holds at most one session per thread after that session closed.
+     */
+    private static final ThreadLocal<SessionInsert> INSERTS = new ThreadLocal<>();
+
+    /** A session and the outbox INSERT prepared on it. */
+    private record SessionInsert(Object session, PreparedStatement insert) {}
 
     private String table;
     private int shape;
@@ -81,15 +92,29 @@ public final class H2CaptureTrigger implements Trigger {
             loadShape(conn);
         }
         int op = oldRow == null ? 1 : newRow == null ? 3 : 2;
-        try (PreparedStatement p = conn.prepareStatement(INSERT)) {
-            p.setInt(1, shape);
-            p.setInt(2, op);
-            setRowId(p, 3, oldRow);
-            setRowId(p, 4, newRow);
-            setImage(p, 5, oldRow);
-            setImage(p, 6, newRow);
-            p.executeUpdate();
+        Object session = conn instanceof JdbcConnection j ? j.getSession() : null;
+        if (session == null) {
+            try (PreparedStatement p = conn.prepareStatement(INSERT)) {
+                insert(p, op, oldRow, newRow);
+            }
+            return;
         }
+        SessionInsert cached = INSERTS.get();
+        if (cached == null || cached.session() != session || cached.insert().isClosed()) {
+            cached = new SessionInsert(session, conn.prepareStatement(INSERT));
+            INSERTS.set(cached);
+        }
+        insert(cached.insert(), op, oldRow, newRow);
+    }
+
+    private void insert(PreparedStatement p, int op, Object[] oldRow, Object[] newRow) throws SQLException {
+        p.setInt(1, shape);
+        p.setInt(2, op);
+        setRowId(p, 3, oldRow);
+        setRowId(p, 4, newRow);
+        setImage(p, 5, oldRow);
+        setImage(p, 6, newRow);
+        p.executeUpdate();
     }
 
     private void loadShape(Connection conn) throws SQLException {

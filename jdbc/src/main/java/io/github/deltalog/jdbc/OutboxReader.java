@@ -45,14 +45,20 @@ final class OutboxReader {
         return dialect.needsWitness() ? readWitnessed(c, dialect, shapes, witness) : readAll(c, dialect, shapes);
     }
 
-    /** The transactions a pass moves and their rows. */
-    record Batch(List<Group> groups, Map<Object, List<OutboxRow>> rows) {
-        static final Batch EMPTY = new Batch(List.of(), Map.of());
+    /**
+     * The transactions a pass moves and their rows.
+     *
+     * @param more whether the read stopped at a limit ({@link #MAX_GROUPS}, {@link #MAX_ROWS}) with more committed
+     *     transactions waiting
+     */
+    record Batch(List<Group> groups, Map<Object, List<OutboxRow>> rows, boolean more) {
+        static final Batch EMPTY = new Batch(List.of(), Map.of(), false);
     }
 
     private static Batch readAll(Connection c, Dialect dialect, CaptureCatalog.Shapes shapes) throws SQLException {
-        List<Group> groups = nextGroups(c);
-        return groups.isEmpty() ? Batch.EMPTY : new Batch(groups, readRows(c, dialect, groups, shapes));
+        List<Group> groups = new ArrayList<>();
+        boolean more = nextGroups(c, groups);
+        return groups.isEmpty() ? Batch.EMPTY : new Batch(groups, readRows(c, dialect, groups, shapes), more);
     }
 
     /**
@@ -107,7 +113,7 @@ final class OutboxReader {
                 groups.sort(Comparator.comparingLong(Group::maxId));
             }
             c.commit();
-            return new Batch(groups, rows);
+            return new Batch(groups, rows, batch.more());
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;
@@ -154,8 +160,8 @@ final class OutboxReader {
         }
     }
 
-    private static List<Group> nextGroups(Connection c) throws SQLException {
-        List<Group> groups = new ArrayList<>();
+    /** Fills {@code groups}; returns whether committed transactions were left out by the limits. */
+    private static boolean nextGroups(Connection c, List<Group> groups) throws SQLException {
         long rows = 0;
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT TX, MIN(ID), MAX(ID), COUNT(*) FROM " + Dialect.OUTBOX
@@ -163,13 +169,13 @@ final class OutboxReader {
             while (rs.next()) {
                 Group g = new Group(rs.getObject(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
                 if (!groups.isEmpty() && rows + g.rows() > MAX_ROWS) {
-                    break;
+                    return true;
                 }
                 groups.add(g);
                 rows += g.rows();
             }
         }
-        return groups;
+        return groups.size() == MAX_GROUPS;
     }
 
     private static Map<Object, List<OutboxRow>> readRows(

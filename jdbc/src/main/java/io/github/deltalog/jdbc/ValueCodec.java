@@ -1,7 +1,5 @@
 package io.github.deltalog.jdbc;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -39,22 +37,19 @@ final class ValueCodec {
     private ValueCodec() {}
 
     /**
-     * Encodes an image.
+     * Encodes an image. O(size of the image); writes into one array (the trigger encodes every changed row).
      *
      * @param values tuple-typed values
      * @return the bytes
+     * @throws IllegalArgumentException if a value is not a tuple value
      */
     static byte[] encode(Object[] values) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + 16 * values.length);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(values.length);
-            for (Object v : values) {
-                write(out, v);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("in-memory stream failed", e);
+        Writer out = new Writer(16 + 16 * values.length);
+        out.writeInt(values.length);
+        for (Object v : values) {
+            out.value(v);
         }
-        return bytes.toByteArray();
+        return out.bytes();
     }
 
     /**
@@ -68,73 +63,115 @@ final class ValueCodec {
         return new Reader(bytes).image();
     }
 
-    private static void write(DataOutputStream out, Object v) throws IOException {
-        if (v == null) {
-            out.writeByte(NULL);
-        } else if (v instanceof Boolean b) {
-            out.writeByte(BOOLEAN);
-            out.writeBoolean(b);
-        } else if (v instanceof Byte b) {
-            out.writeByte(BYTE);
-            out.writeByte(b);
-        } else if (v instanceof Short s) {
-            out.writeByte(SHORT);
-            out.writeShort(s);
-        } else if (v instanceof Integer i) {
-            out.writeByte(INT);
-            out.writeInt(i);
-        } else if (v instanceof Long l) {
-            out.writeByte(LONG);
-            out.writeLong(l);
-        } else if (v instanceof Float f) {
-            out.writeByte(FLOAT);
-            out.writeFloat(f);
-        } else if (v instanceof Double d) {
-            out.writeByte(DOUBLE);
-            out.writeDouble(d);
-        } else if (v instanceof String s) {
-            out.writeByte(STRING);
-            writeBytes(out, s.getBytes(StandardCharsets.UTF_8));
-        } else if (v instanceof byte[] b) {
-            out.writeByte(BYTES);
-            writeBytes(out, b);
-        } else if (v instanceof BigDecimal d) {
-            out.writeByte(DECIMAL);
-            out.writeInt(d.scale());
-            writeBytes(out, d.unscaledValue().toByteArray());
-        } else if (v instanceof BigInteger i) {
-            out.writeByte(BIGINT);
-            writeBytes(out, i.toByteArray());
-        } else if (v instanceof UUID u) {
-            out.writeByte(UUID_TAG);
-            out.writeLong(u.getMostSignificantBits());
-            out.writeLong(u.getLeastSignificantBits());
-        } else if (v instanceof Instant t) {
-            out.writeByte(INSTANT);
-            out.writeLong(t.getEpochSecond());
-            out.writeInt(t.getNano());
-        } else if (v instanceof LocalDate d) {
-            out.writeByte(DATE);
-            out.writeLong(d.toEpochDay());
-        } else if (v instanceof LocalTime t) {
-            out.writeByte(TIME);
-            out.writeLong(t.toNanoOfDay());
-        } else if (v instanceof LocalDateTime t) {
-            out.writeByte(DATETIME);
-            out.writeLong(t.toLocalDate().toEpochDay());
-            out.writeLong(t.toLocalTime().toNanoOfDay());
-        } else {
-            throw new IllegalArgumentException(
-                    "not a tuple value: " + v.getClass().getName());
+    /** A growing array the values are written to, big-endian (the layout {@link Reader} reads). */
+    private static final class Writer {
+        private byte[] b;
+        private int at;
+
+        Writer(int capacity) {
+            this.b = new byte[capacity];
+        }
+
+        byte[] bytes() {
+            return Arrays.copyOf(b, at);
+        }
+
+        void value(Object v) {
+            if (v == null) {
+                writeByte(NULL);
+            } else if (v instanceof Boolean x) {
+                writeByte(BOOLEAN);
+                writeByte(x ? 1 : 0);
+            } else if (v instanceof Byte x) {
+                writeByte(BYTE);
+                writeByte(x);
+            } else if (v instanceof Short x) {
+                writeByte(SHORT);
+                writeByte(x >> 8);
+                writeByte(x);
+            } else if (v instanceof Integer x) {
+                writeByte(INT);
+                writeInt(x);
+            } else if (v instanceof Long x) {
+                writeByte(LONG);
+                writeLong(x);
+            } else if (v instanceof Float x) {
+                writeByte(FLOAT);
+                writeInt(Float.floatToIntBits(x));
+            } else if (v instanceof Double x) {
+                writeByte(DOUBLE);
+                writeLong(Double.doubleToLongBits(x));
+            } else if (v instanceof String x) {
+                writeByte(STRING);
+                writeBytes(x.getBytes(StandardCharsets.UTF_8));
+            } else if (v instanceof byte[] x) {
+                writeByte(BYTES);
+                writeBytes(x);
+            } else if (v instanceof BigDecimal x) {
+                writeByte(DECIMAL);
+                writeInt(x.scale());
+                writeBytes(x.unscaledValue().toByteArray());
+            } else if (v instanceof BigInteger x) {
+                writeByte(BIGINT);
+                writeBytes(x.toByteArray());
+            } else if (v instanceof UUID x) {
+                writeByte(UUID_TAG);
+                writeLong(x.getMostSignificantBits());
+                writeLong(x.getLeastSignificantBits());
+            } else if (v instanceof Instant x) {
+                writeByte(INSTANT);
+                writeLong(x.getEpochSecond());
+                writeInt(x.getNano());
+            } else if (v instanceof LocalDate x) {
+                writeByte(DATE);
+                writeLong(x.toEpochDay());
+            } else if (v instanceof LocalTime x) {
+                writeByte(TIME);
+                writeLong(x.toNanoOfDay());
+            } else if (v instanceof LocalDateTime x) {
+                writeByte(DATETIME);
+                writeLong(x.toLocalDate().toEpochDay());
+                writeLong(x.toLocalTime().toNanoOfDay());
+            } else {
+                throw new IllegalArgumentException(
+                        "not a tuple value: " + v.getClass().getName());
+            }
+        }
+
+        private void room(int n) {
+            if (b.length - at < n) {
+                b = Arrays.copyOf(b, Math.max(b.length * 2, at + n));
+            }
+        }
+
+        private void writeByte(int v) {
+            room(1);
+            b[at++] = (byte) v;
+        }
+
+        private void writeInt(int v) {
+            room(4);
+            b[at] = (byte) (v >>> 24);
+            b[at + 1] = (byte) (v >>> 16);
+            b[at + 2] = (byte) (v >>> 8);
+            b[at + 3] = (byte) v;
+            at += 4;
+        }
+
+        private void writeLong(long v) {
+            writeInt((int) (v >>> 32));
+            writeInt((int) v);
+        }
+
+        private void writeBytes(byte[] v) {
+            writeInt(v.length);
+            room(v.length);
+            System.arraycopy(v, 0, b, at, v.length);
+            at += v.length;
         }
     }
 
-    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    /** A cursor over an image's bytes, big-endian as {@link DataOutputStream} wrote them. */
+    /** A cursor over an image's bytes, big-endian as {@link Writer} wrote them. */
     private static final class Reader {
         private final byte[] b;
         private int at;
