@@ -136,19 +136,6 @@ public interface Dialect {
     default void flushCommitted(Connection c) throws SQLException {}
 
     /**
-     * Deletes outbox rows by id in one statement, committed, if the dialect can (H2: {@code ID = ANY(?)} over the
-     * primary key).
-     *
-     * @param c a connection in auto-commit mode
-     * @param ids the ids of rows the log holds
-     * @return false if the dialect cannot, and deleted nothing
-     * @throws SQLException if the database fails
-     */
-    default boolean deleteOutboxRows(Connection c, long[] ids) throws SQLException {
-        return false;
-    }
-
-    /**
      * Tells whether a row one transaction reads may exist for that transaction only, so that the relay must move
      * only the outbox rows a second, concurrent transaction (on another connection) sees too. H2 2.x needs it: a
      * kill can persist a transaction's change without its undo-log entry, recovery then cannot roll that change

@@ -51,19 +51,6 @@ final class H2Dialect implements Dialect {
     }
 
     @Override
-    public boolean deleteOutboxRows(Connection c, long[] ids) throws SQLException {
-        Long[] boxed = new Long[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            boxed[i] = ids[i];
-        }
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + OUTBOX + " WHERE ID = ANY(?)")) {
-            p.setObject(1, boxed);
-            p.executeUpdate();
-        }
-        return true;
-    }
-
-    @Override
     public boolean needsWitness() {
         return true;
     }

@@ -56,6 +56,10 @@ final class OutboxReader {
     }
 
     private static Batch readAll(Connection c, Dialect dialect, CaptureCatalog.Shapes shapes) throws SQLException {
+        Batch streamed = readInOneQuery(c, dialect, shapes);
+        if (streamed != null) {
+            return streamed;
+        }
         List<Group> groups = new ArrayList<>();
         boolean more = nextGroups(c, groups);
         return groups.isEmpty() ? Batch.EMPTY : new Batch(groups, readRows(c, dialect, groups, shapes), more);
@@ -160,6 +164,60 @@ final class OutboxReader {
         }
     }
 
+    /**
+     * Reads every visible outbox row in one query, in id order, and groups them here: one scan instead of a grouping
+     * query and a second read (profiled: the grouping query was a fifth of a pass). A statement sees committed
+     * transactions whole, so every group is complete.
+     *
+     * @return the batch, or null if the outbox holds more than {@link #MAX_ROWS} rows (then the grouping query
+     *     picks the transactions, and this read was wasted: it happens while the relay catches up a backlog)
+     */
+    private static Batch readInOneQuery(Connection c, Dialect dialect, CaptureCatalog.Shapes shapes)
+            throws SQLException {
+        Map<Object, List<OutboxRow>> byKey = new HashMap<>();
+        int n = 0;
+        try (Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("SELECT * FROM " + Dialect.OUTBOX + " ORDER BY ID LIMIT " + (MAX_ROWS + 1))) {
+            while (rs.next()) {
+                if (++n > MAX_ROWS) {
+                    return null;
+                }
+                byKey.computeIfAbsent(rs.getObject(2), k -> new ArrayList<>()).add(row(rs, dialect, shapes));
+            }
+        }
+        if (byKey.isEmpty()) {
+            return Batch.EMPTY;
+        }
+        List<Group> groups = new ArrayList<>(byKey.size());
+        for (Map.Entry<Object, List<OutboxRow>> e : byKey.entrySet()) {
+            List<OutboxRow> rows = e.getValue();
+            groups.add(new Group(
+                    e.getKey(), rows.get(0).id(), rows.get(rows.size() - 1).id(), rows.size()));
+        }
+        groups.sort(Comparator.comparingLong(Group::maxId));
+        boolean more = groups.size() > MAX_GROUPS;
+        if (more) {
+            for (Group g : groups.subList(MAX_GROUPS, groups.size())) {
+                byKey.remove(g.key());
+            }
+            groups = new ArrayList<>(groups.subList(0, MAX_GROUPS));
+        }
+        return new Batch(groups, byKey, more);
+    }
+
+    /** Reads the outbox row the result set is on (columns by position, see {@link Dialect}). */
+    private static OutboxRow row(ResultSet rs, Dialect dialect, CaptureCatalog.Shapes shapes) throws SQLException {
+        int shapeId = rs.getInt(3);
+        TableShape shape = shapes.all().get(shapeId);
+        if (shape == null) {
+            throw new CaptureException("outbox row " + rs.getLong(1) + " refers to shape " + shapeId + ", which "
+                    + CaptureCatalog.SHAPES + " does not hold");
+        }
+        Object[][] images = dialect.readImages(rs, shape);
+        return new OutboxRow(rs.getLong(1), shape, rs.getInt(4), rs.getLong(5), rs.getLong(6), images[0], images[1]);
+    }
+
     /** Fills {@code groups}; returns whether committed transactions were left out by the limits. */
     private static boolean nextGroups(Connection c, List<Group> groups) throws SQLException {
         long rows = 0;
@@ -200,15 +258,7 @@ final class OutboxReader {
                     if (list == null) {
                         continue;
                     }
-                    int shapeId = rs.getInt(3);
-                    TableShape shape = shapes.all().get(shapeId);
-                    if (shape == null) {
-                        throw new CaptureException("outbox row " + rs.getLong(1) + " refers to shape " + shapeId
-                                + ", which " + CaptureCatalog.SHAPES + " does not hold");
-                    }
-                    Object[][] images = dialect.readImages(rs, shape);
-                    list.add(new OutboxRow(
-                            rs.getLong(1), shape, rs.getInt(4), rs.getLong(5), rs.getLong(6), images[0], images[1]));
+                    list.add(row(rs, dialect, shapes));
                 }
             }
         }

@@ -168,8 +168,8 @@ final class Relay {
     /**
      * Deletes the outbox rows that position deltas after the consumer (and after what this relay deleted already)
      * name: the log holds them. The consumer is not moved here: only after the next flush. When those deltas are
-     * exactly the transactions of the batch just moved, the dialect may delete the batch's rows by id in one
-     * statement ({@link Dialect#deleteOutboxRows}); else each transaction's rows go by id range and key.
+     * exactly the transactions of the batch just moved, the batch's rows go by runs of ids ({@link #deleteIds});
+     * else (after a restart) each transaction's rows go by its id range and key.
      *
      * @param batch the batch this pass just recorded, or null
      */
@@ -187,7 +187,8 @@ final class Relay {
         if (done.isEmpty()) {
             return;
         }
-        if (batch != null && sameTransactions(done, batch.groups()) && dialect.deleteOutboxRows(c, ids(batch))) {
+        if (batch != null && sameTransactions(done, batch.groups())) {
+            deleteIds(c, ids(batch));
             deletedUpTo = last;
             return;
         }
@@ -223,6 +224,34 @@ final class Relay {
             }
         }
         return true;
+    }
+
+    /**
+     * Deletes exactly the given outbox rows, one id range per run of consecutive ids, in one transaction. A pass
+     * moves rows of transactions that committed one after the other, so runs are long (one, under one writer); an
+     * {@code ID = ANY(?)} in H2 compares each row with the whole array.
+     */
+    private static void deleteIds(Connection c, long[] ids) throws SQLException {
+        Arrays.sort(ids);
+        c.setAutoCommit(false);
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + Dialect.OUTBOX + " WHERE ID >= ? AND ID <= ?")) {
+            int from = 0;
+            for (int i = 1; i <= ids.length; i++) {
+                if (i == ids.length || ids[i] != ids[i - 1] + 1) {
+                    p.setLong(1, ids[from]);
+                    p.setLong(2, ids[i - 1]);
+                    p.addBatch();
+                    from = i;
+                }
+            }
+            p.executeBatch();
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
     }
 
     private static long[] ids(OutboxReader.Batch batch) {
