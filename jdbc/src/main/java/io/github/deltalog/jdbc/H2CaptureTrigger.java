@@ -33,7 +33,7 @@ public final class H2CaptureTrigger implements Trigger {
     private static final String INSERT = "INSERT INTO " + Dialect.OUTBOX
             + "(TX, SHAPE, OP, OLD_RID, NEW_RID, OLD_IMG, NEW_IMG)"
             + " VALUES (TRANSACTION_ID() || '@' || CURRENT_TIMESTAMP(9), ?, ?, ?, ?, ?, ?)";
-    /** {@link #INSERT} with the transaction key as the first parameter. */
+    /** {@link #INSERT} with the transaction key as the last parameter (the other six are numbered alike). */
     private static final String INSERT_KEYED = "INSERT INTO " + Dialect.OUTBOX
             + "(SHAPE, OP, OLD_RID, NEW_RID, OLD_IMG, NEW_IMG, TX) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
