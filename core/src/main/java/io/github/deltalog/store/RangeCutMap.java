@@ -3,6 +3,7 @@ package io.github.deltalog.store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.Page;
@@ -75,6 +76,14 @@ final class RangeCutMap<K, V> extends MVMap<K, V> {
      * @throws UnsupportedOperationException if the map is read-only
      */
     long removeRange(K from, K to) {
+        return removeRange(from, to, OPTIMISTIC_ATTEMPTS);
+    }
+
+    /**
+     * {@link #removeRange(Object, Object)} with a given number of lock-free attempts before the root lock is taken
+     * (0: at once; tests use it to run the locked path).
+     */
+    long removeRange(K from, K to, int optimisticAttempts) {
         if (getKeyType().compare(from, to) > 0) {
             throw new IllegalArgumentException("range start " + from + " is after its end " + to);
         }
@@ -83,7 +92,7 @@ final class RangeCutMap<K, V> extends MVMap<K, V> {
         try {
             for (int attempt = 1; ; attempt++) {
                 RootReference<K, V> root = flushAndGetRoot();
-                if (attempt <= OPTIMISTIC_ATTEMPTS) {
+                if (attempt <= optimisticAttempts) {
                     Cut cut = new Cut(from, to);
                     Page<K, V> newRoot = cut.apply(root.root);
                     if (newRoot == root.root) {
@@ -240,6 +249,7 @@ final class RangeCutMap<K, V> extends MVMap<K, V> {
             if (from > to) {
                 return;
             }
+            readInnerPages(p, from, to);
             Page<K, V> holder = p.copy();
             for (int i = holder.getKeyCount(); i >= 0; i--) {
                 if (i < from || i > to) {
@@ -247,6 +257,23 @@ final class RangeCutMap<K, V> extends MVMap<K, V> {
                 }
             }
             dropped.add(holder);
+        }
+
+        /**
+         * Reads every inner page under children {@code from..to} of a node, so that a damaged one fails the cut
+         * before it is published rather than its accounting after ({@link #settle} reads them again, from the
+         * page cache). Leaves are not read: they are accounted by their position.
+         */
+        private void readInnerPages(Page<K, V> node, int from, int to) {
+            for (int i = from; i <= to; i++) {
+                long pos = node.getChildPagePos(i);
+                if (pos == 0 || !DataUtils.isLeafPosition(pos)) {
+                    Page<K, V> child = node.getChildPage(i);
+                    if (!child.isLeaf()) {
+                        readInnerPages(child, 0, child.getKeyCount());
+                    }
+                }
+            }
         }
 
         /**
