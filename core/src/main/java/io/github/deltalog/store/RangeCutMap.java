@@ -26,16 +26,18 @@ import org.h2.mvstore.type.DataType;
  * children through {@code setChild}/{@code remove}, which keep the per-child counts and the page's total count that
  * {@code sizeAsLong} and {@code getKeyIndex} read.
  *
- * <p><b>Crash safety.</b> MVStore is copy-on-write: no page reachable from a stored version is ever changed. The
- * cut builds new pages in memory (copies whose position is "not saved") and publishes them by swapping the map's
- * in-memory root; the file is not touched. Nothing of the cut reaches the file until the store commits a new
- * version, and that commit writes the new pages, the new root and the chunk occupancy in one chunk whose header
- * makes it the newest version only when it is complete. A kill or a close without commit before that leaves the
- * file at its last committed version, with every delta present: exactly what a crash during a key-by-key purge
- * leaves (the purge's own recovery, {@code Purges.finishCutShort}, removes them again at open). The pages the cut
- * replaces or drops are only <em>accounted</em> as removed at the map's current version ({@code Page.removePage},
- * {@code removeAllRecursive}, as {@code MVMap.clear} does); MVStore frees a chunk's space only once no version
- * still in use or still on disk as the last stored one needs it.
+ * <p><b>Crash safety.</b> MVStore is copy-on-write: no page reachable from a stored version is ever changed. The cut
+ * builds new pages in memory (copies whose position is "not saved") and publishes them by swapping the map's in-memory
+ * root; the file is not touched. Nothing of the cut reaches the file until the store commits a new version, and that
+ * commit writes the new pages, the new root and the chunk occupancy in one chunk whose header makes it the newest
+ * version only when it is complete. A store commit sees the map's root before or after the swap, so a version on disk
+ * holds the whole range or none of it (key by key, a checkpoint during the removal stores the range part way; {@code
+ * PurgeKillTest} kills purges and reads the file as left). A kill before the next commit leaves the file at its last
+ * committed version. (The log's purge raises its low-water mark in the meta map before it cuts; a commit that stored
+ * the mark but not yet the cut is completed at open by {@code Purges.finishCutShort}.) The pages the cut replaces or
+ * drops are only <em>accounted</em> as removed at the map's current version ({@code Page.removePage}, {@code
+ * removeAllRecursive}, as {@code MVMap.clear} does); MVStore frees a chunk's space only once no version still in use or
+ * still on disk as the last stored one needs it.
  *
  * <p><b>Readers and writers.</b> A reader that holds an older root (an open cursor, a snapshot) keeps reading the
  * old, unchanged pages; the cut never modifies a page it did not create. The root is swapped with MVMap's
