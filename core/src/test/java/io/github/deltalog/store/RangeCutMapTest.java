@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -18,8 +22,10 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.h2.mvstore.Cursor;
+import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
 import org.h2.mvstore.Page;
 import org.h2.mvstore.type.LongDataType;
 import org.junit.jupiter.api.Test;
@@ -134,6 +140,43 @@ class RangeCutMapTest {
             }
             assertEquals(2000, map.sizeAsLong());
             return store.getFileStore().getChunksFillRate();
+        }
+    }
+
+    @Test
+    void aDamagedInnerPageUnderTheRangeFailsTheCutAndChangesNothing() throws IOException {
+        Path file = dir.resolve("damaged.db");
+        long damagedAt;
+        long firstKept;
+        try (MVStore store = open(file, 4)) {
+            MVMap<Long, Long> map = store.openMap(NAME, builder());
+            for (long k = 0; k < 20_000; k++) {
+                map.put(k, k);
+            }
+            store.commit();
+            // A chunk's place in the file is in the layout map from the next chunk on.
+            store.openMap("other").put(1, 1);
+            store.commit();
+            Page<Long, Long> root = map.getRootPage();
+            assertTrue(root.getKeyCount() >= 3, "root fanout " + root.getKeyCount());
+            long pos = root.getChildPagePos(1);
+            assertFalse(DataUtils.isLeafPosition(pos), "child 1 is an inner page");
+            Map<String, String> chunk = DataUtils.parseMap(
+                    store.getLayoutMap().get("chunk." + Integer.toHexString(DataUtils.getPageChunkId(pos))));
+            damagedAt = DataUtils.readHexLong(chunk, "block", 0) * 4096 + DataUtils.getPageOffset(pos);
+            firstKept = root.getKey(2);
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            // The page's check value (after its 4-byte length): a read of the page reports a corrupt file.
+            channel.write(ByteBuffer.wrap(new byte[] {0x5a, 0x5a}), damagedAt + 4);
+        }
+        try (MVStore store = open(file, 4)) {
+            RangeCutMap<Long, Long> map = (RangeCutMap<Long, Long>) store.openMap(NAME, builder());
+            // Children 0 and 1 of the root go whole: the cut reads the damaged page before it swaps the root.
+            assertThrows(MVStoreException.class, () -> map.removeRange(0L, firstKept + 5));
+            assertEquals(20_000, map.sizeAsLong());
+            assertEquals(0L, map.firstKey());
+            assertEquals(firstKept + 6, map.getKey(firstKept + 6));
         }
     }
 
