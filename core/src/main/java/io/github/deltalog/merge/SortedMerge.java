@@ -155,7 +155,7 @@ final class SortedMerge {
                 for (int at = j - 1; at < end && ids[at] == id; at++) {
                     Delta d = input.get(slots[at]);
                     DeltaOp later = d.op();
-                    byte next = RowChain.next(state, last == null ? null : last.op(), before, later);
+                    byte next = RowChain.next(state, before, later);
                     if (next == RowChain.CONFLICT) {
                         if (policy == MergePolicy.IGNORE_LATER) {
                             ignored++;
@@ -173,7 +173,7 @@ final class SortedMerge {
                         }
                         break; // the strict merge stops at a row's first conflict
                     }
-                    if (state != RowChain.CHANGE) {
+                    if (!RowChain.isChange(state)) {
                         before = later.before();
                     }
                     if (next == RowChain.NONE_PRESENT) {
@@ -185,7 +185,7 @@ final class SortedMerge {
                 while (j < end && ids[j] == id) {
                     j++;
                 }
-                if (state == RowChain.CHANGE) {
+                if (RowChain.isChange(state)) {
                     out[size++] = RowChain.output(before, last);
                 }
             }
