@@ -27,10 +27,18 @@ final class SlotSort {
     }
 
     /**
-     * Sorts {@code ids[from, to)} ascending, moving {@code slots} along, keeping equal ids in their order. O(n) per
-     * byte in which the ids differ; short runs by insertion sort.
+     * Sorts {@code ids[from, to)} ascending, moving {@code slots} along, keeping equal ids in their order. O(n) when
+     * they already are in order (a scan of one transaction comes in row order), else O(n) per byte in which the ids
+     * differ; short runs by insertion sort.
      */
     static void sortStable(long[] ids, int[] slots, int from, int to) {
+        int i = from + 1;
+        while (i < to && ids[i - 1] <= ids[i]) {
+            i++;
+        }
+        if (i >= to) {
+            return;
+        }
         if (to - from > INSERTION) {
             radixSort(ids, slots, from, to);
         } else {

@@ -51,6 +51,8 @@ final class SortedMerge {
         int[] seenTables = new int[seenRows.length];
         boolean[] used = new boolean[seenRows.length];
         int mask = seenRows.length - 1;
+        // Rows r ~ s^2 / (2 pairs), so deltas per row n / r = 2 n pairs / s^2: the most pairs that still suit.
+        double maxPairs = MAX_DELTAS_PER_ROW * s * (double) s / (2.0 * n);
         long pairs = 0;
         for (int i = 0; i < s; i++) {
             Delta d = input.get((int) ((long) i * n / s));
@@ -69,9 +71,11 @@ final class SortedMerge {
                     break;
                 }
             }
+            if (pairs > maxPairs) {
+                return false; // repeated rows: known after a few samples, not the whole sample
+            }
         }
-        // Rows r ~ s^2 / (2 pairs); deltas per row n / r = 2 n pairs / s^2.
-        return 2.0 * n * pairs <= MAX_DELTAS_PER_ROW * s * (double) s;
+        return true;
     }
 
     /**

@@ -10,6 +10,7 @@ import io.github.deltalog.DeltaOp;
 import io.github.deltalog.MergeConflictException;
 import io.github.deltalog.Tuple;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -55,6 +56,25 @@ class SortedMergeTest {
                 Object bySort = outcome(() -> SortedMerge.merge(input, policy));
                 assertEquals(byHash, bySort, at);
                 assertEquals(byHash, outcome(() -> DeltaMerger.merge(input, policy)), at + " (chosen path)");
+            }
+        }
+    }
+
+    @Test
+    void anInputAlreadyInRowOrderGivesWhatTheHashTableGives() {
+        long seed = Long.getLong("deltalog.seed", new Random().nextLong());
+        Random rnd = new Random(seed);
+        Tuple[] images = images();
+        for (int round = 0; round < 20; round++) {
+            int rows = 1 + rnd.nextInt(20_000);
+            List<Delta> input = new ArrayList<>(
+                    history(rnd, images, rnd.nextInt(3 * rows + 1), rows, 1 + round % 3, -rows / 2, 1, 0));
+            input.sort(Comparator.comparingLong(Delta::rowId)); // stable: each row's chain keeps its order
+            String at = "seed " + seed + " (-Ddeltalog.seed=" + seed + ") round " + round;
+            for (MergePolicy policy : MergePolicy.values()) {
+                Object byHash =
+                        outcome(() -> new DeltaMerger(policy).addAll(input).result());
+                assertEquals(byHash, outcome(() -> SortedMerge.merge(input, policy)), at + " " + policy);
             }
         }
     }
