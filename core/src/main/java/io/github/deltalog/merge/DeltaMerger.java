@@ -24,8 +24,6 @@ public final class DeltaMerger {
     private final MergePolicy policy;
     /** Inputs of known size pre-size the row table up to this many rows (more rows still grow it). */
     private static final int MAX_PRESIZED_ROWS = 1 << 20;
-    /** Deltas looked up ahead of folding them, see {@link #addInBlocks}. */
-    private static final int BLOCK = 256;
 
     /** The rows seen, each with its chain in the arrays below by entry. */
     private final RowTable rows;
@@ -113,42 +111,10 @@ public final class DeltaMerger {
      * @return this merger
      */
     public DeltaMerger addAll(Iterable<Delta> deltas) {
-        if (deltas instanceof List<Delta> list && list instanceof RandomAccess) {
-            addInBlocks(list);
-            return this;
-        }
         for (Delta d : deltas) {
             add(d);
         }
         return this;
-    }
-
-    /**
-     * Adds a random-access list a block at a time: first every delta's row is looked up (the deltas' own loads
-     * are independent of each other, so the processor overlaps their cache misses), then the block is folded
-     * from the entries found.
-     */
-    private void addInBlocks(List<Delta> list) {
-        int n = list.size();
-        Delta[] block = new Delta[Math.min(BLOCK, n)];
-        int[] entries = new int[block.length];
-        for (int from = 0; from < n; from += BLOCK) {
-            int m = Math.min(BLOCK, n - from);
-            for (int i = 0; i < m; i++) {
-                Delta d = list.get(from + i);
-                block[i] = d;
-                entries[i] = rows.find(tableIndexOf(d.table()), d.rowId());
-            }
-            for (int i = 0; i < m; i++) {
-                Delta d = block[i];
-                int e = entries[i];
-                if (e < 0) {
-                    add(d); // a new row, or one added earlier in this block
-                } else {
-                    fold(e, states[e], d);
-                }
-            }
-        }
     }
 
     /**
