@@ -21,8 +21,8 @@ import org.h2.mvstore.MVMap;
  * <p>A group's state is stored as {@code [rows, n0, x0, n1, x1, ...]}, one pair per aggregate: {@code n} counts
  * non-null values (distinct values for COUNT(DISTINCT)), {@code x} is the exact sum (SUM, AVG) or the current
  * extreme (MIN, MAX). MIN, MAX and COUNT(DISTINCT) read a count per (column, group, value). In a view of state
- * format 2 the state goes on with, per such column, the group's value counts inline ({@code m, v1, c1, ..., vm, cm},
- * {@link ValueCounts}) while the group has at most {@link #INLINE_LIMIT} distinct values, so that a change costs
+ * format 2 the state goes on with, per such column, the group's value counts inline (one byte array, {@link
+ * ValueCounts#encode}) while the group has at most {@link #INLINE_LIMIT} distinct values, so that a change costs
  * one read and one write of its group; beyond that the column is spilled ({@code -1}) to the values map, one entry
  * per (column, group, value), until the group empties. A format 1 view keeps every column in the values map and
  * its states without the inline part. For a spilled column a new extreme comes from the values the refresh added,
@@ -157,16 +157,9 @@ final class GroupChanges {
                 n[i] = (Long) parts[1 + 2 * i];
                 x[i] = parts[2 + 2 * i];
             }
-            int p = 1 + 2 * aggregates;
-            for (int c = 0; c < columns && p < parts.length; c++) {
-                long m = (Long) parts[p++];
-                if (m >= 0) {
-                    if (m > (parts.length - p) / 2) {
-                        throw new ViewException("view '" + view + "': the stored state of group " + key
-                                + " is damaged (claims " + m + " values); rebuild the view");
-                    }
-                    counts[c] = ValueCounts.read(parts, p, (int) m, view);
-                    p += 2 * (int) m;
+            for (int c = 0, p = 1 + 2 * aggregates; c < columns && p < parts.length; c++, p++) {
+                if (parts[p] instanceof byte[] inlineCounts) {
+                    counts[c] = ValueCounts.decode(inlineCounts, view);
                 }
             }
         }
@@ -205,13 +198,7 @@ final class GroupChanges {
         }
 
         Key state() {
-            int length = 1 + 2 * n.length;
-            if (inline) {
-                for (int c = 0; c < counts.length; c++) {
-                    length += 1 + (counts[c] == null || spill[c] ? 0 : 2 * countsAfter[c].size());
-                }
-            }
-            Object[] s = new Object[length];
+            Object[] s = new Object[1 + 2 * n.length + (inline ? counts.length : 0)];
             s[0] = rows;
             for (int i = 0; i < n.length; i++) {
                 s[1 + 2 * i] = n[i];
@@ -219,12 +206,13 @@ final class GroupChanges {
             }
             if (inline) {
                 int p = 1 + 2 * n.length;
-                for (int c = 0; c < counts.length; c++) {
+                for (int c = 0; c < counts.length; c++, p++) {
                     if (counts[c] == null || spill[c]) {
-                        s[p++] = SPILLED;
+                        s[p] = SPILLED;
+                    } else if (pending.get(c) == null && stored != null) {
+                        s[p] = stored.parts[p]; // unchanged: the stored bytes as they are
                     } else {
-                        s[p++] = (long) countsAfter[c].size();
-                        p = countsAfter[c].write(s, p);
+                        s[p] = countsAfter[c].encode();
                     }
                 }
             }

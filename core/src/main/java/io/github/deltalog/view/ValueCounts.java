@@ -1,10 +1,15 @@
 package io.github.deltalog.view;
 
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.WriteBuffer;
+
 /**
  * A small multiset of one group's values of one column (for MIN, MAX and COUNT(DISTINCT)), kept inline in the
  * group's stored state instead of one entry per value in the view's values map: values sorted by {@link
- * ValueOrder}, each with its count (always positive). In a state it is stored as its size followed by {@code value,
- * count} pairs ({@link #read}, {@link #write}), with the view's usual value encoding. Immutable; {@link #with}
+ * ValueOrder}, each with its count (always positive). In a state it is one byte array ({@link #encode}): a
+ * copy for the journal and the store file, one object for the page cache. Immutable; {@link #with}
  * returns a changed copy in O(size + changes × log size).
  */
 final class ValueCounts {
@@ -20,33 +25,54 @@ final class ValueCounts {
     }
 
     /**
-     * Reads a multiset of {@code size} values from a stored state.
+     * Decodes a multiset stored by {@link #encode}.
      *
-     * @param parts the state's parts
-     * @param at where the first value is; {@code size} pairs follow
-     * @throws ViewException if the pairs are not sorted with positive counts (a damaged state)
+     * @param bytes the stored form
+     * @param view the view's name, for the message
+     * @throws ViewException if the bytes do not hold values sorted with positive counts (a damaged state)
      */
-    static ValueCounts read(Object[] parts, int at, int size, String view) {
-        Object[] v = new Object[size];
-        long[] c = new long[size];
-        for (int i = 0; i < size; i++) {
-            v[i] = parts[at + 2 * i];
-            c[i] = parts[at + 2 * i + 1] instanceof Long n ? n : 0;
-            if (c[i] <= 0 || (i > 0 && ValueOrder.compare(v[i - 1], v[i]) >= 0)) {
-                throw new ViewException("view '" + view + "': a stored group state is damaged (value counts not"
-                        + " sorted with positive counts); rebuild the view");
+    static ValueCounts decode(byte[] bytes, String view) {
+        try {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            int n = DataUtils.readVarInt(b);
+            if (n < 0 || n > b.remaining()) {
+                throw damaged(view, null);
             }
+            Object[] v = new Object[n];
+            long[] c = new long[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = KeyType.readValue(b);
+                c[i] = DataUtils.readVarLong(b);
+                if (c[i] <= 0 || (i > 0 && ValueOrder.compare(v[i - 1], v[i]) >= 0)) {
+                    throw damaged(view, null);
+                }
+            }
+            if (b.hasRemaining()) {
+                throw damaged(view, null);
+            }
+            return new ValueCounts(v, c);
+        } catch (RuntimeException e) {
+            throw e instanceof ViewException x ? x : damaged(view, e);
         }
-        return new ValueCounts(v, c);
     }
 
-    /** Writes the {@code value, count} pairs (not the size) into a state's parts from {@code at}; returns the end. */
-    int write(Object[] parts, int at) {
+    private static ViewException damaged(String view, Throwable cause) {
+        return new ViewException(
+                "view '" + view + "': a stored group state is damaged (its value counts do not decode); rebuild"
+                        + " the view",
+                cause);
+    }
+
+    /** Returns the stored form: varint size, then per value its {@link KeyType} encoding and a varlong count. */
+    byte[] encode() {
+        WriteBuffer w = new WriteBuffer(16 + 12 * values.length);
+        w.putVarInt(values.length);
         for (int i = 0; i < values.length; i++) {
-            parts[at++] = values[i];
-            parts[at++] = counts[i];
+            KeyType.writeValue(w, values[i]);
+            w.putVarLong(counts[i]);
         }
-        return at;
+        ByteBuffer b = w.getBuffer();
+        return Arrays.copyOf(b.array(), b.position());
     }
 
     /** Returns how many distinct values there are. */
