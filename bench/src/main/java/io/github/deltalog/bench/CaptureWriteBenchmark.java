@@ -2,11 +2,15 @@ package io.github.deltalog.bench;
 
 import io.github.deltalog.DeltaLog;
 import io.github.deltalog.jdbc.Capture;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.h2.api.Trigger;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -32,6 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       running ({@link Capture#start()}, polling every 100 ms; SQLite's enlisted connection wakes it on each
  *       commit), as an application runs it: the triggers' outbox writes and the relay's reads and deletes are
  *       both in the figure.
+ *   <li>{@code H2_EMPTY_TRIGGER}: the table with a Java row trigger on the same events whose {@code fire} does
+ *       nothing ({@link EmptyTrigger}): the floor of trigger-based capture in H2.
  *   <li>{@code H2_TRIGGERS_ONLY}, {@code SQLITE_TRIGGERS_ONLY}: installed, no relay (the outbox grows): the
  *       triggers' share of the cost.
  * </ul>
@@ -50,6 +56,7 @@ public class CaptureWriteBenchmark {
     /** The implementations under test. */
     public enum Impl {
         H2_PLAIN(CaptureDatabase.H2, false, false),
+        H2_EMPTY_TRIGGER(CaptureDatabase.H2, false, false),
         H2_TRIGGERS_ONLY(CaptureDatabase.H2, true, false),
         H2_CAPTURED(CaptureDatabase.H2, true, true),
         SQLITE_PLAIN(CaptureDatabase.SQLITE, false, false),
@@ -86,6 +93,12 @@ public class CaptureWriteBenchmark {
         folder = BenchFiles.freshFolder("capture-write-");
         app = impl.db.connect(folder);
         impl.db.create(app);
+        if (impl == Impl.H2_EMPTY_TRIGGER) {
+            try (Statement s = app.createStatement()) {
+                s.execute("CREATE TRIGGER EMPTY_CAPTURE AFTER INSERT, UPDATE, DELETE ON orders FOR EACH ROW CALL \""
+                        + EmptyTrigger.class.getName() + "\"");
+            }
+        }
         if (impl.captured) {
             log = DeltaLog.open(folder.resolve("log.deltas"));
             capture = Capture.of(log, () -> impl.db.connect(folder));
@@ -99,9 +112,44 @@ public class CaptureWriteBenchmark {
         update = app.prepareStatement(CaptureDatabase.UPDATE);
     }
 
+    /**
+     * A Java row trigger whose {@code fire} does nothing: what H2's trigger mechanism costs by itself, the floor of
+     * any trigger-based capture ({@code H2_EMPTY_TRIGGER}). Public for H2, which instantiates it by name.
+     */
+    public static final class EmptyTrigger implements Trigger {
+        /** Creates the trigger; H2 calls it. */
+        public EmptyTrigger() {}
+
+        @Override
+        public void fire(Connection conn, Object[] oldRow, Object[] newRow) {}
+    }
+
+    /**
+     * CPU spent per iteration, as secondary results (nanoseconds per second of the iteration; divided by the
+     * throughput, nanoseconds per transaction): {@code appCpuNanos} of the benchmark thread alone (the
+     * application's own cost, which other processes' load barely moves), {@code processCpuNanos} of the whole JVM
+     * (the relay thread, GC and JIT as well).
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Cpu {
+        private static final com.sun.management.OperatingSystemMXBean OS =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+        /** CPU nanoseconds of the benchmark thread in the current iteration. */
+        public long appCpuNanos;
+
+        /** CPU nanoseconds of the whole JVM in the current iteration. */
+        public long processCpuNanos;
+    }
+
     @Benchmark
-    public void transaction() throws Exception {
+    public void transaction(Cpu cpu) throws Exception {
+        long thread = CpuTime.now();
+        long process = Cpu.OS.getProcessCpuTime();
         CaptureDatabase.transaction(app, update, random, captureTxRows);
+        cpu.appCpuNanos += CpuTime.now() - thread;
+        cpu.processCpuNanos += Cpu.OS.getProcessCpuTime() - process;
     }
 
     @TearDown(Level.Trial)

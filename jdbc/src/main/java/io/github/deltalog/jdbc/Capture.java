@@ -49,13 +49,15 @@ public final class Capture implements AutoCloseable {
     private final Relay relay;
     private final Object lock;
     private final BackgroundRelay background;
+    /** The background relay's connection, kept between its passes; touched by that thread and by close only. */
+    private Connection backgroundConnection;
 
     private Capture(Builder b) {
         this.log = b.log;
         this.source = b.source;
         this.name = b.name;
         this.relay = new Relay(log, name, source);
-        this.background = new BackgroundRelay("deltalog-capture-" + name, b.pollInterval, this::relayAvailable);
+        this.background = new BackgroundRelay("deltalog-capture-" + name, b.pollInterval, this::backgroundPass);
         synchronized (RELAY_LOCKS) {
             this.lock = RELAY_LOCKS.computeIfAbsent(log, k -> new Object());
         }
@@ -333,10 +335,44 @@ public final class Capture implements AutoCloseable {
     /**
      * Starts relaying in a background daemon thread: after each commit of an {@link #enlist enlisted} SQLite
      * connection, and every poll interval. A failure is kept ({@link #failure()}) and retried at the next
-     * interval, except a {@link CapturedTableChangedException}, which stops the thread. Idempotent.
+     * interval, except a {@link CapturedTableChangedException}, which stops the thread. The thread keeps its
+     * connection (H2: two) open between passes, until {@link #close()} or a failure. Idempotent.
      */
     public void start() {
         background.start();
+    }
+
+    private void backgroundPass() {
+        try {
+            Connection c;
+            synchronized (lock) {
+                if (backgroundConnection == null) {
+                    backgroundConnection = source.get();
+                }
+                c = backgroundConnection;
+            }
+            relayAvailable(c);
+        } catch (SQLException e) {
+            closeBackgroundConnection();
+            throw Failures.of("cannot relay captured changes", e);
+        } catch (RuntimeException e) {
+            closeBackgroundConnection();
+            throw e;
+        }
+    }
+
+    private void closeBackgroundConnection() {
+        synchronized (lock) {
+            Connection c = backgroundConnection;
+            backgroundConnection = null;
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (SQLException e) {
+                    // the connection was broken: nothing of ours is lost with it
+                }
+            }
+        }
     }
 
     /**
@@ -387,12 +423,22 @@ public final class Capture implements AutoCloseable {
     }
 
     /**
-     * Stops the background relay (waits for its current pass). The log and the database stay open: they are the
-     * caller's.
+     * Stops the background relay (waits for its current pass) and closes the relay's own connections. The log and
+     * the database stay open: they are the caller's.
+     *
+     * @throws CaptureException if closing the relay's connections fails
      */
     @Override
     public void close() {
         background.stop();
+        closeBackgroundConnection();
+        synchronized (lock) {
+            try {
+                relay.close();
+            } catch (SQLException e) {
+                throw Failures.of("cannot close the relay's connection", e);
+            }
+        }
     }
 
     @Override

@@ -9,6 +9,9 @@ import java.sql.Types;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.h2.api.Trigger;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.tx.Transaction;
 
 /**
  * The H2 row trigger that captures a table's changes into the outbox, inside the writing transaction. Installed by
@@ -19,7 +22,10 @@ import org.h2.api.Trigger;
  * log types (read from the catalog at the first write).
  *
  * <p>The transaction key is H2's {@code TRANSACTION_ID()} (unique among open transactions) joined with
- * {@code CURRENT_TIMESTAMP(9)} (fixed at the transaction's start in H2), so keys stay distinct across restarts.
+ * {@code CURRENT_TIMESTAMP(9)} (fixed at the transaction's start in H2), so keys stay distinct across restarts. In an
+ * embedded database the trigger builds the same string once per transaction, from the session's transaction
+ * ({@code getSequenceNum()} is what {@code TRANSACTION_ID()} returns) and {@code currentTimestamp()}: formatting it
+ * in SQL for every row was a quarter of the trigger's time.
  */
 public final class H2CaptureTrigger implements Trigger {
     private static final H2Dialect H2_TYPES = new H2Dialect();
@@ -27,6 +33,19 @@ public final class H2CaptureTrigger implements Trigger {
     private static final String INSERT = "INSERT INTO " + Dialect.OUTBOX
             + "(TX, SHAPE, OP, OLD_RID, NEW_RID, OLD_IMG, NEW_IMG)"
             + " VALUES (TRANSACTION_ID() || '@' || CURRENT_TIMESTAMP(9), ?, ?, ?, ?, ?, ?)";
+    /** {@link #INSERT} with the transaction key as the last parameter (the other six are numbered alike). */
+    private static final String INSERT_KEYED = "INSERT INTO " + Dialect.OUTBOX
+            + "(SHAPE, OP, OLD_RID, NEW_RID, OLD_IMG, NEW_IMG, TX) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+    /**
+     * The outbox INSERT prepared for the session that last fired a capture trigger on this thread. H2 hands each
+     * fire a new connection object over the firing session, so a statement can only be kept per session; preparing
+     * it per row showed in profiles. Holds at most one session per thread after that session closed.
+     */
+    private static final ThreadLocal<SessionInsert> INSERTS = new ThreadLocal<>();
+
+    /** A session, the outbox INSERT prepared on it, its transaction at the last fire and that one's key. */
+    private record SessionInsert(SessionLocal session, PreparedStatement insert, Transaction transaction, String key) {}
 
     private String table;
     private int shape;
@@ -81,15 +100,42 @@ public final class H2CaptureTrigger implements Trigger {
             loadShape(conn);
         }
         int op = oldRow == null ? 1 : newRow == null ? 3 : 2;
-        try (PreparedStatement p = conn.prepareStatement(INSERT)) {
-            p.setInt(1, shape);
-            p.setInt(2, op);
-            setRowId(p, 3, oldRow);
-            setRowId(p, 4, newRow);
-            setImage(p, 5, oldRow);
-            setImage(p, 6, newRow);
-            p.executeUpdate();
+        if (!(conn instanceof JdbcConnection j) || !(j.getSession() instanceof SessionLocal session)) {
+            try (PreparedStatement p = conn.prepareStatement(INSERT)) {
+                insert(p, op, oldRow, newRow);
+                p.executeUpdate();
+            }
+            return;
         }
+        SessionInsert cached = INSERTS.get();
+        Transaction transaction = session.getTransaction();
+        if (cached == null || cached.session() != session || cached.insert().isClosed()) {
+            cached = new SessionInsert(session, conn.prepareStatement(INSERT_KEYED), transaction, key(session));
+            INSERTS.set(cached);
+        } else if (cached.transaction() != transaction) {
+            cached = new SessionInsert(session, cached.insert(), transaction, key(session));
+            INSERTS.set(cached);
+        }
+        PreparedStatement p = cached.insert();
+        insert(p, op, oldRow, newRow);
+        p.setString(7, cached.key());
+        p.executeUpdate();
+    }
+
+    /** The value {@code TRANSACTION_ID() || '@' || CURRENT_TIMESTAMP(9)} has in the session's transaction. */
+    private static String key(SessionLocal session) {
+        return session.getTransaction().getSequenceNum() + "@"
+                + session.currentTimestamp().getString();
+    }
+
+    /** Sets parameters 1 to 6 (shape, operation, row ids, images) of either INSERT. */
+    private void insert(PreparedStatement p, int op, Object[] oldRow, Object[] newRow) throws SQLException {
+        p.setInt(1, shape);
+        p.setInt(2, op);
+        setRowId(p, 3, oldRow);
+        setRowId(p, 4, newRow);
+        setImage(p, 5, oldRow);
+        setImage(p, 6, newRow);
     }
 
     private void loadShape(Connection conn) throws SQLException {

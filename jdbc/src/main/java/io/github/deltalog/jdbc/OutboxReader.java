@@ -45,14 +45,24 @@ final class OutboxReader {
         return dialect.needsWitness() ? readWitnessed(c, dialect, shapes, witness) : readAll(c, dialect, shapes);
     }
 
-    /** The transactions a pass moves and their rows. */
-    record Batch(List<Group> groups, Map<Object, List<OutboxRow>> rows) {
-        static final Batch EMPTY = new Batch(List.of(), Map.of());
+    /**
+     * The transactions a pass moves and their rows.
+     *
+     * @param more whether the read stopped at a limit ({@link #MAX_GROUPS}, {@link #MAX_ROWS}) with more committed
+     *     transactions waiting
+     */
+    record Batch(List<Group> groups, Map<Object, List<OutboxRow>> rows, boolean more) {
+        static final Batch EMPTY = new Batch(List.of(), Map.of(), false);
     }
 
     private static Batch readAll(Connection c, Dialect dialect, CaptureCatalog.Shapes shapes) throws SQLException {
-        List<Group> groups = nextGroups(c);
-        return groups.isEmpty() ? Batch.EMPTY : new Batch(groups, readRows(c, dialect, groups, shapes));
+        Batch streamed = readInOneQuery(c, dialect, shapes);
+        if (streamed != null) {
+            return streamed;
+        }
+        List<Group> groups = new ArrayList<>();
+        boolean more = nextGroups(c, groups);
+        return groups.isEmpty() ? Batch.EMPTY : new Batch(groups, readRows(c, dialect, groups, shapes), more);
     }
 
     /**
@@ -107,7 +117,7 @@ final class OutboxReader {
                 groups.sort(Comparator.comparingLong(Group::maxId));
             }
             c.commit();
-            return new Batch(groups, rows);
+            return new Batch(groups, rows, batch.more());
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;
@@ -154,8 +164,62 @@ final class OutboxReader {
         }
     }
 
-    private static List<Group> nextGroups(Connection c) throws SQLException {
-        List<Group> groups = new ArrayList<>();
+    /**
+     * Reads every visible outbox row in one query, in id order, and groups them here: one scan instead of a grouping
+     * query and a second read (profiled: the grouping query was a fifth of a pass). A statement sees committed
+     * transactions whole, so every group is complete.
+     *
+     * @return the batch, or null if the outbox holds more than {@link #MAX_ROWS} rows (then the grouping query
+     *     picks the transactions, and this read was wasted: it happens while the relay catches up a backlog)
+     */
+    private static Batch readInOneQuery(Connection c, Dialect dialect, CaptureCatalog.Shapes shapes)
+            throws SQLException {
+        Map<Object, List<OutboxRow>> byKey = new HashMap<>();
+        int n = 0;
+        try (Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("SELECT * FROM " + Dialect.OUTBOX + " ORDER BY ID LIMIT " + (MAX_ROWS + 1))) {
+            while (rs.next()) {
+                if (++n > MAX_ROWS) {
+                    return null;
+                }
+                byKey.computeIfAbsent(rs.getObject(2), k -> new ArrayList<>()).add(row(rs, dialect, shapes));
+            }
+        }
+        if (byKey.isEmpty()) {
+            return Batch.EMPTY;
+        }
+        List<Group> groups = new ArrayList<>(byKey.size());
+        for (Map.Entry<Object, List<OutboxRow>> e : byKey.entrySet()) {
+            List<OutboxRow> rows = e.getValue();
+            groups.add(new Group(
+                    e.getKey(), rows.get(0).id(), rows.get(rows.size() - 1).id(), rows.size()));
+        }
+        groups.sort(Comparator.comparingLong(Group::maxId));
+        boolean more = groups.size() > MAX_GROUPS;
+        if (more) {
+            for (Group g : groups.subList(MAX_GROUPS, groups.size())) {
+                byKey.remove(g.key());
+            }
+            groups = new ArrayList<>(groups.subList(0, MAX_GROUPS));
+        }
+        return new Batch(groups, byKey, more);
+    }
+
+    /** Reads the outbox row the result set is on (columns by position, see {@link Dialect}). */
+    private static OutboxRow row(ResultSet rs, Dialect dialect, CaptureCatalog.Shapes shapes) throws SQLException {
+        int shapeId = rs.getInt(3);
+        TableShape shape = shapes.all().get(shapeId);
+        if (shape == null) {
+            throw new CaptureException("outbox row " + rs.getLong(1) + " refers to shape " + shapeId + ", which "
+                    + CaptureCatalog.SHAPES + " does not hold");
+        }
+        Object[][] images = dialect.readImages(rs, shape);
+        return new OutboxRow(rs.getLong(1), shape, rs.getInt(4), rs.getLong(5), rs.getLong(6), images[0], images[1]);
+    }
+
+    /** Fills {@code groups}; returns whether committed transactions were left out by the limits. */
+    private static boolean nextGroups(Connection c, List<Group> groups) throws SQLException {
         long rows = 0;
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT TX, MIN(ID), MAX(ID), COUNT(*) FROM " + Dialect.OUTBOX
@@ -163,13 +227,13 @@ final class OutboxReader {
             while (rs.next()) {
                 Group g = new Group(rs.getObject(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
                 if (!groups.isEmpty() && rows + g.rows() > MAX_ROWS) {
-                    break;
+                    return true;
                 }
                 groups.add(g);
                 rows += g.rows();
             }
         }
-        return groups;
+        return groups.size() == MAX_GROUPS;
     }
 
     private static Map<Object, List<OutboxRow>> readRows(
@@ -194,15 +258,7 @@ final class OutboxReader {
                     if (list == null) {
                         continue;
                     }
-                    int shapeId = rs.getInt(3);
-                    TableShape shape = shapes.all().get(shapeId);
-                    if (shape == null) {
-                        throw new CaptureException("outbox row " + rs.getLong(1) + " refers to shape " + shapeId
-                                + ", which " + CaptureCatalog.SHAPES + " does not hold");
-                    }
-                    Object[][] images = dialect.readImages(rs, shape);
-                    list.add(new OutboxRow(
-                            rs.getLong(1), shape, rs.getInt(4), rs.getLong(5), rs.getLong(6), images[0], images[1]));
+                    list.add(row(rs, dialect, shapes));
                 }
             }
         }

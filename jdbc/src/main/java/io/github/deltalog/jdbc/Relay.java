@@ -42,9 +42,6 @@ import java.util.Set;
  */
 final class Relay {
     private final DeltaLog log;
-    /** Where the witness connection comes from (see {@link Dialect#needsWitness}). */
-    private final ConnectionSource source;
-
     private final String name;
     private final String positionTable;
     private final String columnsTable;
@@ -54,13 +51,27 @@ final class Relay {
     private Object checkedSchema;
     /** The columns tuple the log holds per shape id, loaded from the log on first use. */
     private Map<Integer, Tuple> loggedShapes;
+    /**
+     * The witness connection (see {@link Dialect#needsWitness}), kept open across calls: opening an H2 session
+     * costs more than a small pass.
+     */
+    private final OutboxReader.Witness witness;
 
     Relay(DeltaLog log, String name, ConnectionSource source) {
         this.log = log;
-        this.source = source;
         this.name = name;
         this.positionTable = Capture.positionTable(name);
         this.columnsTable = Capture.columnsTable(name);
+        this.witness = new OutboxReader.Witness(source);
+    }
+
+    /**
+     * Closes the witness connection, if open.
+     *
+     * @throws SQLException if closing it fails
+     */
+    void close() throws SQLException {
+        witness.close();
     }
 
     /**
@@ -78,11 +89,11 @@ final class Relay {
         }
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(true);
-        OutboxReader.Witness witness = new OutboxReader.Witness(source);
+        boolean failed = true;
         try {
             ensureTracked();
             checkConsumer(c);
-            deleteMoved(c);
+            deleteMoved(c, dialect, null);
             int total = 0;
             while (true) {
                 CaptureCatalog.Shapes shapes = CaptureCatalog.load(c);
@@ -91,6 +102,7 @@ final class Relay {
                 List<OutboxReader.Group> groups = batch.groups();
                 Map<Object, List<OutboxRow>> rows = batch.rows();
                 if (groups.isEmpty()) {
+                    failed = false;
                     return total;
                 }
                 // Makes the rows just read durable (the log must not hold what the database could lose) and the
@@ -109,11 +121,19 @@ final class Relay {
                     moved.accept(write(g, groupRows, confirmed));
                     total++;
                 }
-                deleteMoved(c);
+                deleteMoved(c, dialect, batch);
+                if (!batch.more()) {
+                    // Everything committed before this pass's read is in the log; later commits wait for the next
+                    // call (a writer that never pauses would otherwise keep this call looping).
+                    failed = false;
+                    return total;
+                }
             }
         } finally {
             c.setAutoCommit(autoCommit);
-            witness.close();
+            if (failed) {
+                witness.close(); // a broken connection is reopened by the next call
+            }
         }
     }
 
@@ -147,9 +167,13 @@ final class Relay {
 
     /**
      * Deletes the outbox rows that position deltas after the consumer (and after what this relay deleted already)
-     * name: the log holds them. The consumer is not moved here: only after the next flush.
+     * name: the log holds them. The consumer is not moved here: only after the next flush. When those deltas are
+     * exactly the transactions of the batch just moved, the batch's rows go by runs of ids ({@link #deleteIds});
+     * else (after a restart) each transaction's rows go by its id range and key.
+     *
+     * @param batch the batch this pass just recorded, or null
      */
-    private void deleteMoved(Connection c) throws SQLException {
+    private void deleteMoved(Connection c, Dialect dialect, OutboxReader.Batch batch) throws SQLException {
         List<OutboxReader.Group> done = new ArrayList<>();
         long last = Long.MIN_VALUE;
         try (DeltaCursor cursor =
@@ -161,6 +185,11 @@ final class Relay {
             }
         }
         if (done.isEmpty()) {
+            return;
+        }
+        if (batch != null && sameTransactions(done, batch.groups())) {
+            deleteIds(c, ids(batch));
+            deletedUpTo = last;
             return;
         }
         c.setAutoCommit(false);
@@ -181,6 +210,63 @@ final class Relay {
             c.setAutoCommit(true);
         }
         deletedUpTo = last;
+    }
+
+    private static boolean sameTransactions(List<OutboxReader.Group> logged, List<OutboxReader.Group> moved) {
+        if (logged.size() != moved.size()) {
+            return false;
+        }
+        for (int i = 0; i < logged.size(); i++) {
+            OutboxReader.Group a = logged.get(i);
+            OutboxReader.Group b = moved.get(i);
+            if (a.maxId() != b.maxId() || a.minId() != b.minId() || !a.key().equals(b.key())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Deletes exactly the given outbox rows, one id range per run of consecutive ids, in one transaction. A pass
+     * moves rows of transactions that committed one after the other, so runs are long (one, under one writer); an
+     * {@code ID = ANY(?)} in H2 compares each row with the whole array.
+     */
+    private static void deleteIds(Connection c, long[] ids) throws SQLException {
+        Arrays.sort(ids);
+        c.setAutoCommit(false);
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + Dialect.OUTBOX + " WHERE ID >= ? AND ID <= ?")) {
+            int from = 0;
+            for (int i = 1; i <= ids.length; i++) {
+                if (i == ids.length || ids[i] != ids[i - 1] + 1) {
+                    p.setLong(1, ids[from]);
+                    p.setLong(2, ids[i - 1]);
+                    p.addBatch();
+                    from = i;
+                }
+            }
+            p.executeBatch();
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private static long[] ids(OutboxReader.Batch batch) {
+        int n = 0;
+        for (List<OutboxRow> rows : batch.rows().values()) {
+            n += rows.size();
+        }
+        long[] ids = new long[n];
+        int i = 0;
+        for (List<OutboxRow> rows : batch.rows().values()) {
+            for (OutboxRow row : rows) {
+                ids[i++] = row.id();
+            }
+        }
+        return ids;
     }
 
     private static long outboxSize(Connection c) throws SQLException {

@@ -1,8 +1,5 @@
 package io.github.deltalog.jdbc;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -11,6 +8,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.util.Arrays;
 import java.util.UUID;
 
 /**
@@ -39,145 +37,229 @@ final class ValueCodec {
     private ValueCodec() {}
 
     /**
-     * Encodes an image.
+     * Encodes an image. O(size of the image); writes into one array (the trigger encodes every changed row).
      *
      * @param values tuple-typed values
      * @return the bytes
+     * @throws IllegalArgumentException if a value is not a tuple value
      */
     static byte[] encode(Object[] values) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + 16 * values.length);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(values.length);
-            for (Object v : values) {
-                write(out, v);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("in-memory stream failed", e);
+        Writer out = new Writer(16 + 16 * values.length);
+        out.writeInt(values.length);
+        for (Object v : values) {
+            out.value(v);
         }
-        return bytes.toByteArray();
+        return out.bytes();
     }
 
     /**
-     * Decodes an image.
+     * Decodes an image. O(size of the image); reads the array in place (the relay decodes every captured row).
      *
      * @param bytes what {@link #encode} wrote
      * @return the values
      * @throws IOException if the bytes are not an image
      */
     static Object[] decode(byte[] bytes) throws IOException {
-        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes));
-        int n = in.readInt();
-        if (n < 0 || n > bytes.length) {
-            throw new IOException("not a captured row image: " + n + " values in " + bytes.length + " bytes");
-        }
-        Object[] values = new Object[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = read(in);
-        }
-        return values;
+        return new Reader(bytes).image();
     }
 
-    private static void write(DataOutputStream out, Object v) throws IOException {
-        if (v == null) {
-            out.writeByte(NULL);
-        } else if (v instanceof Boolean b) {
-            out.writeByte(BOOLEAN);
-            out.writeBoolean(b);
-        } else if (v instanceof Byte b) {
-            out.writeByte(BYTE);
-            out.writeByte(b);
-        } else if (v instanceof Short s) {
-            out.writeByte(SHORT);
-            out.writeShort(s);
-        } else if (v instanceof Integer i) {
-            out.writeByte(INT);
-            out.writeInt(i);
-        } else if (v instanceof Long l) {
-            out.writeByte(LONG);
-            out.writeLong(l);
-        } else if (v instanceof Float f) {
-            out.writeByte(FLOAT);
-            out.writeFloat(f);
-        } else if (v instanceof Double d) {
-            out.writeByte(DOUBLE);
-            out.writeDouble(d);
-        } else if (v instanceof String s) {
-            out.writeByte(STRING);
-            writeBytes(out, s.getBytes(StandardCharsets.UTF_8));
-        } else if (v instanceof byte[] b) {
-            out.writeByte(BYTES);
-            writeBytes(out, b);
-        } else if (v instanceof BigDecimal d) {
-            out.writeByte(DECIMAL);
-            out.writeInt(d.scale());
-            writeBytes(out, d.unscaledValue().toByteArray());
-        } else if (v instanceof BigInteger i) {
-            out.writeByte(BIGINT);
-            writeBytes(out, i.toByteArray());
-        } else if (v instanceof UUID u) {
-            out.writeByte(UUID_TAG);
-            out.writeLong(u.getMostSignificantBits());
-            out.writeLong(u.getLeastSignificantBits());
-        } else if (v instanceof Instant t) {
-            out.writeByte(INSTANT);
-            out.writeLong(t.getEpochSecond());
-            out.writeInt(t.getNano());
-        } else if (v instanceof LocalDate d) {
-            out.writeByte(DATE);
-            out.writeLong(d.toEpochDay());
-        } else if (v instanceof LocalTime t) {
-            out.writeByte(TIME);
-            out.writeLong(t.toNanoOfDay());
-        } else if (v instanceof LocalDateTime t) {
-            out.writeByte(DATETIME);
-            out.writeLong(t.toLocalDate().toEpochDay());
-            out.writeLong(t.toLocalTime().toNanoOfDay());
-        } else {
-            throw new IllegalArgumentException(
-                    "not a tuple value: " + v.getClass().getName());
-        }
-    }
+    /** A growing array the values are written to, big-endian (the layout {@link Reader} reads). */
+    private static final class Writer {
+        private byte[] b;
+        private int at;
 
-    private static Object read(DataInputStream in) throws IOException {
-        int tag = in.readByte();
-        return switch (tag) {
-            case NULL -> null;
-            case BOOLEAN -> in.readBoolean();
-            case BYTE -> in.readByte();
-            case SHORT -> in.readShort();
-            case INT -> in.readInt();
-            case LONG -> in.readLong();
-            case FLOAT -> in.readFloat();
-            case DOUBLE -> in.readDouble();
-            case STRING -> new String(readBytes(in), StandardCharsets.UTF_8);
-            case BYTES -> readBytes(in);
-            case DECIMAL -> {
-                int scale = in.readInt();
-                yield new BigDecimal(new BigInteger(readBytes(in)), scale);
+        Writer(int capacity) {
+            this.b = new byte[capacity];
+        }
+
+        byte[] bytes() {
+            return Arrays.copyOf(b, at);
+        }
+
+        void value(Object v) {
+            if (v == null) {
+                writeByte(NULL);
+            } else if (v instanceof Boolean x) {
+                writeByte(BOOLEAN);
+                writeByte(x ? 1 : 0);
+            } else if (v instanceof Byte x) {
+                writeByte(BYTE);
+                writeByte(x);
+            } else if (v instanceof Short x) {
+                writeByte(SHORT);
+                writeByte(x >> 8);
+                writeByte(x);
+            } else if (v instanceof Integer x) {
+                writeByte(INT);
+                writeInt(x);
+            } else if (v instanceof Long x) {
+                writeByte(LONG);
+                writeLong(x);
+            } else if (v instanceof Float x) {
+                writeByte(FLOAT);
+                writeInt(Float.floatToIntBits(x));
+            } else if (v instanceof Double x) {
+                writeByte(DOUBLE);
+                writeLong(Double.doubleToLongBits(x));
+            } else if (v instanceof String x) {
+                writeByte(STRING);
+                writeBytes(x.getBytes(StandardCharsets.UTF_8));
+            } else if (v instanceof byte[] x) {
+                writeByte(BYTES);
+                writeBytes(x);
+            } else if (v instanceof BigDecimal x) {
+                writeByte(DECIMAL);
+                writeInt(x.scale());
+                writeBytes(x.unscaledValue().toByteArray());
+            } else if (v instanceof BigInteger x) {
+                writeByte(BIGINT);
+                writeBytes(x.toByteArray());
+            } else if (v instanceof UUID x) {
+                writeByte(UUID_TAG);
+                writeLong(x.getMostSignificantBits());
+                writeLong(x.getLeastSignificantBits());
+            } else if (v instanceof Instant x) {
+                writeByte(INSTANT);
+                writeLong(x.getEpochSecond());
+                writeInt(x.getNano());
+            } else if (v instanceof LocalDate x) {
+                writeByte(DATE);
+                writeLong(x.toEpochDay());
+            } else if (v instanceof LocalTime x) {
+                writeByte(TIME);
+                writeLong(x.toNanoOfDay());
+            } else if (v instanceof LocalDateTime x) {
+                writeByte(DATETIME);
+                writeLong(x.toLocalDate().toEpochDay());
+                writeLong(x.toLocalTime().toNanoOfDay());
+            } else {
+                throw new IllegalArgumentException(
+                        "not a tuple value: " + v.getClass().getName());
             }
-            case BIGINT -> new BigInteger(readBytes(in));
-            case UUID_TAG -> new UUID(in.readLong(), in.readLong());
-            case INSTANT -> Instant.ofEpochSecond(in.readLong(), in.readInt());
-            case DATE -> LocalDate.ofEpochDay(in.readLong());
-            case TIME -> LocalTime.ofNanoOfDay(in.readLong());
-            case DATETIME -> LocalDateTime.of(
-                    LocalDate.ofEpochDay(in.readLong()), LocalTime.ofNanoOfDay(in.readLong()));
-            default -> throw new IOException("not a captured row image: unknown value tag " + tag);
-        };
-    }
-
-    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static byte[] readBytes(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > in.available()) {
-            throw new IOException("not a captured row image: a value of " + n + " bytes");
         }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return b;
+
+        private void room(int n) {
+            if (b.length - at < n) {
+                b = Arrays.copyOf(b, Math.max(b.length * 2, at + n));
+            }
+        }
+
+        private void writeByte(int v) {
+            room(1);
+            b[at++] = (byte) v;
+        }
+
+        private void writeInt(int v) {
+            room(4);
+            b[at] = (byte) (v >>> 24);
+            b[at + 1] = (byte) (v >>> 16);
+            b[at + 2] = (byte) (v >>> 8);
+            b[at + 3] = (byte) v;
+            at += 4;
+        }
+
+        private void writeLong(long v) {
+            writeInt((int) (v >>> 32));
+            writeInt((int) v);
+        }
+
+        private void writeBytes(byte[] v) {
+            writeInt(v.length);
+            room(v.length);
+            System.arraycopy(v, 0, b, at, v.length);
+            at += v.length;
+        }
+    }
+
+    /** A cursor over an image's bytes, big-endian as {@link Writer} wrote them. */
+    private static final class Reader {
+        private final byte[] b;
+        private int at;
+
+        Reader(byte[] bytes) {
+            this.b = bytes;
+        }
+
+        Object[] image() throws IOException {
+            int n = readInt();
+            if (n < 0 || n > b.length) {
+                throw new IOException("not a captured row image: " + n + " values in " + b.length + " bytes");
+            }
+            Object[] values = new Object[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = value();
+            }
+            return values;
+        }
+
+        private Object value() throws IOException {
+            int tag = readByte();
+            return switch (tag) {
+                case NULL -> null;
+                case BOOLEAN -> readByte() != 0;
+                case BYTE -> (byte) readByte();
+                case SHORT -> (short) (readByte() << 8 | readByte() & 0xFF);
+                case INT -> readInt();
+                case LONG -> readLong();
+                case FLOAT -> Float.intBitsToFloat(readInt());
+                case DOUBLE -> Double.longBitsToDouble(readLong());
+                case STRING -> {
+                    int n = length();
+                    String s = new String(b, at, n, StandardCharsets.UTF_8);
+                    at += n;
+                    yield s;
+                }
+                case BYTES -> readBytes();
+                case DECIMAL -> {
+                    int scale = readInt();
+                    yield new BigDecimal(new BigInteger(readBytes()), scale);
+                }
+                case BIGINT -> new BigInteger(readBytes());
+                case UUID_TAG -> new UUID(readLong(), readLong());
+                case INSTANT -> Instant.ofEpochSecond(readLong(), readInt());
+                case DATE -> LocalDate.ofEpochDay(readLong());
+                case TIME -> LocalTime.ofNanoOfDay(readLong());
+                case DATETIME -> LocalDateTime.of(LocalDate.ofEpochDay(readLong()), LocalTime.ofNanoOfDay(readLong()));
+                default -> throw new IOException("not a captured row image: unknown value tag " + tag);
+            };
+        }
+
+        private void need(int n) throws IOException {
+            if (n > b.length - at) {
+                throw new IOException("not a captured row image: it ends inside a value at byte " + at);
+            }
+        }
+
+        /** A signed byte. */
+        private int readByte() throws IOException {
+            need(1);
+            return b[at++];
+        }
+
+        private int readInt() throws IOException {
+            need(4);
+            int v = (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | b[at + 3] & 0xFF;
+            at += 4;
+            return v;
+        }
+
+        private long readLong() throws IOException {
+            return (long) readInt() << 32 | readInt() & 0xFFFFFFFFL;
+        }
+
+        private int length() throws IOException {
+            int n = readInt();
+            if (n < 0 || n > b.length - at) {
+                throw new IOException("not a captured row image: a value of " + n + " bytes");
+            }
+            return n;
+        }
+
+        private byte[] readBytes() throws IOException {
+            int n = length();
+            byte[] v = Arrays.copyOfRange(b, at, at + n);
+            at += n;
+            return v;
+        }
     }
 }

@@ -91,6 +91,64 @@ class CaptureTest {
         }
     }
 
+    /**
+     * H2: the trigger keeps its outbox statement and transaction key per session on the firing thread; two
+     * transactions interleaved on one thread must still get one key each, the one {@code TRANSACTION_ID() || '@' ||
+     * CURRENT_TIMESTAMP(9)} gives, and become one log commit each.
+     */
+    @org.junit.jupiter.api.Test
+    void interleavedH2TransactionsOnOneThreadStayApart() throws SQLException {
+        Db db = Db.H2;
+        try (DeltaLog log = DeltaLog.open(dir.resolve("log.deltas"));
+                Capture capture = Capture.of(log, () -> db.connect(dir));
+                Connection a = db.connect(dir);
+                Connection b = db.connect(dir)) {
+            Db.exec(a, "CREATE TABLE orders(id " + db.integerKey() + ", name VARCHAR(100), amount DECIMAL(10,2))");
+            capture.install("orders");
+            a.setAutoCommit(false);
+            b.setAutoCommit(false);
+            for (int i = 0; i < 3; i++) {
+                Db.exec(a, "INSERT INTO orders VALUES (" + (10 + i) + ", 'a', 1.00)");
+                Db.exec(b, "INSERT INTO orders VALUES (" + (20 + i) + ", 'b', 2.00)");
+            }
+            for (Connection c : List.of(a, b)) {
+                List<String> keys = new ArrayList<>();
+                String expected;
+                try (var s = c.createStatement();
+                        var rs = s.executeQuery("SELECT TRANSACTION_ID() || '@' || CURRENT_TIMESTAMP(9)")) {
+                    rs.next();
+                    expected = rs.getString(1);
+                }
+                try (var s = c.createStatement();
+                        var rs = s.executeQuery("SELECT DISTINCT TX FROM " + Dialect.OUTBOX)) {
+                    while (rs.next()) {
+                        keys.add(rs.getString(1));
+                    }
+                }
+                assertEquals(List.of(expected), keys, "the outbox rows this transaction sees");
+            }
+            Db.exec(a, "UPDATE orders SET amount = 3.00 WHERE id = 10");
+            a.commit();
+            b.commit();
+            assertEquals(2, capture.relayAvailable());
+            List<Delta> ds = deltas(log, table(db));
+            Map<Long, List<Long>> rowsByCommit = new TreeMap<>();
+            for (Delta d : ds) {
+                rowsByCommit
+                        .computeIfAbsent(d.commitTimestamp(), k -> new ArrayList<>())
+                        .add(d.rowId());
+            }
+            // b's last outbox row precedes a's UPDATE, so b is first; a's insert and update of row 10 net to one insert
+            assertEquals(
+                    List.of(List.of(20L, 21L, 22L), List.of(10L, 11L, 12L)),
+                    new ArrayList<>(rowsByCommit.values()),
+                    ds.toString());
+            assertEquals(
+                    new DeltaOp.Insert(Tuple.of(10L, "a", new BigDecimal("3.00"))),
+                    ds.get(3).op());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Db.class)
     void uninstallRelaysTheRestAndRemovesEverything(Db db) throws SQLException {
