@@ -15,7 +15,8 @@ import java.util.function.IntFunction;
  */
 public final class DeltaTransaction implements AutoCloseable {
     private final DeltaLog log;
-    private final PendingRows changes;
+    /** The changes; taken back by {@link PendingRows#release} when the transaction ends, null after. */
+    private PendingRows changes;
     /**
      * Tables whose names were validated and resolved to ids in this transaction, however many; made when a second
      * table comes (a one-table transaction needs only {@link #lastTable}).
@@ -38,7 +39,7 @@ public final class DeltaTransaction implements AutoCloseable {
     /** A transaction with a lower size limit than the documented one: tests reach the limit without gigabytes. */
     DeltaTransaction(DeltaLog log, long maxBytes) {
         this.log = log;
-        this.changes = new PendingRows(maxBytes);
+        this.changes = PendingRows.take(maxBytes);
         this.schemaEpoch = log.schemaEpoch();
     }
 
@@ -263,7 +264,7 @@ public final class DeltaTransaction implements AutoCloseable {
      * @return how many rows this transaction changes (after collapsing)
      */
     public int size() {
-        return changes.size();
+        return changes == null ? 0 : changes.size();
     }
 
     /**
@@ -278,20 +279,27 @@ public final class DeltaTransaction implements AutoCloseable {
     public long commit() {
         checkActive();
         if (changes.size() == 0) {
-            finished = true;
+            end();
             return log.lastCommitted();
         }
         PendingRows.Sorted rows = changes.sorted();
         long ts = log.commit(rows.tableIds(), rows.rowIds(), rows.values(), rows.tables(), rows.ops(), schemaEpoch);
-        finished = true;
-        changes.clear();
+        end();
         return ts;
     }
 
     /** Discards the transaction's changes. Idempotent; a no-op after commit. */
     public void rollback() {
+        end();
+    }
+
+    private void end() {
         finished = true;
-        changes.clear();
+        if (changes != null) {
+            PendingRows done = changes;
+            changes = null;
+            done.release();
+        }
     }
 
     /** Rolls back unless committed. */
