@@ -9,8 +9,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.h2.store.fs.encrypt.FileEncrypt;
 
@@ -31,8 +29,6 @@ import org.h2.store.fs.encrypt.FileEncrypt;
  */
 final class Journal implements AutoCloseable {
     private static final int ASYNC_BUFFER_LIMIT = 1 << 20;
-    /** The longest a group commit's leader waits for its group to fill (see {@link #gather}). */
-    private static final long MAX_GATHER_NANOS = 2_000_000L;
 
     private final Path path;
     private final Path oldPath;
@@ -70,14 +66,8 @@ final class Journal implements AutoCloseable {
 
     /** SYNC records in {@link #pending}: the size the group being gathered has reached. */
     private int bufferedRecords;
-    /** Committers that announced a record ({@link #announce}) and did not append it yet. */
-    private final AtomicInteger announced = new AtomicInteger();
-    /** The group size the leader waits for: the largest recent group, lowered when a group did not fill in time. */
-    private int expectedGroup = 1;
-    /** How long the last fsync took: a fraction of it bounds how long a leader waits for its group. */
-    private long lastForceNanos;
-    /** The leader gathering its group, woken by each append. */
-    private volatile Thread gatherer;
+    /** When a group's leader stops waiting for its group (SYNC). */
+    private final GroupGather gather = new GroupGather();
     /**
      * Set when the file is in an unknown state: a rotation closed the old file and did not open the new one, or a
      * failed write could not be cut back (its bytes, or older ones, may complete a record). Appends then fail.
@@ -165,9 +155,7 @@ final class Journal implements AutoCloseable {
      * @param wasAnnounced whether the caller called {@link #announce} for this record
      */
     synchronized long append(byte[] record, int offset, int length, boolean wasAnnounced) {
-        if (wasAnnounced) {
-            announced.decrementAndGet();
-        }
+        gather.arrived(wasAnnounced);
         checkUsable();
         if (durability == Durability.ASYNC) {
             ensurePending(length);
@@ -186,10 +174,6 @@ final class Journal implements AutoCloseable {
             pendingLength += length;
             appendedSeq += length;
             bufferedRecords++;
-            Thread leader = gatherer;
-            if (leader != null) {
-                LockSupport.unpark(leader);
-            }
         } else {
             // What others buffered goes first; if that write fails, this record was not appended (the commit
             // fails cleanly) and theirs stay buffered for their leader.
@@ -302,22 +286,18 @@ final class Journal implements AutoCloseable {
      * {@code wasAnnounced} to that append, or call {@link #withdraw} if it never appends.
      */
     void announce() {
-        announced.incrementAndGet();
+        gather.announce();
     }
 
     /** Takes back an {@link #announce} whose record will not be appended (the commit failed before). */
     void withdraw() {
-        announced.decrementAndGet();
-        Thread leader = gatherer;
-        if (leader != null) {
-            LockSupport.unpark(leader);
-        }
+        gather.withdraw();
     }
 
     /**
      * Returns once everything appended up to {@code seq} is written and forced to the disk. Concurrent callers
      * share one write and one fsync: the first becomes the leader, waits briefly for its group to fill ({@link
-     * #gather}), writes what all of them buffered and forces it; the others wait for it.
+     * GroupGather}), writes what all of them buffered and forces it; the others wait for it.
      *
      * @throws DeltaLogException if the fsync fails (then every later call fails too)
      */
@@ -351,7 +331,7 @@ final class Journal implements AutoCloseable {
                 checkForced();
                 syncing = true;
             }
-            boolean timedOut = gather(interrupted);
+            boolean timedOut = durability == Durability.SYNC && gather.await(this, () -> bufferedRecords, interrupted);
             long target;
             int group;
             FileChannel current;
@@ -401,10 +381,7 @@ final class Journal implements AutoCloseable {
                     if (target > durableSeq) {
                         durableSeq = target;
                     }
-                    lastForceNanos = took;
-                    // Self-tuning: wait next time for as many as came this time; a group that did not fill in time
-                    // lowers the expectation to what it reached (one committer: always 1, so it never waits).
-                    expectedGroup = timedOut ? Math.max(1, group) : Math.max(expectedGroup, group);
+                    gather.forced(took, group, timedOut);
                 } else if (forceFailure == null) {
                     forceFailure = failure;
                 }
@@ -415,53 +392,6 @@ final class Journal implements AutoCloseable {
                         "cannot force journal " + path + " to disk: " + FileErrors.describe(failure), failure);
             }
         }
-    }
-
-    /**
-     * The leader's wait for its group (SYNC): while committers that announced a record have not appended it, or
-     * the buffer holds fewer records than the last groups had, it waits, at most half the last fsync's duration
-     * (and {@link #MAX_GATHER_NANOS}). Without it a leader that committed alone forced alone while the others
-     * buffered, and groups alternated one and three of four threads. A single committer never waits: nothing is
-     * announced while it syncs and its groups are of one. Waits with {@link LockSupport#parkNanos} (outside the
-     * monitor, which committers need to append), because {@code Object.wait} rounds a timeout up to a millisecond.
-     *
-     * @return whether the wait ran out before the group filled
-     */
-    private boolean gather(boolean[] interrupted) {
-        if (durability != Durability.SYNC) {
-            return false;
-        }
-        long deadline;
-        synchronized (this) {
-            if (groupFilled()) {
-                return false;
-            }
-            deadline = System.nanoTime() + Math.min(lastForceNanos / 2, MAX_GATHER_NANOS);
-            gatherer = Thread.currentThread();
-        }
-        try {
-            while (true) {
-                synchronized (this) {
-                    if (groupFilled()) {
-                        return false;
-                    }
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return true;
-                }
-                LockSupport.parkNanos(this, left);
-                if (Thread.interrupted()) {
-                    interrupted[0] = true; // cleared, or parkNanos would return at once: kept for the caller
-                }
-            }
-        } finally {
-            gatherer = null;
-        }
-    }
-
-    private boolean groupFilled() {
-        return announced.get() <= 0 && bufferedRecords >= expectedGroup;
     }
 
     private void checkForced() {
