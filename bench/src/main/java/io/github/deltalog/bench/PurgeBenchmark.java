@@ -23,7 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Purge throughput: one operation purges the oldest deltas of a copy of the pre-filled log ({@code retained}
  * deltas, one table), all of them or all but the newest {@code keptPercent}, including the checkpoint and the
  * space reclaim that follow; the secondary result {@code deltas} is deltas removed per second (target ≥ 1 M/s).
- * Purging everything takes the one-step path (the map is emptied); keeping some deltas takes the range removal.
+ * Purging everything takes the one-step path (the map is emptied); keeping some deltas takes the range cut (one
+ * root swap per table, {@code store.RangeCutMap}).
  * The copy and the cut are made outside the timed code.
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar PurgeBenchmark -rf json -rff purge.json}; add

@@ -28,7 +28,7 @@ final class ViewShop {
     static final String GROUP_BY_VIEW = "revenue-per-customer";
     static final String JOIN_VIEW = "revenue-per-region";
     private static final long SEED = 42;
-    private static final String VERSION = "v1";
+    private static final String VERSION = "v2";
     private static final String[] STATUS = {"open", "paid", "shipped", "cancelled"};
 
     final Tuple[] orders;

@@ -27,6 +27,26 @@ final class SlotSort {
     }
 
     /**
+     * Sorts {@code ids[from, to)} ascending, moving {@code slots} along, keeping equal ids in their order. O(n) when
+     * they already are in order (a scan of one transaction comes in row order), else O(n) per byte in which the ids
+     * differ; short runs by insertion sort.
+     */
+    static void sortStable(long[] ids, int[] slots, int from, int to) {
+        int i = from + 1;
+        while (i < to && ids[i - 1] <= ids[i]) {
+            i++;
+        }
+        if (i >= to) {
+            return;
+        }
+        if (to - from > INSERTION) {
+            radixSort(ids, slots, from, to);
+        } else {
+            insertionSort(ids, slots, from, to);
+        }
+    }
+
+    /**
      * LSD radix sort, one pass per byte that is not the same in every id; the sign bit is flipped in the top byte
      * so that negative ids come first. Stable, so each pass keeps the order of the ones before. Allocates a copy
      * of the run.
@@ -109,6 +129,10 @@ final class SlotSort {
                 to = j + 1;
             }
         }
+        insertionSort(ids, slots, from, to);
+    }
+
+    private static void insertionSort(long[] ids, int[] slots, int from, int to) {
         for (int i = from + 1; i < to; i++) {
             long id = ids[i];
             int slot = slots[i];

@@ -39,7 +39,7 @@ public final class LogStore implements AutoCloseable {
         this.prefix = prefix;
         MVMap<DeltaKey, byte[]> deltas = store.openMap(
                 prefix + "deltas",
-                new MVMap.Builder<DeltaKey, byte[]>()
+                new RangeCutMap.Builder<DeltaKey, byte[]>()
                         .keyType(DeltaKeyType.INSTANCE)
                         .valueType(ValueBytesType.INSTANCE));
         LogMeta meta = new LogMeta(store.openMap(prefix + "meta"), o.label(), deltas.isEmpty());

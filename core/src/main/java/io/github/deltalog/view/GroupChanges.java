@@ -20,12 +20,21 @@ import org.h2.mvstore.MVMap;
  *
  * <p>A group's state is stored as {@code [rows, n0, x0, n1, x1, ...]}, one pair per aggregate: {@code n} counts
  * non-null values (distinct values for COUNT(DISTINCT)), {@code x} is the exact sum (SUM, AVG) or the current
- * extreme (MIN, MAX). MIN, MAX and COUNT(DISTINCT) read a count per (column, group, value) kept in the values map.
- * A new extreme comes from the values the refresh added, or stays the stored one while it is still counted; only
- * when the refresh removed the current extreme is the values map searched for the next one (one seek, skipping
- * values this refresh removes).
+ * extreme (MIN, MAX). MIN, MAX and COUNT(DISTINCT) read a count per (column, group, value). In a view of state
+ * format 2 the state goes on with, per such column, the group's value counts inline (one byte array, {@link
+ * ValueCounts#encode}) while the group has at most {@link #INLINE_LIMIT} distinct values, so that a change costs
+ * one read and one write of its group; beyond that the column is spilled ({@code -1}) to the values map, one entry
+ * per (column, group, value), until the group empties. A format 1 view keeps every column in the values map and
+ * its states without the inline part. For a spilled column a new extreme comes from the values the refresh added,
+ * or stays the stored one while it is still counted; only when the refresh removed the current extreme is the
+ * values map searched for the next one (one seek, skipping values this refresh removes).
  */
 final class GroupChanges {
+    /** The most distinct values of one column a group keeps inline in its state. */
+    static final int INLINE_LIMIT = 128;
+
+    private static final Long SPILLED = -1L;
+
     private final String view;
     private final ViewDefinition def;
     private final List<Aggregate> aggregates;
@@ -35,6 +44,10 @@ final class GroupChanges {
     private final int[] valueColumns;
     /** Per value column (index into {@link #valueColumns}), the aggregates that read its counts. */
     private final int[][] valueAggregates;
+    /** Per aggregate, the index into {@link #valueColumns} of its column, -1 if it reads no value counts. */
+    private final int[] valueColumnOf;
+    /** Whether group states hold their value counts inline (state format 2). */
+    private final boolean inline;
 
     private final MVMap<Key, Key> groups;
     private final MVMap<Key, Long> values;
@@ -47,8 +60,15 @@ final class GroupChanges {
     /**
      * @param fromEmpty true when the view is being rebuilt: the stored state is ignored (and cleared by the
      *     caller before {@link #writeTo})
+     * @param inline whether group states hold small value counts inline (state format 2)
      */
-    GroupChanges(String view, ViewDefinition def, MVMap<Key, Key> groups, MVMap<Key, Long> values, boolean fromEmpty) {
+    GroupChanges(
+            String view,
+            ViewDefinition def,
+            MVMap<Key, Key> groups,
+            MVMap<Key, Long> values,
+            boolean fromEmpty,
+            boolean inline) {
         this.view = view;
         this.def = def;
         this.aggregates = def.aggregates();
@@ -75,6 +95,14 @@ final class GroupChanges {
             }
             valueAggregates[c] = on.stream().mapToInt(Integer::intValue).toArray();
         }
+        this.valueColumnOf = new int[n];
+        java.util.Arrays.fill(valueColumnOf, -1);
+        for (int c = 0; c < valueAggregates.length; c++) {
+            for (int i : valueAggregates[c]) {
+                valueColumnOf[i] = c;
+            }
+        }
+        this.inline = inline;
         this.groupColumns = def.groupColumns();
         this.groups = groups;
         this.values = values;
@@ -83,7 +111,7 @@ final class GroupChanges {
     }
 
     /** One group's state while the refresh runs. */
-    private static final class Group {
+    private final class Group {
         final Key key;
         final Key stored;
         long rows;
@@ -93,31 +121,100 @@ final class GroupChanges {
         final Object[] added;
         /** Per MIN/MAX aggregate: whether the refresh removed the stored extreme's last count. */
         final boolean[] extremeGone;
+        /** Per value column: the stored inline counts, null where they are in the values map. */
+        final ValueCounts[] counts;
+        /** Per inline value column: the refresh's changed counts, null if none. */
+        final List<List<ValueCount>> pending;
+        /** Per inline value column: the counts after the refresh, set by {@link #prepare}. */
+        final ValueCounts[] countsAfter;
+        /** Per inline value column: whether this refresh moves its counts to the values map. */
+        final boolean[] spill;
         /** The state to write, set by {@link #prepare}. */
         Key state;
 
-        Group(Key key, Key stored, int aggregates) {
+        Group(Key key, Key stored) {
+            int aggregates = kinds.length;
             this.key = key;
             this.stored = stored;
             this.n = new long[aggregates];
             this.x = new Object[aggregates];
             this.added = new Object[aggregates];
             this.extremeGone = new boolean[aggregates];
-            if (stored != null) {
-                rows = (Long) stored.parts[0];
-                for (int i = 0; i < aggregates; i++) {
-                    n[i] = (Long) stored.parts[1 + 2 * i];
-                    x[i] = stored.parts[2 + 2 * i];
+            int columns = valueColumns.length;
+            this.counts = new ValueCounts[columns];
+            this.pending = new ArrayList<>(java.util.Collections.nCopies(columns, null));
+            this.countsAfter = new ValueCounts[columns];
+            this.spill = new boolean[columns];
+            if (stored == null) {
+                if (inline) {
+                    java.util.Arrays.fill(counts, ValueCounts.EMPTY);
+                }
+                return;
+            }
+            Object[] parts = stored.parts;
+            rows = (Long) parts[0];
+            for (int i = 0; i < aggregates; i++) {
+                n[i] = (Long) parts[1 + 2 * i];
+                x[i] = parts[2 + 2 * i];
+            }
+            for (int c = 0, p = 1 + 2 * aggregates; c < columns && p < parts.length; c++, p++) {
+                if (parts[p] instanceof byte[] inlineCounts) {
+                    counts[c] = ValueCounts.decode(inlineCounts, view);
                 }
             }
         }
 
+        /** Notes a changed count of an inline column. */
+        void pend(ValueCount vc) {
+            List<ValueCount> l = pending.get(vc.column);
+            if (l == null) {
+                l = new ArrayList<>();
+                pending.set(vc.column, l);
+            }
+            l.add(vc);
+        }
+
+        /** Computes the inline columns' counts after the refresh, and which of them spill. */
+        void settleCounts() {
+            for (int c = 0; c < counts.length; c++) {
+                if (counts[c] == null) {
+                    continue;
+                }
+                List<ValueCount> l = pending.get(c);
+                ValueCounts after = counts[c];
+                if (l != null) {
+                    l.sort((a, b) -> ValueOrder.compare(a.value, b.value));
+                    Object[] v = new Object[l.size()];
+                    long[] k = new long[l.size()];
+                    for (int j = 0; j < v.length; j++) {
+                        v[j] = l.get(j).value;
+                        k[j] = l.get(j).after;
+                    }
+                    after = after.with(v, k, v.length);
+                }
+                countsAfter[c] = after;
+                spill[c] = after.size() > INLINE_LIMIT;
+            }
+        }
+
         Key state() {
-            Object[] s = new Object[1 + 2 * n.length];
+            Object[] s = new Object[1 + 2 * n.length + (inline ? counts.length : 0)];
             s[0] = rows;
             for (int i = 0; i < n.length; i++) {
                 s[1 + 2 * i] = n[i];
                 s[2 + 2 * i] = x[i];
+            }
+            if (inline) {
+                int p = 1 + 2 * n.length;
+                for (int c = 0; c < counts.length; c++, p++) {
+                    if (counts[c] == null || spill[c]) {
+                        s[p] = SPILLED;
+                    } else if (pending.get(c) == null && stored != null) {
+                        s[p] = stored.parts[p]; // unchanged: the stored bytes as they are
+                    } else {
+                        s[p] = countsAfter[c].encode();
+                    }
+                }
             }
             return Key.of(s);
         }
@@ -174,7 +271,7 @@ final class GroupChanges {
         Key key = Key.of(k);
         Group g = touched.get(key);
         if (g == null) {
-            g = new Group(key, fromEmpty ? null : groups.get(key), kinds.length);
+            g = new Group(key, fromEmpty ? null : groups.get(key));
             touched.put(key, g);
         }
         g.rows += weight;
@@ -241,16 +338,22 @@ final class GroupChanges {
             if (vc.delta == 0) {
                 continue;
             }
-            Key vk = e.getKey();
-            Long stored = fromEmpty ? null : values.get(vk);
-            long before = stored == null ? 0 : stored;
+            Group g = vc.group;
+            ValueCounts inlineCounts = g.counts[vc.column];
+            long before;
+            if (inlineCounts != null) {
+                before = inlineCounts.count(vc.value);
+                g.pend(vc);
+            } else {
+                Long stored = fromEmpty ? null : values.get(e.getKey());
+                before = stored == null ? 0 : stored;
+            }
             long after = before + vc.delta;
             if (after < 0) {
                 throw inconsistent(
                         "value " + vc.value + " of column " + valueColumns[vc.column] + " in group " + vc.group.key);
             }
             vc.after = after;
-            Group g = vc.group;
             for (int i : valueAggregates[vc.column]) {
                 switch (kinds[i]) {
                     case COUNT_DISTINCT -> {
@@ -282,9 +385,17 @@ final class GroupChanges {
             if (g.rows == 0) {
                 continue;
             }
+            g.settleCounts();
             for (int i = 0; i < kinds.length; i++) {
                 if (kinds[i] == Aggregate.Kind.MIN || kinds[i] == Aggregate.Kind.MAX) {
-                    g.x[i] = g.n[i] == 0 ? null : extreme(g, i);
+                    ValueCounts inlineCounts = g.countsAfter[valueColumnOf[i]];
+                    if (g.n[i] == 0) {
+                        g.x[i] = null;
+                    } else if (inlineCounts != null) {
+                        g.x[i] = inlineCounts.value(kinds[i] == Aggregate.Kind.MIN ? 0 : inlineCounts.size() - 1);
+                    } else {
+                        g.x[i] = extreme(g, i);
+                    }
                 }
             }
             g.state = g.state();
@@ -344,7 +455,11 @@ final class GroupChanges {
      */
     void writeTo(MapSink sink, long position) {
         for (Map.Entry<Key, ValueCount> e : valueDeltas.entrySet()) {
-            long after = e.getValue().after;
+            ValueCount vc = e.getValue();
+            if (vc.group.counts[vc.column] != null) {
+                continue; // inline: written with its group, or below if it spills
+            }
+            long after = vc.after;
             if (after == 0) {
                 sink.remove(values, e.getKey());
             } else if (after > 0) {
@@ -353,6 +468,9 @@ final class GroupChanges {
         }
         List<Group> changed = new ArrayList<>(touched.size());
         for (Group g : touched.values()) {
+            if (g.rows != 0) {
+                spill(sink, g);
+            }
             if (g.rows == 0) {
                 if (g.stored != null) {
                     sink.remove(groups, g.key);
@@ -371,6 +489,24 @@ final class GroupChanges {
                 if (after == null || !after.equals(before)) {
                     changes.add(new ViewChange(position, g.key.tuple(0, g.key.parts.length), before, after));
                 }
+            }
+        }
+    }
+
+    /** Moves the counts of the group's columns that outgrew {@link #INLINE_LIMIT} to the values map. */
+    private void spill(MapSink sink, Group g) {
+        Object[] group = g.key.parts;
+        for (int c = 0; c < valueColumns.length; c++) {
+            if (!g.spill[c]) {
+                continue;
+            }
+            ValueCounts counts = g.countsAfter[c];
+            for (int j = 0; j < counts.size(); j++) {
+                Object[] vk = new Object[group.length + 2];
+                vk[0] = valueColumns[c];
+                System.arraycopy(group, 0, vk, 1, group.length);
+                vk[vk.length - 1] = counts.value(j);
+                sink.put(values, Key.of(vk), counts.count(j));
             }
         }
     }

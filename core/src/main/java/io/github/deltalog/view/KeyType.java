@@ -45,7 +45,13 @@ final class KeyType extends BasicDataType<Key> {
 
     @Override
     public int getMemory(Key key) {
-        return 24 + 24 * key.parts.length;
+        int m = 24 + 24 * key.parts.length;
+        for (Object v : key.parts) {
+            if (v instanceof byte[] x) {
+                m += x.length; // a group's inline value counts: most of its state
+            }
+        }
+        return m;
     }
 
     @Override
@@ -79,7 +85,8 @@ final class KeyType extends BasicDataType<Key> {
         return Key.of(parts);
     }
 
-    private static void writeValue(WriteBuffer b, Object v) {
+    /** Writes one value: its type tag and its bytes. */
+    static void writeValue(WriteBuffer b, Object v) {
         if (v == null) {
             b.put(NULL);
         } else if (v instanceof Boolean x) {
@@ -136,7 +143,12 @@ final class KeyType extends BasicDataType<Key> {
         return out;
     }
 
-    private static Object readValue(ByteBuffer b) {
+    /**
+     * Reads one value written by {@link #writeValue}.
+     *
+     * @throws CorruptLogException for an unknown tag or a length past the end
+     */
+    static Object readValue(ByteBuffer b) {
         byte tag = b.get();
         switch (tag) {
             case NULL:

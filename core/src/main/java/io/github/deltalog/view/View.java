@@ -305,7 +305,9 @@ public final class View {
      */
     private int apply(
             Iterable<Delta> deltas, long to, boolean fromEmpty, long baseRows, long from, Runnable alsoUnderLock) {
-        GroupChanges groups = new GroupChanges(name, def, maps.groups, maps.values, fromEmpty);
+        // A build or rebuild writes the current format (clearState records it); a refresh keeps the stored one.
+        GroupChanges groups =
+                new GroupChanges(name, def, maps.groups, maps.values, fromEmpty, fromEmpty || maps.inlineCounts());
         JoinChanges join = def.join() == null ? null : new JoinChanges(name, def, maps.left, maps.right, fromEmpty);
         if (join != null) {
             join.apply(deltas, groups);

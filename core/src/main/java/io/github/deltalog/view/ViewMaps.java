@@ -15,8 +15,15 @@ import org.h2.mvstore.type.LongDataType;
  * name to its id and definition signature.
  */
 final class ViewMaps {
-    /** The version of the view state's format ({@link KeyType}, the state layout of {@link GroupChanges}). */
-    static final long FORMAT = 1;
+    /**
+     * The version of the view state's format ({@link KeyType}, the state layout of {@link GroupChanges}) that
+     * builds and rebuilds write: 2, group states with small value counts inline. Format 1 (every value count in
+     * the values map) is still read and refreshed in its own layout, until a rebuild.
+     */
+    static final long FORMAT = 2;
+
+    /** The first format, without inline value counts. */
+    static final long FORMAT_VALUES_MAP = 1;
 
     static final String POSITION = "position";
     static final String BASE_ROWS = "baseRows";
@@ -78,11 +85,17 @@ final class ViewMaps {
     static ViewMaps open(LogStore store, long id, String name) {
         ViewMaps m = new ViewMaps(store, id);
         Long format = m.meta.get(FORMAT_KEY);
-        if (format != null && format != FORMAT) {
+        if (format != null && format != FORMAT && format != FORMAT_VALUES_MAP) {
             throw new UnsupportedFormatException("view '" + name + "' in " + store.label() + " has state format "
-                    + format + "; this version reads format " + FORMAT);
+                    + format + "; this version reads formats " + FORMAT_VALUES_MAP + " and " + FORMAT);
         }
         return m;
+    }
+
+    /** Returns whether the state keeps small value counts inline in its group states (format 2 on). */
+    boolean inlineCounts() {
+        Long format = meta.get(FORMAT_KEY);
+        return format == null || format >= FORMAT;
     }
 
     /** Returns the log position the view's state reflects, or {@code Long.MIN_VALUE} before its first build. */

@@ -1,0 +1,106 @@
+package io.github.deltalog.merge;
+
+import io.github.deltalog.Delta;
+import io.github.deltalog.DeltaOp;
+import io.github.deltalog.Tuple;
+
+/**
+ * One row's chain folded by {@link ChainRule}'s table, kept as three values so that a delta costs no combined
+ * operation: a state (below), the before image of the change that started the current chain (null for an insert),
+ * and the last accepted delta. The table folded left to right keeps exactly the first change's before image and
+ * the last one's after image, so the net change is built once per row, by {@link #output}. The state also says
+ * whether the row exists at the chain's end, so that folding the next change never reads the last one back.
+ * Both merge paths ({@link DeltaMerger}'s hash table and {@link SortedMerge}'s sorted runs) fold through here, so
+ * they agree delta for delta. Stateless.
+ */
+final class RowChain {
+    /** No delta of the row seen yet: anything may come. */
+    static final byte NEW = 0;
+    /** The row's chain changes nothing so far, and the row does not exist at its end. */
+    static final byte NONE_ABSENT = 1;
+    /** The row's chain changes nothing so far, and the row exists at its end (a no-op was dropped). */
+    static final byte NONE_PRESENT = 2;
+    /** The row's chain has a net change, and the row exists at its end. */
+    static final byte CHANGE_PRESENT = 3;
+    /** The row's chain has a net change that deletes the row. */
+    static final byte CHANGE_ABSENT = 4;
+    /** The next change cannot follow the chain. */
+    static final byte CONFLICT = -1;
+
+    private RowChain() {}
+
+    /**
+     * Tells whether a state holds a net change (the row has a merged delta).
+     *
+     * @param state a state
+     * @return true for {@link #CHANGE_PRESENT} and {@link #CHANGE_ABSENT}
+     */
+    static boolean isChange(byte state) {
+        return state >= CHANGE_PRESENT;
+    }
+
+    /**
+     * Returns the row's state after one more change, or {@link #CONFLICT}. When {@code state} holds no change (see
+     * {@link #isChange}), the change starts a new chain: the caller then takes {@code later.before()} as the
+     * chain's before image. The result is {@link #NONE_PRESENT} exactly when the change drops a no-op (count it).
+     * O(1) plus at most one tuple comparison.
+     *
+     * @param state the row's state
+     * @param before the chain's before image (used when {@code state} holds a change)
+     * @param later the next change
+     * @return the new state, or {@link #CONFLICT} (the row's values are then to be left as they are)
+     */
+    static byte next(byte state, Tuple before, DeltaOp later) {
+        boolean insert = later instanceof DeltaOp.Insert;
+        if (state != NEW && insert == (state == NONE_PRESENT || state == CHANGE_PRESENT)) {
+            return CONFLICT; // an insert of a row that exists, or an update or delete of one that does not
+        }
+        boolean delete = !insert && later instanceof DeltaOp.Delete;
+        if (state < CHANGE_PRESENT) {
+            return delete ? CHANGE_ABSENT : ChainRule.isNoOp(later) ? NONE_PRESENT : CHANGE_PRESENT;
+        }
+        if (before == null) {
+            return delete ? NONE_ABSENT : CHANGE_PRESENT; // inserted, then deleted
+        }
+        // An update chain, or a delete and re-insert, that restored the row.
+        return delete ? CHANGE_ABSENT : before.equals(later.after()) ? NONE_PRESENT : CHANGE_PRESENT;
+    }
+
+    /**
+     * Returns the change a conflict message names as the earlier one: the chain's net change, or the last change.
+     *
+     * @param state the row's state (not {@link #NEW})
+     * @param last the row's last accepted change
+     * @param before the chain's before image
+     * @return the earlier change
+     */
+    static DeltaOp earlier(byte state, DeltaOp last, Tuple before) {
+        return isChange(state) ? net(before, last) : last;
+    }
+
+    /**
+     * Returns a row's merged delta: the last accepted delta itself when its change already is the net one (a
+     * chain of one delta, for instance), otherwise a new delta with the net change and the last one's timestamp.
+     *
+     * @param before the chain's before image
+     * @param last the last accepted delta of a row whose state holds a change
+     * @return the merged delta
+     */
+    static Delta output(Tuple before, Delta last) {
+        DeltaOp op = last.op();
+        DeltaOp net = net(before, op);
+        return net == op ? last : new Delta(last.table(), last.rowId(), last.commitTimestamp(), net);
+    }
+
+    private static DeltaOp net(Tuple before, DeltaOp last) {
+        if (before == null) {
+            return last instanceof DeltaOp.Insert ? last : new DeltaOp.Insert(last.after());
+        }
+        if (last instanceof DeltaOp.Delete) {
+            return last.before() == before ? last : new DeltaOp.Delete(before);
+        }
+        return last instanceof DeltaOp.Update && last.before() == before
+                ? last
+                : new DeltaOp.Update(before, last.after());
+    }
+}
