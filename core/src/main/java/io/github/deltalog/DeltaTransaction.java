@@ -2,6 +2,7 @@ package io.github.deltalog;
 
 import io.github.deltalog.merge.ChainRule;
 import io.github.deltalog.store.LogStore;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
@@ -15,12 +16,21 @@ import java.util.function.IntFunction;
  */
 public final class DeltaTransaction implements AutoCloseable {
     private final DeltaLog log;
-    private final PendingRows changes;
+    /** The changes; taken back by {@link PendingRows#release} when the transaction ends, null after. */
+    private PendingRows changes;
     /**
-     * Tables whose names were validated and resolved to ids in this transaction, however many; made when a second
-     * table comes (a one-table transaction needs only {@link #lastTable}).
+     * Tables whose names were validated and resolved to ids in this transaction, however many, in the order they
+     * came ({@link #knownIds} holds their ids); made when a second table comes (a one-table transaction needs only
+     * {@link #lastTable}). Searched by identity first: callers pass the same name objects over and over. A
+     * transaction past {@link #KNOWN_SCAN} tables also gets {@link #knownMap}.
      */
-    private HashMap<String, Integer> known;
+    private String[] knownNames;
+
+    private int[] knownIds;
+    private int knownCount;
+    private HashMap<String, Integer> knownMap;
+    /** How many tables {@link #knownNames} is scanned for before {@link #knownMap} takes over. */
+    private static final int KNOWN_SCAN = 8;
 
     private String lastTable;
     private int lastTableId;
@@ -38,7 +48,7 @@ public final class DeltaTransaction implements AutoCloseable {
     /** A transaction with a lower size limit than the documented one: tests reach the limit without gigabytes. */
     DeltaTransaction(DeltaLog log, long maxBytes) {
         this.log = log;
-        this.changes = new PendingRows(maxBytes);
+        this.changes = PendingRows.take(maxBytes);
         this.schemaEpoch = log.schemaEpoch();
     }
 
@@ -237,18 +247,19 @@ public final class DeltaTransaction implements AutoCloseable {
         if (table != null && (table == lastTable || table.equals(lastTable))) {
             id = lastTableId;
         } else {
-            Integer cached = known == null || table == null ? null : known.get(table);
-            if (cached == null) {
+            int found = table == null ? -1 : knownId(table);
+            if (found < 0) {
                 id = log.trackedTableId(table);
                 if (lastTable != null) {
-                    if (known == null) {
-                        known = new HashMap<>();
-                        known.put(lastTable, lastTableId);
+                    if (knownNames == null) {
+                        knownNames = new String[4];
+                        knownIds = new int[4];
+                        remember(lastTable, lastTableId);
                     }
-                    known.put(table, id);
+                    remember(table, id);
                 }
             } else {
-                id = cached;
+                id = found;
             }
             lastTable = table;
             lastTableId = id;
@@ -257,13 +268,53 @@ public final class DeltaTransaction implements AutoCloseable {
         return id;
     }
 
+    /** Returns the id of a table resolved earlier in this transaction, or -1. */
+    private int knownId(String table) {
+        if (knownMap != null) {
+            Integer id = knownMap.get(table);
+            return id == null ? -1 : id;
+        }
+        for (int i = 0; i < knownCount; i++) {
+            if (knownNames[i] == table) {
+                return knownIds[i];
+            }
+        }
+        for (int i = 0; i < knownCount; i++) {
+            if (knownNames[i].equals(table)) {
+                return knownIds[i];
+            }
+        }
+        return -1;
+    }
+
+    private void remember(String table, int id) {
+        if (knownMap != null) {
+            knownMap.put(table, id);
+            return;
+        }
+        if (knownCount == KNOWN_SCAN) {
+            knownMap = new HashMap<>();
+            for (int i = 0; i < knownCount; i++) {
+                knownMap.put(knownNames[i], knownIds[i]);
+            }
+            knownMap.put(table, id);
+            return;
+        }
+        if (knownCount == knownNames.length) {
+            knownNames = Arrays.copyOf(knownNames, knownCount * 2);
+            knownIds = Arrays.copyOf(knownIds, knownCount * 2);
+        }
+        knownNames[knownCount] = table;
+        knownIds[knownCount++] = id;
+    }
+
     /**
      * Returns how many rows this transaction changes (after collapsing).
      *
      * @return how many rows this transaction changes (after collapsing)
      */
     public int size() {
-        return changes.size();
+        return changes == null ? 0 : changes.size();
     }
 
     /**
@@ -278,20 +329,27 @@ public final class DeltaTransaction implements AutoCloseable {
     public long commit() {
         checkActive();
         if (changes.size() == 0) {
-            finished = true;
+            end();
             return log.lastCommitted();
         }
         PendingRows.Sorted rows = changes.sorted();
         long ts = log.commit(rows.tableIds(), rows.rowIds(), rows.values(), rows.tables(), rows.ops(), schemaEpoch);
-        finished = true;
-        changes.clear();
+        end();
         return ts;
     }
 
     /** Discards the transaction's changes. Idempotent; a no-op after commit. */
     public void rollback() {
+        end();
+    }
+
+    private void end() {
         finished = true;
-        changes.clear();
+        if (changes != null) {
+            PendingRows done = changes;
+            changes = null;
+            done.release();
+        }
     }
 
     /** Rolls back unless committed. */

@@ -158,6 +158,44 @@ class DeltaTransactionTest {
     }
 
     @Test
+    void manyTablesInOneTransactionByEqualNamesAndOneAfterAnotherOnTheSameThread() {
+        // Twenty tables, names passed as fresh String objects (equal, not identical) and interleaved: past the
+        // transaction's small table cache into its map. A second transaction on the thread reuses the first's
+        // change set and must see none of its rows.
+        for (int t = 0; t < 20; t++) {
+            log.track("m" + t);
+        }
+        long ts;
+        try (DeltaTransaction tx = log.begin()) {
+            for (int round = 0; round < 3; round++) {
+                for (int t = 0; t < 20; t++) {
+                    tx.insert(new String("m" + t), round, A);
+                }
+            }
+            assertEquals(60, tx.size());
+            ts = tx.commit();
+            assertEquals(0, tx.size(), "a committed transaction holds nothing");
+        }
+        long second;
+        try (DeltaTransaction tx = log.begin()) {
+            assertEquals(0, tx.size());
+            tx.insert("m7", 9, B);
+            assertEquals(1, tx.size());
+            second = tx.commit();
+        }
+        for (int t = 0; t < 20; t++) {
+            List<Delta> deltas = read(log, "m" + t);
+            assertEquals(t == 7 ? 4 : 3, deltas.size(), "table m" + t);
+            for (int round = 0; round < 3; round++) {
+                assertEquals(new Delta("m" + t, round, ts, new DeltaOp.Insert(A)), deltas.get(round));
+            }
+        }
+        assertEquals(
+                new Delta("m7", 9, second, new DeltaOp.Insert(B)),
+                read(log, "m7").get(3));
+    }
+
+    @Test
     void closeWithoutCommitRollsBack() {
         long ts = log.recordInsert("t", 1, A);
         try (DeltaTransaction tx = log.begin()) {

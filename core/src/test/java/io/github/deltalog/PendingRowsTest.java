@@ -13,7 +13,11 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** {@link PendingRows} against a {@code HashMap}: same rows, same changes, sorted by (table id, row id). */
+/**
+ * {@link PendingRows} against a {@code HashMap}: same rows, same changes, sorted by (table id, row id); the rounds
+ * reuse the thread's spare set ({@link PendingRows#take}, {@link PendingRows#release}) through sizes that keep,
+ * shrink and drop it.
+ */
 class PendingRowsTest {
     private record Key(int tableId, long rowId) {}
 
@@ -27,9 +31,11 @@ class PendingRowsTest {
             new DeltaOp.Update(Tuple.of(3), Tuple.of(4))
         };
         for (int round = 0; round < 200; round++) {
-            PendingRows rows = new PendingRows(TransactionTooLargeException.MAX_TRANSACTION_BYTES);
+            PendingRows rows = PendingRows.take(TransactionTooLargeException.MAX_TRANSACTION_BYTES);
+            assertEquals(0, rows.size(), "seed " + seed);
+            assertEquals(-1, rows.find(1, 0), "seed " + seed);
             Map<Key, DeltaOp> model = new HashMap<>();
-            int keySpace = 1 + random.nextInt(round < 100 ? 50 : 5000);
+            int keySpace = 1 + random.nextInt(new int[] {50, 1000, 5000}[random.nextInt(3)]);
             for (int i = random.nextInt(3000); i > 0; i--) {
                 int tableId = 1 + random.nextInt(4);
                 long rowId = random.nextInt(4) == 0 ? random.nextLong() : random.nextInt(keySpace) - keySpace / 2;
@@ -63,6 +69,7 @@ class PendingRowsTest {
             assertEquals(0, rows.size());
             assertEquals(-1, rows.find(1, 0));
             assertNull(rows.sorted().ops().length == 0 ? null : "not empty");
+            rows.release();
         }
     }
 }

@@ -116,6 +116,19 @@ final class Checkpoints {
                 oldJournalPending = true;
             }
             upTo = s.lastAppended;
+        } finally {
+            s.writeLock.unlock();
+        }
+        // The rotation's three fsyncs (the old file, the new header, the folder) run here, outside the write lock,
+        // so commits go on meanwhile; they are on disk before the store commit below names the new generation,
+        // which is what keeps the pair of files recoverable at every point (Journal#rotate).
+        try {
+            s.journal.finishRotation();
+        } catch (RuntimeException e) {
+            throw s.health.fail("the journal's next generation could not be forced to disk", e);
+        }
+        s.writeLock.lock();
+        try {
             s.meta.setCheckpoint(upTo);
             s.meta.setJournal(s.journal.generation(), true);
         } finally {

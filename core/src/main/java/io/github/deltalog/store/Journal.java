@@ -22,6 +22,10 @@ import org.h2.store.fs.encrypt.FileEncrypt;
  * deleted once the store commit that covers it is on disk. Its channel ignores interrupts
  * ({@link RandomAccessChannel}), so a caller's interrupt never closes it for other threads. Appends are made under the log's commit lock; the
  * journal adds its own monitor only for what also runs outside it (the ASYNC flusher and group fsync).
+ *
+ * <p>A rotation does no fsync under the commit lock: it moves the file aside and writes the next header there,
+ * and {@link #finishRotation} forces the old file, the new header and the folder afterwards, before the store
+ * commit that names the new generation (see {@link #rotate} for why that order is crash-safe).
  */
 final class Journal implements AutoCloseable {
     private static final int ASYNC_BUFFER_LIMIT = 1 << 20;
@@ -47,6 +51,23 @@ final class Journal implements AutoCloseable {
     private long durableSeq;
     private boolean syncing;
     private long bytesSinceRotation;
+
+    /** The previous generation's file after a rotation, open until {@link #finishRotation} forced it. */
+    private FileChannel oldChannel;
+    /** Where the previous generation ended, in appended bytes: what forcing {@link #oldChannel} makes durable. */
+    private long oldEndSeq;
+    /** Whether the new generation's header and the folder entries of a rotation are not forced yet. */
+    private boolean rotationUnforced;
+    /**
+     * The first failed fsync. Once an fsync failed, a later one may report success for pages the kernel dropped
+     * (Linux clears the error), so no later group is declared durable.
+     */
+    private IOException forceFailure;
+
+    /** SYNC records in {@link #pending}: the size the group being gathered has reached. */
+    private int bufferedRecords;
+    /** When a group's leader stops waiting for its group (SYNC). */
+    private final GroupGather gather = new GroupGather();
     /**
      * Set when the file is in an unknown state: a rotation closed the old file and did not open the new one, or a
      * failed write could not be cut back (its bytes, or older ones, may complete a record). Appends then fail.
@@ -67,7 +88,7 @@ final class Journal implements AutoCloseable {
         this.durability = durability;
         this.id = header.id();
         this.generation = header.generation();
-        this.channel = openFresh(header.previous());
+        this.channel = openFresh(header.previous(), true);
     }
 
     /** Returns the generation being written. */
@@ -80,7 +101,11 @@ final class Journal implements AutoCloseable {
         return journal.resolveSibling(journal.getFileName() + ".old");
     }
 
-    private FileChannel openFresh(long previous) {
+    /**
+     * Creates the file of the current generation and writes its header; with {@code force} also forces the header
+     * and the folder entry (a rotation leaves that to {@link #finishRotation}, outside the commit lock).
+     */
+    private FileChannel openFresh(long previous, boolean force) {
         if (Files.exists(path)) {
             throw new DeltaLogException("cannot create journal " + path + ": a file of that name exists");
         }
@@ -91,10 +116,12 @@ final class Journal implements AutoCloseable {
             filePosition = 0;
             headerRecord.generation(new JournalFiles.Generation(id, generation, previous));
             writeFully(headerRecord.finish(), 0, headerRecord.length());
-            // The store names this generation as soon as the caller's next store commit: the header and the
-            // folder entry must be on disk first, or a power cut leaves a store whose journal is missing.
-            created.force(false);
-            DirectorySync.syncParent(path);
+            if (force) {
+                // The store names this generation as soon as the caller's next store commit: the header and the
+                // folder entry must be on disk first, or a power cut leaves a store whose journal is missing.
+                created.force(false);
+                DirectorySync.syncParent(path);
+            }
             return created;
         } catch (IOException | RuntimeException e) {
             if (created != null) {
@@ -118,6 +145,17 @@ final class Journal implements AutoCloseable {
      * @throws DeltaLogException if the write fails; the journal is then cut back to where the record started
      */
     synchronized long append(byte[] record, int offset, int length) {
+        return append(record, offset, length, false);
+    }
+
+    /**
+     * Appends one record as {@link #append(byte[], int, int)} does, for a committer that {@linkplain #announce
+     * announced} it (a group's leader waits for announced records).
+     *
+     * @param wasAnnounced whether the caller called {@link #announce} for this record
+     */
+    synchronized long append(byte[] record, int offset, int length, boolean wasAnnounced) {
+        gather.arrived(wasAnnounced);
         checkUsable();
         if (durability == Durability.ASYNC) {
             ensurePending(length);
@@ -135,6 +173,7 @@ final class Journal implements AutoCloseable {
             System.arraycopy(record, offset, pending, pendingLength, length);
             pendingLength += length;
             appendedSeq += length;
+            bufferedRecords++;
         } else {
             // What others buffered goes first; if that write fails, this record was not appended (the commit
             // fails cleanly) and theirs stay buffered for their leader.
@@ -161,6 +200,7 @@ final class Journal implements AutoCloseable {
             checkUsable();
             writeFully(pending, 0, pendingLength);
             pendingLength = 0;
+            bufferedRecords = 0;
             if (pending.length > ASYNC_BUFFER_LIMIT * 2) {
                 pending = new byte[4096];
             }
@@ -224,6 +264,9 @@ final class Journal implements AutoCloseable {
         if (durability != Durability.COMMIT && pendingLength >= length) {
             // Still buffered (no flush or group leader wrote it since it was appended, under the commit lock).
             pendingLength -= length;
+            if (bufferedRecords > 0) {
+                bufferedRecords--;
+            }
             return;
         }
         long start = filePosition - length;
@@ -238,11 +281,25 @@ final class Journal implements AutoCloseable {
     }
 
     /**
+     * Tells the journal that a committer is on its way to {@link #append(byte[], int, int, boolean)} a SYNC
+     * record: a group's leader waits for it (bounded) rather than forcing without it. The caller must pass
+     * {@code wasAnnounced} to that append, or call {@link #withdraw} if it never appends.
+     */
+    void announce() {
+        gather.announce();
+    }
+
+    /** Takes back an {@link #announce} whose record will not be appended (the commit failed before). */
+    void withdraw() {
+        gather.withdraw();
+    }
+
+    /**
      * Returns once everything appended up to {@code seq} is written and forced to the disk. Concurrent callers
-     * share one write and one fsync: the first becomes the leader, writes what all of them buffered and forces
-     * it; the others wait for it.
+     * share one write and one fsync: the first becomes the leader, waits briefly for its group to fill ({@link
+     * GroupGather}), writes what all of them buffered and forces it; the others wait for it.
      *
-     * @throws DeltaLogException if the fsync fails
+     * @throws DeltaLogException if the fsync fails (then every later call fails too)
      */
     void syncTo(long seq) {
         boolean[] interrupted = {Thread.interrupted()};
@@ -258,7 +315,6 @@ final class Journal implements AutoCloseable {
     /** The group commit of {@link #syncTo}; notes in {@code interrupted[0]} an interrupt while it waited. */
     private void syncLoop(long seq, boolean[] interrupted) {
         while (true) {
-            long target;
             synchronized (this) {
                 while (durableSeq < seq && syncing) {
                     // Re-interrupting inside the loop would make every wait() throw at once: a spin that
@@ -272,31 +328,62 @@ final class Journal implements AutoCloseable {
                 if (durableSeq >= seq) {
                     return;
                 }
+                checkForced();
                 syncing = true;
-                try {
-                    // The leader writes what every committer buffered so far (SYNC), in one write; others append
-                    // meanwhile only into the buffer, for the next leader.
-                    flush();
-                } catch (RuntimeException e) {
-                    syncing = false;
-                    notifyAll();
-                    throw e;
-                }
-                target = writtenSeq;
             }
+            boolean timedOut = durability == Durability.SYNC && gather.await(this, () -> bufferedRecords, interrupted);
+            long target;
+            int group;
+            FileChannel current;
+            FileChannel old;
+            boolean folder;
             IOException failure = null;
+            long took = 0;
             channelGuard.readLock().lock();
             try {
-                channel.force(false);
-            } catch (IOException e) {
-                failure = e;
+                synchronized (this) {
+                    try {
+                        // The leader writes what every committer buffered so far (SYNC), in one write; others
+                        // append meanwhile only into the buffer, for the next leader.
+                        group = bufferedRecords;
+                        flush();
+                    } catch (RuntimeException e) {
+                        syncing = false;
+                        notifyAll();
+                        throw e;
+                    }
+                    target = writtenSeq;
+                    current = channel;
+                    // Right after a rotation the group may hold records of the old file, and a record of the new
+                    // one is durable only once the new file's folder entry is: do what finishRotation will do.
+                    old = oldChannel;
+                    folder = rotationUnforced;
+                }
+                try {
+                    if (old != null) {
+                        old.force(false);
+                    }
+                    long start = System.nanoTime();
+                    current.force(false);
+                    took = System.nanoTime() - start;
+                    if (folder) {
+                        DirectorySync.syncParent(path);
+                    }
+                } catch (IOException e) {
+                    failure = e;
+                }
             } finally {
                 channelGuard.readLock().unlock();
             }
             synchronized (this) {
                 syncing = false;
-                if (failure == null && target > durableSeq) {
-                    durableSeq = target;
+                if (failure == null) {
+                    if (target > durableSeq) {
+                        durableSeq = target;
+                    }
+                    gather.forced(took, group, timedOut);
+                } else if (forceFailure == null) {
+                    forceFailure = failure;
                 }
                 notifyAll();
             }
@@ -307,41 +394,114 @@ final class Journal implements AutoCloseable {
         }
     }
 
+    private void checkForced() {
+        if (forceFailure != null) {
+            throw new LogIOException(
+                    "cannot force journal " + path + " to disk: an earlier fsync failed ("
+                            + FileErrors.describe(forceFailure) + ")",
+                    forceFailure);
+        }
+    }
+
     /** Returns how many bytes were appended since the last rotation: a checkpoint trigger. */
     synchronized long bytesSinceRotation() {
         return bytesSinceRotation;
     }
 
     /**
-     * Moves the journal aside to {@code <file>.journal.old} and starts the next generation. Called under the
-     * commit lock at the start of a checkpoint; everything appended so far is written (and with SYNC forced)
-     * first.
+     * Moves the journal aside to {@code <file>.journal.old} and starts the next generation: writes what is
+     * buffered to the old file, renames it, creates the new file and writes its header. Called under the commit
+     * lock at the start of a checkpoint; no fsync happens here. The caller must then call {@link #finishRotation}
+     * (outside the commit lock) before the store commit that names the new generation.
+     *
+     * <p>Why that is crash-safe. Until the store commit names generation G+1, the store names G as live, and
+     * recovery accepts {@code .journal.old} of G followed by {@code .journal} of G+1 continuing where G ends, or
+     * by a missing or empty {@code .journal}: every state a crash can leave between this rename and
+     * finishRotation's forces is one of these (a lost rename leaves G under its old name, which recovery also
+     * replays). finishRotation forces the old file, the new header and the folder before that store commit, so
+     * the store never names a generation whose file or header a power cut could take away. Commits go on into
+     * the new file meanwhile: with COMMIT they promise nothing across a power cut; with SYNC each group's leader
+     * forces the old file and the folder too while the rotation is unforced, so no SYNC commit is acknowledged
+     * before its file and its folder entry are on disk.
      *
      * @param previous the last commit timestamp appended: the new generation continues from it
+     * @throws DeltaLogException if the write or the rename fails (nothing moved: a later checkpoint retries), or
+     *     if the new file cannot be created ({@link #broken()} then tells)
      */
-    void rotate(long previous) {
-        channelGuard.writeLock().lock();
+    synchronized void rotate(long previous) {
+        if (oldChannel != null || rotationUnforced) {
+            throw new IllegalStateException("the previous rotation of journal " + path + " was not finished");
+        }
+        flush();
         try {
-            synchronized (this) {
-                flush();
-                if (durability == Durability.SYNC) {
-                    channel.force(false);
-                    durableSeq = writtenSeq;
-                    notifyAll();
-                }
-                channel.close();
-                try {
-                    Files.move(path, oldPath, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                    generation++;
-                    channel = openFresh(previous);
-                } catch (IOException | RuntimeException e) {
-                    broken = true; // the old file is closed and no new one is open
-                    throw e;
-                }
-                bytesSinceRotation = 0;
-            }
+            Files.move(path, oldPath, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw FileErrors.of("cannot rotate journal " + path, e);
+        }
+        FileChannel old = channel;
+        oldChannel = old;
+        oldEndSeq = writtenSeq;
+        rotationUnforced = true;
+        generation++;
+        try {
+            channel = openFresh(previous, false);
+        } catch (RuntimeException e) {
+            broken = true; // the old file is moved aside and no new one is open
+            throw e;
+        }
+        bytesSinceRotation = 0;
+    }
+
+    /**
+     * Completes a {@link #rotate}: forces the old file (its SYNC committers are released), the new header and the
+     * folder entries, then closes the old file. Runs outside the commit lock, so commits go on meanwhile. A no-op
+     * if no rotation is unfinished.
+     *
+     * @throws LogIOException if a force fails: the journal can no longer say what is on disk (the caller fails
+     *     the log) and no later group commit succeeds
+     */
+    void finishRotation() {
+        FileChannel old;
+        FileChannel current;
+        long oldEnd;
+        synchronized (this) {
+            if (!rotationUnforced) {
+                return;
+            }
+            old = oldChannel;
+            current = channel;
+            oldEnd = oldEndSeq;
+        }
+        channelGuard.readLock().lock();
+        try {
+            old.force(false);
+            current.force(false);
+            DirectorySync.syncParent(path);
+        } catch (IOException e) {
+            synchronized (this) {
+                if (forceFailure == null) {
+                    forceFailure = e;
+                }
+                notifyAll();
+            }
+            throw new LogIOException(
+                    "cannot force the rotated journal " + path + " to disk: " + FileErrors.describe(e), e);
+        } finally {
+            channelGuard.readLock().unlock();
+        }
+        channelGuard.writeLock().lock(); // no group leader is forcing the old file now
+        try {
+            synchronized (this) {
+                rotationUnforced = false;
+                oldChannel = null;
+                if (oldEnd > durableSeq) {
+                    durableSeq = oldEnd;
+                }
+                notifyAll();
+            }
+            old.close();
+        } catch (IOException e) {
+            throw FileErrors.of("cannot close the rotated journal " + oldPath, e);
         } finally {
             channelGuard.writeLock().unlock();
         }
@@ -386,7 +546,7 @@ final class Journal implements AutoCloseable {
             deleteOld();
             synchronized (this) {
                 generation++;
-                channel = openFresh(checkpoint);
+                channel = openFresh(checkpoint, true);
                 channel.close();
             }
         } catch (IOException e) {
@@ -403,7 +563,15 @@ final class Journal implements AutoCloseable {
                 try {
                     flush();
                 } finally {
-                    channel.close();
+                    try {
+                        channel.close();
+                    } finally {
+                        if (oldChannel != null) {
+                            // A rotation whose forces failed (the log failed with it): release the file.
+                            oldChannel.close();
+                            oldChannel = null;
+                        }
+                    }
                 }
             }
         } catch (IOException e) {

@@ -87,7 +87,14 @@ final class OpWriter {
             BigDecimal v = (BigDecimal) value;
             out.put((byte) WireFormat.BIG_DECIMAL);
             putSignedVarInt(out, v.scale());
-            putBigInteger(out, v.unscaledValue(), limit);
+            if (v.precision() < 19) {
+                // Below 10^18 the unscaled value fits a long (putBigInteger's first case): read it without the
+                // BigInteger that unscaledValue() makes of a compact BigDecimal.
+                out.put((byte) 0);
+                putSignedVarLong(out, v.scaleByPowerOfTen(v.scale()).longValueExact());
+            } else {
+                putBigInteger(out, v.unscaledValue(), limit);
+            }
         } else if (type == Double.class) {
             out.put((byte) WireFormat.DOUBLE);
             out.putLong(Long.reverseBytes(Double.doubleToRawLongBits((Double) value)));
