@@ -170,25 +170,20 @@ class CrashRecoveryTest {
         Path stdout = dir.resolve("child.out");
         Path stderr = dir.resolve("child.err");
         // Acks go to a file, not a pipe: what the child wrote before the kill is in it, whatever the timing.
-        Process child = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx256m",
-                        "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=1",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        CrashWriter.class.getName(),
-                        m.file.toString(),
-                        durability.name(),
-                        Long.toString(m.seed),
-                        Long.toString(m.nextTxno),
-                        Long.toString(checkpointMillis),
-                        Long.toString(checkpointBytes),
-                        password == null ? "-" : password,
-                        retention ? "retention" : "-")
-                .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile())
-                .start();
+        Process child = ChildJvm.start(
+                "256m",
+                false,
+                CrashWriter.class,
+                stdout,
+                stderr,
+                m.file.toString(),
+                durability.name(),
+                Long.toString(m.seed),
+                Long.toString(m.nextTxno),
+                Long.toString(checkpointMillis),
+                Long.toString(checkpointBytes),
+                password == null ? "-" : password,
+                retention ? "retention" : "-");
         try {
             if (!killEarly) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -53,21 +53,16 @@ class SchemaCrashTest {
             throws Exception {
         Path stdout = dir.resolve("child.out");
         Path stderr = dir.resolve("child.err");
-        Process child = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx128m",
-                        "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=1",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        SchemaCrashWriter.class.getName(),
-                        file.toString(),
-                        Long.toString(next),
-                        Long.toString(new long[] {5, 20, 200}[random.nextInt(3)]),
-                        Long.toString(new long[] {8 << 10, 64 << 20}[random.nextInt(2)]))
-                .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile())
-                .start();
+        Process child = ChildJvm.start(
+                "128m",
+                false,
+                SchemaCrashWriter.class,
+                stdout,
+                stderr,
+                file.toString(),
+                Long.toString(next),
+                Long.toString(new long[] {5, 20, 200}[random.nextInt(3)]),
+                Long.toString(new long[] {8 << 10, 64 << 20}[random.nextInt(2)]));
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (completeLines(stdout).stream().noneMatch(l -> l.startsWith("ACK"))) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.deltalog.ChildJvm;
 import io.github.deltalog.Delta;
 import io.github.deltalog.DeltaCursor;
 import io.github.deltalog.DeltaLog;
@@ -126,21 +127,15 @@ class PurgeKillTest {
         Path stdout = file.resolveSibling("child.out");
         Path stderr = file.resolveSibling("child.err");
         String cuts = steps.stream().map(n -> Long.toString(ts[n])).collect(Collectors.joining(","));
-        Process child = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-ea",
-                        "-Xmx256m",
-                        "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=1",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        PurgeKillChild.class.getName(),
-                        file.toString(),
-                        Long.toString(checkpointMillis),
-                        cuts)
-                .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile())
-                .start();
+        Process child = ChildJvm.start(
+                "256m",
+                true,
+                PurgeKillChild.class,
+                stdout,
+                stderr,
+                file.toString(),
+                Long.toString(checkpointMillis),
+                cuts);
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!completeLines(stdout).contains("READY")) {

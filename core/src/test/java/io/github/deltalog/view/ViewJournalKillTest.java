@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.deltalog.ChildJvm;
 import io.github.deltalog.Consumer;
 import io.github.deltalog.DeltaLog;
 import java.io.IOException;
@@ -105,21 +106,16 @@ class ViewJournalKillTest {
     private Map<String, Long> runAndKill(Path file, long seed, String durability) throws Exception {
         Path stdout = dir.resolve("hold.out");
         Path stderr = dir.resolve("hold.err");
-        Process child = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx256m",
-                        "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=1",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        ViewHoldChild.class.getName(),
-                        file.toString(),
-                        Long.toString(seed),
-                        durability,
-                        "4")
-                .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile())
-                .start();
+        Process child = ChildJvm.start(
+                "256m",
+                false,
+                ViewHoldChild.class,
+                stdout,
+                stderr,
+                file.toString(),
+                Long.toString(seed),
+                durability,
+                "4");
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!lines(stdout).contains("HELD")) {

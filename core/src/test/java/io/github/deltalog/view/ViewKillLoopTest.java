@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.deltalog.ChildJvm;
 import io.github.deltalog.Delta;
 import io.github.deltalog.DeltaCursor;
 import io.github.deltalog.DeltaLog;
@@ -66,20 +67,15 @@ class ViewKillLoopTest {
         Path stdout = dir.resolve("child.out");
         Path stderr = dir.resolve("child.err");
         long checkpointMillis = new long[] {5, 50, 1000}[rnd.nextInt(3)];
-        Process child = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx256m",
-                        "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=1",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        ViewKillChild.class.getName(),
-                        file.toString(),
-                        Long.toString(childSeed),
-                        Long.toString(checkpointMillis))
-                .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile())
-                .start();
+        Process child = ChildJvm.start(
+                "256m",
+                false,
+                ViewKillChild.class,
+                stdout,
+                stderr,
+                file.toString(),
+                Long.toString(childSeed),
+                Long.toString(checkpointMillis));
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             // Killed only after its first acknowledged refresh (a loaded machine may take seconds to get there),
