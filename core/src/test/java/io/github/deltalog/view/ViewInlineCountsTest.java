@@ -82,18 +82,25 @@ class ViewInlineCountsTest {
                     if (rnd.nextInt(limit / 2) == 0) {
                         view.refresh();
                         refreshes++;
-                        assertEquals(ViewReference.compute(definition(), Map.of("orders", orders)), rows(view), why);
+                        assertEquals(
+                                ViewReference.compute(definition(), Map.of("orders", orders)),
+                                ViewReference.rowsOf(view),
+                                why);
                     }
                 }
                 view.refresh();
                 refreshes++;
-                assertEquals(ViewReference.compute(definition(), Map.of("orders", orders)), rows(view), why);
+                assertEquals(
+                        ViewReference.compute(definition(), Map.of("orders", orders)), ViewReference.rowsOf(view), why);
                 crossedUp |= grow && maxDistinct(view) > limit;
                 if (rnd.nextBoolean()) {
                     log.close();
                     log = DeltaLog.open(file);
                     view = log.view("v", definition());
-                    assertEquals(ViewReference.compute(definition(), Map.of("orders", orders)), rows(view), why);
+                    assertEquals(
+                            ViewReference.compute(definition(), Map.of("orders", orders)),
+                            ViewReference.rowsOf(view),
+                            why);
                 }
             }
             assertTrue(crossedUp, "no group went past the inline limit; " + why);
@@ -115,13 +122,5 @@ class ViewInlineCountsTest {
             max = Math.max(max, ((Long) r.values().get(3)).intValue());
         }
         return max;
-    }
-
-    private static Map<Tuple, Tuple> rows(View view) {
-        Map<Tuple, Tuple> out = new HashMap<>();
-        for (ViewRow r : view.rows()) {
-            out.put(r.key(), r.values());
-        }
-        return out;
     }
 }

@@ -48,8 +48,14 @@ class ViewStateV1Test {
                 for (int step = 0; step < 3; step++) {
                     assertFalse(g.refresh().rebuilt());
                     assertFalse(j.refresh().rebuilt());
-                    assertEquals(reference(ViewStateV1Golden.groupBy(), orders, customers), rows(g), "round " + round);
-                    assertEquals(reference(ViewStateV1Golden.join(), orders, customers), rows(j), "round " + round);
+                    assertEquals(
+                            reference(ViewStateV1Golden.groupBy(), orders, customers),
+                            ViewReference.rowsOf(g),
+                            "round " + round);
+                    assertEquals(
+                            reference(ViewStateV1Golden.join(), orders, customers),
+                            ViewReference.rowsOf(j),
+                            "round " + round);
                     ViewStateV1Golden.change(log, rnd, 120, orders, customers);
                 }
             }
@@ -70,11 +76,11 @@ class ViewStateV1Test {
             assertTrue(g.refresh().rebuilt(), "a change set above the threshold rebuilds");
             ViewStateV1Golden.change(log, rnd, 40, orders, customers);
             assertFalse(g.refresh().rebuilt());
-            assertEquals(reference(def, orders, customers), rows(g));
+            assertEquals(reference(def, orders, customers), ViewReference.rowsOf(g));
         }
         try (DeltaLog log = DeltaLog.open(file)) {
             View g = log.view(ViewStateV1Golden.GROUP_BY, ViewStateV1Golden.groupBy());
-            assertEquals(reference(ViewStateV1Golden.groupBy(), orders, customers), rows(g));
+            assertEquals(reference(ViewStateV1Golden.groupBy(), orders, customers), ViewReference.rowsOf(g));
             assertTrue(g.verify().matches());
         }
     }
@@ -104,13 +110,5 @@ class ViewStateV1Test {
             }
         }
         return t;
-    }
-
-    private static Map<Tuple, Tuple> rows(View view) {
-        Map<Tuple, Tuple> out = new HashMap<>();
-        for (ViewRow r : view.rows()) {
-            out.put(r.key(), r.values());
-        }
-        return out;
     }
 }
