@@ -64,7 +64,13 @@ public final class DeltaCursor implements Iterable<Delta>, Iterator<Delta>, Auto
     @Override
     public boolean hasNext() {
         checkOpen();
-        return cursor.hasNext();
+        if (cursor.hasNext()) {
+            return true;
+        }
+        // A log closing meanwhile ends the walk from another thread: that is a close, not the end of the table,
+        // or a reader would take a cut-short walk for all there is.
+        checkOpen();
+        return false;
     }
 
     /**
