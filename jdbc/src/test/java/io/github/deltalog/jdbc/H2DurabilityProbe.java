@@ -62,6 +62,8 @@ public final class H2DurabilityProbe {
          * being written by H2's serialization and save threads.
          */
         HALT_IF_NOOP("", "CHECKPOINT"),
+        /** The capture's own flush: {@link H2Dialect#flushCommitted}. */
+        DIALECT("", null),
         /** {@code WRITE_DELAY=0}, no durability statement: the relay relies on the writers' own commits. */
         WRITE_DELAY_0_NOTHING("WRITE_DELAY=0;", null);
 
@@ -105,6 +107,7 @@ public final class H2DurabilityProbe {
                                     .toString(),
                             "-Xmx128m",
                             "-XX:+UseSerialGC",
+                            "-Dprobe.rows=" + Integer.getInteger("probe.rows", 6),
                             "-cp",
                             System.getProperty("java.class.path"),
                             H2DurabilityProbe.class.getName(),
@@ -225,9 +228,9 @@ public final class H2DurabilityProbe {
         try (Connection c = DriverManager.getConnection(url)) {
             c.setAutoCommit(false);
             for (long i = 0; ; i++) {
-                int rows = 1 + random.nextInt(6);
+                int rows = 1 + random.nextInt(Integer.getInteger("probe.rows", 6));
                 String tag = "r" + round + "-" + writer + "-" + i + "-" + rows;
-                long base = round * 100_000_000L + writer * 10_000_000L + i * 10;
+                long base = round * 100_000_000L + writer * 10_000_000L + i * 1000;
                 try {
                     try (PreparedStatement p = c.prepareStatement("INSERT INTO items VALUES (?, ?)")) {
                         for (int k = 0; k < rows; k++) {
@@ -288,6 +291,9 @@ public final class H2DurabilityProbe {
                 }
                 if (mode.name().contains("AWAIT")) {
                     awaitCommitting(c);
+                }
+                if (mode == Mode.DIALECT) {
+                    new H2Dialect().flushCommitted(c);
                 }
                 boolean halt = mode == Mode.HALT_IF_COMMITTING && !committing(c).isEmpty();
                 long version = mvStore(c).getCurrentVersion();
