@@ -22,15 +22,18 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * H2 alone, no deltalog: what does a transaction a second connection saw committed, followed by a durability
- * statement, survive a SIGKILL as? A child JVM runs writers (each transaction inserts 1-6 rows tagged with it into
+ * H2 alone (deltalog only for {@link Mode#DIALECT}): what does a transaction a second connection saw committed,
+ * followed by a durability statement, survive a SIGKILL as? A child JVM runs writers (each transaction inserts 1 to
+ * {@code -Dprobe.rows} (6) rows tagged with it into
  * {@code items}, one row into {@code outbox} and its tag into {@code committed}) and a "relay" thread that does what
  * the capture relay does: reads new {@code committed} tags in one transaction, keeps those a second connection sees
  * too, runs the durability statement of the mode, prints {@code durable TAG} and then deletes the transactions'
  * {@code outbox} rows. The parent SIGKILLs the child 0.3-1.5 s after it is ready, reopens the database and reports
  * every printed tag the database lost (the log would hold it: "ahead") and every committed tag whose rows are not all
- * there (a torn commit). Run it with {@code java -cp <h2 jar>:target/test-classes
- * io.github.deltalog.jdbc.H2DurabilityProbe DIR MODE ROUNDS SEED WRITERS}; the modes are in {@link Mode}.
+ * there (a torn commit). Run it with {@code java -cp jdbc/target/test-classes:jdbc/target/classes:core/target/classes:<h2
+ * jar> io.github.deltalog.jdbc.H2DurabilityProbe DIR MODE ROUNDS SEED WRITERS}; the modes are in {@link Mode}. It is a
+ * tool, not a test: H2's failures are rare and depend on timing, and docs/TESTING.md ("H2 under a kill") gives what it
+ * showed.
  */
 public final class H2DurabilityProbe {
     private H2DurabilityProbe() {}
