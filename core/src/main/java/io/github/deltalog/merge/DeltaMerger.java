@@ -83,8 +83,9 @@ public final class DeltaMerger {
     }
 
     /**
-     * Merges a sequence of deltas. A large random-access list whose rows are mostly distinct is merged by sorting
-     * it by row ({@link SortedMerge}); anything else row by row through a hash table. Both give the same result.
+     * Merges a sequence of deltas. A large random-access list of one table whose row ids fill a range densely is
+     * merged in arrays indexed by row id ({@link DenseMerge}); one whose rows are mostly distinct by sorting it by
+     * row ({@link SortedMerge}); anything else row by row through a hash table. All give the same result.
      *
      * @param deltas the deltas, in the order they happened
      * @param policy what to do on a conflict
@@ -94,8 +95,16 @@ public final class DeltaMerger {
      */
     public static MergeResult merge(Iterable<Delta> deltas, MergePolicy policy) {
         Objects.requireNonNull(policy, "policy");
-        if (deltas instanceof List<Delta> list && list instanceof RandomAccess && SortedMerge.suits(list)) {
-            return SortedMerge.merge(list, policy);
+        if (deltas instanceof List<Delta> list
+                && list instanceof RandomAccess
+                && list.size() >= SortedMerge.MIN_DELTAS) {
+            MergeResult dense = DenseMerge.merge(list, policy);
+            if (dense != null) {
+                return dense;
+            }
+            if (SortedMerge.suits(list)) {
+                return SortedMerge.merge(list, policy);
+            }
         }
         // Not pre-sized from the input's size: that is an upper bound on rows, and a table sized for it when
         // there are few rows spreads them over more memory than the cache holds (measured 5x slower at 10%).
