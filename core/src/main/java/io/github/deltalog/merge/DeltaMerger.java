@@ -153,7 +153,9 @@ public final class DeltaMerger {
     private DeltaMerger fold(int e, byte state, Delta d) {
         DeltaOp later = d.op();
         // The last delta is only written here, never read back: it is an older input object, often out of cache.
-        byte next = RowChain.next(state, befores[e], later);
+        // The before image is read only when the chain holds a change (a new row's slot is not read at all).
+        boolean change = RowChain.isChange(state);
+        byte next = RowChain.next(state, change ? befores[e] : null, later);
         if (next == RowChain.CONFLICT) {
             if (policy == MergePolicy.STRICT) {
                 Delta last = lasts[e];
@@ -170,7 +172,7 @@ public final class DeltaMerger {
             return this;
         }
         deltasIn++;
-        if (!RowChain.isChange(state)) {
+        if (!change) {
             befores[e] = later.before();
         }
         if (next == RowChain.NONE_PRESENT) {
