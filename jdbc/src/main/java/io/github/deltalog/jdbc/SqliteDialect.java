@@ -232,7 +232,7 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
-    public Object[][] readImages(ResultSet rs, TableShape shape) throws SQLException {
+    public Object[][] readImages(ResultSet rs, int first, TableShape shape) throws SQLException {
         int op = rs.getInt(4);
         Conformance conformance = conformanceByShape.get(shape);
         if (conformance == null) {
@@ -240,8 +240,8 @@ final class SqliteDialect implements Dialect {
             conformanceByShape.put(shape, conformance);
         }
         int n = conformance.types.length;
-        Object[] before = op == 1 ? null : read(rs, shape, conformance, 0);
-        Object[] after = op == 3 ? null : read(rs, shape, conformance, n);
+        Object[] before = op == 1 ? null : read(rs, shape, conformance, first);
+        Object[] after = op == 3 ? null : read(rs, shape, conformance, first + n);
         return new Object[][] {before, after};
     }
 
@@ -268,7 +268,7 @@ final class SqliteDialect implements Dialect {
         int n = types.length;
         Object[] values = new Object[n];
         for (int i = 0; i < n; i++) {
-            Object v = rs.getObject(FIXED_COLUMNS + 1 + first + i);
+            Object v = rs.getObject(first + i);
             if (v != null) {
                 Object conformed = ValueConversions.conform(v, types[i], conformance.scales[i]);
                 if (conformed == null) {
