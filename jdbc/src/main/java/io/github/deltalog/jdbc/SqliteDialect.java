@@ -39,8 +39,12 @@ final class SqliteDialect implements Dialect {
 
     @Override
     public void createOutbox(Connection c) throws SQLException {
+        // No AUTOINCREMENT: it writes sqlite_sequence on every insert, one more page per captured transaction. A new
+        // id is one above the largest present, so ids still follow write order among the rows the outbox holds;
+        // an id can come back once the relay deleted its row, but the relay finds moved rows by id range and
+        // transaction key, and keys are random 63-bit values. (Outboxes created with AUTOINCREMENT keep it.)
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + OUTBOX + "(ID INTEGER PRIMARY KEY AUTOINCREMENT,"
+            s.execute("CREATE TABLE IF NOT EXISTS " + OUTBOX + "(ID INTEGER PRIMARY KEY,"
                     + " TX INTEGER NOT NULL, SHAPE INTEGER NOT NULL, OP INTEGER NOT NULL, OLD_RID INTEGER,"
                     + " NEW_RID INTEGER)");
         }
