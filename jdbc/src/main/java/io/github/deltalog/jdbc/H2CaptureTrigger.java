@@ -138,8 +138,18 @@ public final class H2CaptureTrigger implements Trigger {
         }
         PreparedStatement p = cached.insert();
         p.setInt(1, shape);
-        setImage(p, 2, oldRow);
-        setImage(p, 3, newRow);
+        Object[] before = oldRow == null ? null : values(oldRow);
+        Object[] after = newRow == null ? null : values(newRow);
+        setImage(p, 2, before == null ? null : ValueCodec.encode(before));
+        // The narrow layout's after image of an update names the columns it left alone "unchanged".
+        setImage(
+                p,
+                3,
+                after == null
+                        ? null
+                        : before == null || cached.wide()
+                                ? ValueCodec.encode(after)
+                                : ValueCodec.encodeAfter(before, after));
         if (cached.wide()) {
             p.setInt(4, oldRow == null ? 1 : newRow == null ? 3 : 2);
             setRowId(p, 5, oldRow);
@@ -235,11 +245,16 @@ public final class H2CaptureTrigger implements Trigger {
         }
     }
 
-    private void setImage(PreparedStatement p, int index, Object[] row) throws SQLException {
-        if (row == null) {
+    private static void setImage(PreparedStatement p, int index, byte[] image) throws SQLException {
+        if (image == null) {
             p.setNull(index, Types.VARBINARY);
-            return;
+        } else {
+            p.setBytes(index, image);
         }
+    }
+
+    /** Converts a row to tuple values, checking each against the class the shape's column has in the log. */
+    private Object[] values(Object[] row) throws SQLException {
         Object[] values = new Object[row.length];
         Class<?>[] expected = classes;
         for (int i = 0; i < row.length; i++) {
@@ -251,7 +266,7 @@ public final class H2CaptureTrigger implements Trigger {
             }
             values[i] = v;
         }
-        p.setBytes(index, ValueCodec.encode(values));
+        return values;
     }
 
     @Override

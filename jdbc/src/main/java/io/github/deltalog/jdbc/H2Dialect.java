@@ -172,15 +172,16 @@ final class H2Dialect implements Dialect {
     /** Reads the images: the last two columns, of the narrow layout as of an outbox created before it. */
     @Override
     public Object[][] readImages(ResultSet rs, int first, TableShape shape) throws SQLException {
-        return new Object[][] {decode(rs.getBytes(first), shape), decode(rs.getBytes(first + 1), shape)};
+        Object[] before = decode(rs.getBytes(first), null, shape);
+        return new Object[][] {before, decode(rs.getBytes(first + 1), before, shape)};
     }
 
-    private static Object[] decode(byte[] bytes, TableShape shape) throws SQLException {
+    private static Object[] decode(byte[] bytes, Object[] before, TableShape shape) throws SQLException {
         if (bytes == null) {
             return null;
         }
         try {
-            return ValueCodec.decode(bytes);
+            return ValueCodec.decode(bytes, before);
         } catch (java.io.IOException e) {
             throw new SQLException("unreadable outbox image of table " + shape.table() + ": " + e.getMessage(), e);
         }
