@@ -50,7 +50,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(
         value = 1,
         jvmArgsAppend = {"-Xms512m", "-Xmx2g"})
-@Warmup(iterations = 2, time = 2)
+// Longer warm-up than the relay's: the captured cases run much more code (trigger, relay, log) than the plain ones,
+// and a JFR of a 3-second warm-up still showed dozens of long C2 compilations competing with the writer.
+@Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 3, time = 2)
 public class CaptureWriteBenchmark {
     /** The implementations under test. */

@@ -16,9 +16,11 @@ import java.util.Locale;
  * the built-in ones by the driver's product name.
  *
  * <p>Every outbox has the columns {@code id} (ascending in the order rows were written), {@code tx} (the same
- * for all rows of one database transaction, different for any two transactions), {@code shape}, {@code op} (1
- * insert, 2 update, 3 delete), {@code old_rid} and {@code new_rid}, in this order (the relay reads them by
- * position, 1 to 6), then the images in the dialect's own form.
+ * for all rows of one database transaction, different for any two transactions) and {@code shape}, in this order
+ * (the relay reads them by position, 1 to 3); then, where the images do not imply them (SQLite's implicit row id),
+ * {@code op} (1 insert, 2 update, 3 delete), {@code old_rid} and {@code new_rid} (positions 4 to 6); then the images
+ * in the dialect's own form. Without those three columns, the operation follows from which images are present
+ * and the row ids from the images' row id column.
  */
 public interface Dialect {
     /** The outbox table's name. */
@@ -118,11 +120,13 @@ public interface Dialect {
      * Reads the before and after images of the current outbox row.
      *
      * @param rs positioned on a row of {@code SELECT * FROM DELTALOG_OUTBOX}
+     * @param first the position of the first column after the fixed ones (7, or 4 in an outbox without
+     *     {@code op}, {@code old_rid} and {@code new_rid})
      * @param shape the row's shape
      * @return {before, after}, each null when the operation has none, else tuple-typed values
      * @throws SQLException if the row cannot be read
      */
-    Object[][] readImages(ResultSet rs, TableShape shape) throws SQLException;
+    Object[][] readImages(ResultSet rs, int first, TableShape shape) throws SQLException;
 
     /**
      * Makes every transaction committed so far survive a crash of the process. The relay calls it after reading

@@ -4,6 +4,7 @@ import io.github.deltalog.ColumnType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.regex.Matcher;
@@ -21,21 +22,24 @@ import org.h2.mvstore.tx.Transaction;
  * another shape; a column whose type changed is caught by the class of its values, checked against the shape's
  * log types (read from the catalog at the first write).
  *
- * <p>The transaction key is H2's {@code TRANSACTION_ID()} (unique among open transactions) joined with
- * {@code CURRENT_TIMESTAMP(9)} (fixed at the transaction's start in H2), so keys stay distinct across restarts. In an
- * embedded database the trigger builds the same string once per transaction, from the session's transaction
- * ({@code getSequenceNum()} is what {@code TRANSACTION_ID()} returns) and {@code currentTimestamp()}: formatting it
- * in SQL for every row was a quarter of the trigger's time.
+ * <p>The transaction key identifies the writing transaction: H2's {@code TRANSACTION_ID()} (unique among open
+ * transactions) with {@code CURRENT_TIMESTAMP(9)} (fixed at the transaction's start in H2), so keys stay distinct
+ * across restarts. The trigger builds it once per transaction, from the session's transaction ({@code
+ * getSequenceNum()} is what {@code TRANSACTION_ID()} returns) and {@code currentTimestamp()}: formatting it in SQL
+ * for every row was a quarter of the trigger's time. An outbox created by this version stores it as a 64-bit hash
+ * ({@link #transactionKey}) and no operation or row id columns (the images imply them): a narrower row is a cheaper
+ * insert here and a cheaper read and delete in the relay. An outbox created before keeps its columns and gets the
+ * string key {@code TRANSACTION_ID() || '@' || CURRENT_TIMESTAMP(9)}, operation and row ids as before.
  */
 public final class H2CaptureTrigger implements Trigger {
     private static final H2Dialect H2_TYPES = new H2Dialect();
     private static final Pattern NAME = Pattern.compile(".*DELTALOG_S(\\d+)_N(\\d+)_K(\\d+)$");
-    private static final String INSERT = "INSERT INTO " + Dialect.OUTBOX
-            + "(TX, SHAPE, OP, OLD_RID, NEW_RID, OLD_IMG, NEW_IMG)"
-            + " VALUES (TRANSACTION_ID() || '@' || CURRENT_TIMESTAMP(9), ?, ?, ?, ?, ?, ?)";
-    /** {@link #INSERT} with the transaction key as the last parameter (the other six are numbered alike). */
-    private static final String INSERT_KEYED = "INSERT INTO " + Dialect.OUTBOX
-            + "(SHAPE, OP, OLD_RID, NEW_RID, OLD_IMG, NEW_IMG, TX) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    /** The outbox INSERT of an outbox created before the narrow layout, with the string key last. */
+    private static final String INSERT_WIDE = "INSERT INTO " + Dialect.OUTBOX
+            + "(SHAPE, OLD_IMG, NEW_IMG, OP, OLD_RID, NEW_RID, TX) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    /** The outbox INSERT of the narrow layout ({@link H2Dialect#createOutbox}). */
+    private static final String INSERT_NARROW =
+            "INSERT INTO " + Dialect.OUTBOX + "(SHAPE, OLD_IMG, NEW_IMG, TX) VALUES (?, ?, ?, ?)";
 
     /**
      * The outbox INSERT prepared for the session that last fired a capture trigger on this thread. H2 hands each
@@ -44,8 +48,12 @@ public final class H2CaptureTrigger implements Trigger {
      */
     private static final ThreadLocal<SessionInsert> INSERTS = new ThreadLocal<>();
 
-    /** A session, the outbox INSERT prepared on it, its transaction at the last fire and that one's key. */
-    private record SessionInsert(SessionLocal session, PreparedStatement insert, Transaction transaction, String key) {}
+    /**
+     * A session, the outbox INSERT prepared on it, whether that is the wide layout's, the session's transaction at
+     * the last fire and that one's key (a Long for the narrow layout, a String for the wide one).
+     */
+    private record SessionInsert(
+            SessionLocal session, PreparedStatement insert, boolean wide, Transaction transaction, Object key) {}
 
     private String table;
     private int shape;
@@ -55,6 +63,11 @@ public final class H2CaptureTrigger implements Trigger {
     private volatile String[] names;
 
     private volatile Class<?>[] classes;
+    /**
+     * Whether the outbox has the layout from before the narrow one, read with the shape (the layout changes only
+     * when every capture trigger is dropped with it).
+     */
+    private volatile boolean wideOutbox;
 
     /** Creates the trigger; H2 calls it. */
     public H2CaptureTrigger() {}
@@ -86,7 +99,7 @@ public final class H2CaptureTrigger implements Trigger {
      * Writes one outbox row for the change.
      *
      * @throws SQLException if the table's shape changed since install, or a value has no log type (the
-     *     application's statement fails, nothing is written)
+     *     application's statement fails, nothing is written), or the connection is not an embedded H2 session
      */
     @Override
     public void fire(Connection conn, Object[] oldRow, Object[] newRow) throws SQLException {
@@ -99,43 +112,99 @@ public final class H2CaptureTrigger implements Trigger {
         if (classes == null) {
             loadShape(conn);
         }
-        int op = oldRow == null ? 1 : newRow == null ? 3 : 2;
+        // H2 always fires triggers on an embedded session, also for a client of its TCP server.
         if (!(conn instanceof JdbcConnection j) || !(j.getSession() instanceof SessionLocal session)) {
-            try (PreparedStatement p = conn.prepareStatement(INSERT)) {
-                insert(p, op, oldRow, newRow);
-                p.executeUpdate();
-            }
-            return;
+            throw new SQLException("deltalog capture: table " + table + "'s trigger fired on a connection that is not"
+                    + " an embedded H2 session: " + conn.getClass().getName());
         }
         SessionInsert cached = INSERTS.get();
         Transaction transaction = session.getTransaction();
-        if (cached == null || cached.session() != session || cached.insert().isClosed()) {
-            cached = new SessionInsert(session, conn.prepareStatement(INSERT_KEYED), transaction, key(session));
+        boolean wide = wideOutbox;
+        if (cached == null
+                || cached.session() != session
+                || cached.wide() != wide
+                || cached.insert().isClosed()) {
+            cached = new SessionInsert(
+                    session,
+                    conn.prepareStatement(wide ? INSERT_WIDE : INSERT_NARROW),
+                    wide,
+                    transaction,
+                    key(session, wide));
             INSERTS.set(cached);
         } else if (cached.transaction() != transaction) {
-            cached = new SessionInsert(session, cached.insert(), transaction, key(session));
+            cached = new SessionInsert(
+                    session, cached.insert(), cached.wide(), transaction, key(session, cached.wide()));
             INSERTS.set(cached);
         }
         PreparedStatement p = cached.insert();
-        insert(p, op, oldRow, newRow);
-        p.setString(7, cached.key());
+        p.setInt(1, shape);
+        Object[] before = oldRow == null ? null : values(oldRow);
+        Object[] after = newRow == null ? null : values(newRow);
+        setImage(p, 2, before == null ? null : ValueCodec.encode(before));
+        // The narrow layout's after image of an update names the columns it left alone "unchanged".
+        setImage(
+                p,
+                3,
+                after == null
+                        ? null
+                        : before == null || cached.wide()
+                                ? ValueCodec.encode(after)
+                                : ValueCodec.encodeAfter(before, after));
+        if (cached.wide()) {
+            p.setInt(4, oldRow == null ? 1 : newRow == null ? 3 : 2);
+            setRowId(p, 5, oldRow);
+            setRowId(p, 6, newRow);
+            p.setString(7, (String) cached.key());
+        } else {
+            p.setLong(4, (Long) cached.key());
+        }
         p.executeUpdate();
     }
 
-    /** The value {@code TRANSACTION_ID() || '@' || CURRENT_TIMESTAMP(9)} has in the session's transaction. */
-    private static String key(SessionLocal session) {
-        return session.getTransaction().getSequenceNum() + "@"
-                + session.currentTimestamp().getString();
+    /** Tells whether the outbox has the layout from before the narrow one (an OP column). */
+    private static boolean isWide(Connection conn) throws SQLException {
+        try (PreparedStatement p = conn.prepareStatement("SELECT * FROM " + Dialect.OUTBOX + " WHERE FALSE");
+                ResultSet rs = p.executeQuery()) {
+            ResultSetMetaData md = rs.getMetaData();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                if (md.getColumnName(i).equals("OP")) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
-    /** Sets parameters 1 to 6 (shape, operation, row ids, images) of either INSERT. */
-    private void insert(PreparedStatement p, int op, Object[] oldRow, Object[] newRow) throws SQLException {
-        p.setInt(1, shape);
-        p.setInt(2, op);
-        setRowId(p, 3, oldRow);
-        setRowId(p, 4, newRow);
-        setImage(p, 5, oldRow);
-        setImage(p, 6, newRow);
+    /** The session's transaction key: {@link #transactionKey} for the narrow layout, the string for the wide one. */
+    private static Object key(SessionLocal session, boolean wide) {
+        long id = session.getTransaction().getSequenceNum();
+        String timestamp = session.currentTimestamp().getString();
+        return wide ? id + "@" + timestamp : transactionKey(id, timestamp);
+    }
+
+    /**
+     * The narrow outbox's key of a transaction: a 64-bit hash of {@code TRANSACTION_ID() || '@' ||
+     * CURRENT_TIMESTAMP(9)}. Two transactions open at once differ in the id, two that follow each other in the
+     * timestamp; a hash collision of two transactions waiting in the outbox at once has a chance of about 2^-64 per
+     * pair, as for SQLite's random keys.
+     *
+     * @param transactionId the value of {@code TRANSACTION_ID()}
+     * @param timestamp the string form of {@code CURRENT_TIMESTAMP(9)}
+     * @return the key
+     */
+    static long transactionKey(long transactionId, String timestamp) {
+        long h = mix(transactionId + 0x9E3779B97F4A7C15L);
+        for (int i = 0; i < timestamp.length(); i++) {
+            h = mix(h ^ timestamp.charAt(i));
+        }
+        return h;
+    }
+
+    /** The finaliser of SplitMix64: spreads every input bit over the whole result. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     private void loadShape(Connection conn) throws SQLException {
@@ -164,6 +233,7 @@ public final class H2CaptureTrigger implements Trigger {
                     + " columns of shape " + shape + " of table " + table + "; run capture install for it again");
         }
         names = n;
+        wideOutbox = isWide(conn);
         classes = c;
     }
 
@@ -175,11 +245,16 @@ public final class H2CaptureTrigger implements Trigger {
         }
     }
 
-    private void setImage(PreparedStatement p, int index, Object[] row) throws SQLException {
-        if (row == null) {
+    private static void setImage(PreparedStatement p, int index, byte[] image) throws SQLException {
+        if (image == null) {
             p.setNull(index, Types.VARBINARY);
-            return;
+        } else {
+            p.setBytes(index, image);
         }
+    }
+
+    /** Converts a row to tuple values, checking each against the class the shape's column has in the log. */
+    private Object[] values(Object[] row) throws SQLException {
         Object[] values = new Object[row.length];
         Class<?>[] expected = classes;
         for (int i = 0; i < row.length; i++) {
@@ -191,7 +266,7 @@ public final class H2CaptureTrigger implements Trigger {
             }
             values[i] = v;
         }
-        p.setBytes(index, ValueCodec.encode(values));
+        return values;
     }
 
     @Override

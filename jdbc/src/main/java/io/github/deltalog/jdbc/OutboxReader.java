@@ -3,6 +3,7 @@ package io.github.deltalog.jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -179,11 +180,12 @@ final class OutboxReader {
         try (Statement s = c.createStatement();
                 ResultSet rs =
                         s.executeQuery("SELECT * FROM " + Dialect.OUTBOX + " ORDER BY ID LIMIT " + (MAX_ROWS + 1))) {
+            int first = firstImageColumn(rs);
             while (rs.next()) {
                 if (++n > MAX_ROWS) {
                     return null;
                 }
-                byKey.computeIfAbsent(rs.getObject(2), k -> new ArrayList<>()).add(row(rs, dialect, shapes));
+                byKey.computeIfAbsent(rs.getObject(2), k -> new ArrayList<>()).add(row(rs, first, dialect, shapes));
             }
         }
         if (byKey.isEmpty()) {
@@ -206,16 +208,46 @@ final class OutboxReader {
         return new Batch(groups, byKey, more);
     }
 
-    /** Reads the outbox row the result set is on (columns by position, see {@link Dialect}). */
-    private static OutboxRow row(ResultSet rs, Dialect dialect, CaptureCatalog.Shapes shapes) throws SQLException {
+    /**
+     * Returns the position of the first image column of a {@code SELECT *} over the outbox: 7 if it has the
+     * operation and row id columns, else 4 (see {@link Dialect}).
+     */
+    private static int firstImageColumn(ResultSet rs) throws SQLException {
+        ResultSetMetaData md = rs.getMetaData();
+        return md.getColumnCount() >= 6 && md.getColumnName(4).equalsIgnoreCase("OP") ? 7 : 4;
+    }
+
+    /**
+     * Reads the outbox row the result set is on (columns by position, see {@link Dialect}).
+     *
+     * @param first the position of the first image column ({@link #firstImageColumn})
+     */
+    private static OutboxRow row(ResultSet rs, int first, Dialect dialect, CaptureCatalog.Shapes shapes)
+            throws SQLException {
+        long id = rs.getLong(1);
         int shapeId = rs.getInt(3);
         TableShape shape = shapes.all().get(shapeId);
         if (shape == null) {
-            throw new CaptureException("outbox row " + rs.getLong(1) + " refers to shape " + shapeId + ", which "
+            throw new CaptureException("outbox row " + id + " refers to shape " + shapeId + ", which "
                     + CaptureCatalog.SHAPES + " does not hold");
         }
-        Object[][] images = dialect.readImages(rs, shape);
-        return new OutboxRow(rs.getLong(1), shape, rs.getInt(4), rs.getLong(5), rs.getLong(6), images[0], images[1]);
+        Object[][] images = dialect.readImages(rs, first, shape);
+        if (first == 7) {
+            return new OutboxRow(id, shape, rs.getInt(4), rs.getLong(5), rs.getLong(6), images[0], images[1]);
+        }
+        Object[] before = images[0];
+        Object[] after = images[1];
+        int op = before == null ? 1 : after == null ? 3 : 2;
+        int rid = shape.rowIdIndex();
+        if (rid < 0 || (before == null && after == null)) {
+            throw new CaptureException("outbox row " + id + " of table " + shape.table()
+                    + (rid < 0 ? " has no row id column in its images" : " has neither a before nor an after image"));
+        }
+        return new OutboxRow(id, shape, op, rowId(before, rid), rowId(after, rid), before, after);
+    }
+
+    private static long rowId(Object[] image, int column) {
+        return image == null ? 0 : ((Number) image[column]).longValue();
     }
 
     /** Fills {@code groups}; returns whether committed transactions were left out by the limits. */
@@ -251,6 +283,7 @@ final class OutboxReader {
             p.setLong(1, min);
             p.setLong(2, max);
             try (ResultSet rs = p.executeQuery()) {
+                int first = firstImageColumn(rs);
                 // By position (the outbox's column order, see Dialect): a lookup by name costs more than the read.
                 while (rs.next()) {
                     // Rows of transactions that committed after the grouping query are left for the next pass.
@@ -258,7 +291,7 @@ final class OutboxReader {
                     if (list == null) {
                         continue;
                     }
-                    list.add(row(rs, dialect, shapes));
+                    list.add(row(rs, first, dialect, shapes));
                 }
             }
         }

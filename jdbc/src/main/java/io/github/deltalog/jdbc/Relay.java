@@ -84,7 +84,10 @@ final class Relay {
      * @throws SQLException if the database fails
      */
     int relay(Connection c, Dialect dialect, java.util.function.IntConsumer moved) throws SQLException {
-        if (!CaptureCatalog.exists(c, dialect)) {
+        // A schema unchanged since the last shape check still holds the catalog (dropping it is DDL): the metadata
+        // lookup is skipped, it cost more than a small pass.
+        Object schema = dialect.schemaToken(c);
+        if ((schema == null || !schema.equals(checkedSchema)) && !CaptureCatalog.exists(c, dialect)) {
             throw new CaptureException("capture is not installed in this " + dialect.name() + " database");
         }
         boolean autoCommit = c.getAutoCommit();

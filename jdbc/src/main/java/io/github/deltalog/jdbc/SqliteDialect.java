@@ -39,8 +39,12 @@ final class SqliteDialect implements Dialect {
 
     @Override
     public void createOutbox(Connection c) throws SQLException {
+        // No AUTOINCREMENT: it writes sqlite_sequence on every insert, one more page per captured transaction. A new
+        // id is one above the largest present, so ids still follow write order among the rows the outbox holds;
+        // an id can come back once the relay deleted its row, but the relay finds moved rows by id range and
+        // transaction key, and keys are random 63-bit values. (Outboxes created with AUTOINCREMENT keep it.)
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + OUTBOX + "(ID INTEGER PRIMARY KEY AUTOINCREMENT,"
+            s.execute("CREATE TABLE IF NOT EXISTS " + OUTBOX + "(ID INTEGER PRIMARY KEY,"
                     + " TX INTEGER NOT NULL, SHAPE INTEGER NOT NULL, OP INTEGER NOT NULL, OLD_RID INTEGER,"
                     + " NEW_RID INTEGER)");
         }
@@ -232,7 +236,7 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
-    public Object[][] readImages(ResultSet rs, TableShape shape) throws SQLException {
+    public Object[][] readImages(ResultSet rs, int first, TableShape shape) throws SQLException {
         int op = rs.getInt(4);
         Conformance conformance = conformanceByShape.get(shape);
         if (conformance == null) {
@@ -240,8 +244,8 @@ final class SqliteDialect implements Dialect {
             conformanceByShape.put(shape, conformance);
         }
         int n = conformance.types.length;
-        Object[] before = op == 1 ? null : read(rs, shape, conformance, 0);
-        Object[] after = op == 3 ? null : read(rs, shape, conformance, n);
+        Object[] before = op == 1 ? null : read(rs, shape, conformance, first);
+        Object[] after = op == 3 ? null : read(rs, shape, conformance, first + n);
         return new Object[][] {before, after};
     }
 
@@ -268,7 +272,7 @@ final class SqliteDialect implements Dialect {
         int n = types.length;
         Object[] values = new Object[n];
         for (int i = 0; i < n; i++) {
-            Object v = rs.getObject(FIXED_COLUMNS + 1 + first + i);
+            Object v = rs.getObject(first + i);
             if (v != null) {
                 Object conformed = ValueConversions.conform(v, types[i], conformance.scales[i]);
                 if (conformed == null) {

@@ -121,7 +121,7 @@ class CaptureKillLoopTest {
                 if (countOutbox(c) != 0) {
                     StringBuilder b = new StringBuilder();
                     try (var s = c.createStatement();
-                            var rs = s.executeQuery("SELECT ID, TX, OP, OLD_RID, NEW_RID FROM DELTALOG_OUTBOX")) {
+                            var rs = s.executeQuery("SELECT * FROM DELTALOG_OUTBOX")) {
                         while (rs.next()) {
                             b.append("\n  ")
                                     .append(rs.getObject(1))
