@@ -112,6 +112,14 @@ final class SalvageCopy {
             } else {
                 out.println("  lost: unknown (the store's index could not be read, so its count is not known)");
             }
+            scan.tables().forEach((id, name) -> {
+                if (scan.nameLost(id)) {
+                    out.printf(
+                            "  table '%s' is table id %d, whose name was lost with the damaged catalog: rename it in"
+                                    + " your readers%n",
+                            name, id);
+                }
+            });
             for (String note : scan.notes()) {
                 out.println("  " + note);
             }

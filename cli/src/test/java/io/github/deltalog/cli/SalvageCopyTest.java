@@ -98,12 +98,20 @@ class SalvageCopyTest {
             boolean journalSkipped = r.out().contains("not replayed");
             try (DeltaLog log = DeltaLog.builder().path(copy).readOnly(true).open()) {
                 for (String t : log.tables()) {
-                    assertTrue(List.of(TABLES).contains(t), where + ": table " + t);
+                    // A table whose catalog page was zeroed keeps its deltas under a stand-in name the report gives.
+                    boolean nameLost = r.out().contains("table '" + t + "' is table id ");
+                    assertTrue(List.of(TABLES).contains(t) || nameLost, where + ": table " + t + "\n" + r.out());
                     try (DeltaCursor c = log.changesAfter(t, DeltaLog.FROM_OLDEST)) {
                         for (Delta d : c) {
-                            Key k = new Key(t, d.commitTimestamp(), d.rowId());
                             // Purged deltas may come back only where salvage says the low-water mark was lost.
-                            Delta w = markLost ? everWritten.getOrDefault(k, written.get(k)) : written.get(k);
+                            Delta w = null;
+                            for (String name : nameLost ? TABLES : new String[] {t}) {
+                                Key k = new Key(name, d.commitTimestamp(), d.rowId());
+                                Delta found = markLost ? everWritten.getOrDefault(k, written.get(k)) : written.get(k);
+                                if (found != null && found.op().equals(d.op())) {
+                                    w = new Delta(t, found.rowId(), found.commitTimestamp(), found.op());
+                                }
+                            }
                             assertEquals(w, d, where + ": a delta that was not written (or was purged)");
                             fromJournal += d.commitTimestamp() > journalFrom ? 1 : 0;
                             total++;

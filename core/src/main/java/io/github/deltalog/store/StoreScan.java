@@ -465,6 +465,17 @@ public final class StoreScan implements AutoCloseable {
     }
 
     /**
+     * Tells whether a table's name was lost: its deltas were recovered but no readable catalog page names it, so
+     * {@link #tables()} calls it {@code table-<id>}.
+     *
+     * @param tableId the table's id
+     * @return true if the name is a stand-in
+     */
+    public boolean nameLost(int tableId) {
+        return !tableNames.containsKey(tableId);
+    }
+
+    /**
      * Returns how many deltas of a table were recovered. O(log n).
      *
      * @param tableId the table's id
