@@ -30,7 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Recording throughput: one operation is one committed transaction of {@code txSize} deltas; the secondary
- * result {@code deltas} is the same figure in deltas per second (DESIGN §9, first target).
+ * result {@code deltas} is the same figure in deltas per second (DESIGN §9, first target), and {@code
+ * processCpuNanos} the CPU time of the whole JVM per second ({@link ProcessCpuTime}; per delta: divide by {@code
+ * deltas}), which compares the implementations on a loaded machine where throughput cannot.
  *
  * <ul>
  *   <li>{@code DELTALOG}: the real file-backed log with {@link Durability#COMMIT}: {@code begin()}, one
@@ -139,10 +141,11 @@ public class RecordBenchmark {
      * Records one transaction.
      *
      * @param counter counts the deltas
+     * @param cpu the JVM's CPU time
      * @return the commit timestamp
      */
     @Benchmark
-    public long record(DeltaCounter counter) {
+    public long record(DeltaCounter counter, ProcessCpuTime cpu) {
         int index = next;
         Workload.Transaction tx = transactions.get(index);
         long shift = rowShift;
@@ -153,7 +156,9 @@ public class RecordBenchmark {
             next = index + 1;
         }
         counter.deltas += tx.size();
-        return recorder.record(tx, index, shift);
+        long ts = recorder.record(tx, index, shift);
+        cpu.sample(txSize >= 100 ? 1 : 64);
+        return ts;
     }
 
     /** One implementation under test. */
