@@ -157,7 +157,7 @@ public class RecordBenchmark {
         }
         counter.deltas += tx.size();
         long ts = recorder.record(tx, index, shift);
-        cpu.sample(txSize >= 100 ? 1 : 64);
+        cpu.sample();
         return ts;
     }
 

@@ -14,7 +14,9 @@ import org.h2.mvstore.type.DataType;
  * An {@link MVMap} that removes a whole key range in one step: {@link #removeRange} copies the pages on the path
  * down to each end of the range, drops every subtree in between without reading its leaves, and swaps the root
  * once. A purge of one table below a timestamp is one such range, so it costs O(height × fanout) page copies and
- * one visit per dropped inner page, where removing key by key copies a leaf and its path for every key.
+ * one visit per dropped inner page, where removing key by key copies a leaf and its path for every key. Its
+ * counterpart for commits, {@link #putSorted}, inserts each run of ascending new keys that belongs to one leaf with
+ * one copy of that leaf and its path ({@link SortedRunInsert}), with the same root swap, accounting and format.
  *
  * <p><b>Tree shape.</b> Only pages that contained keys of the range change. A boundary leaf keeps its keys outside
  * the range; a boundary node keeps its children outside the range and the cut copies of its two boundary children,
