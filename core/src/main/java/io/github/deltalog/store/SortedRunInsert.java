@@ -16,10 +16,11 @@ import org.h2.mvstore.type.DataType;
  * room the leaf's parent has for new leaves. A key already in the map, or no room at all, gives no run: the caller
  * puts that key through {@code MVMap.put}, which splits pages as it needs, and tries again with the next.
  *
- * <p><b>Tree shape.</b> The leaf's keys and the run's, in order, are laid out over as few leaves as the store's
- * {@code keysPerPage} allows, evenly (as MVMap's own split leaves them about half full, this leaves them between half
- * full and full); a leaf also ends early when its estimated memory passes the store's page split size, as MVMap
- * splits it. The extra leaves go into a copy of the parent, each after a separator equal to its first key (MVMap's
+ * <p><b>Tree shape.</b> A run that fits goes into one copy of the leaf. Otherwise the leaf's keys and the run's, in
+ * order, are laid out over as few leaves as the store's {@code keysPerPage} allows: a run after the leaf's last key
+ * (a commit's, as a rule) fills the leaf's copy and then new leaves, the last keeping the rest, as MVMap's append
+ * does; any other run is spread evenly. A leaf also ends early when its estimated memory passes the store's page
+ * split size, as MVMap splits it. The extra leaves go into a copy of the parent, each after a separator equal to its first key (MVMap's
  * split does the same), which keeps every key between its separators and the per-child counts right ({@code
  * setChild}/{@code insertNode} maintain them). A root leaf is never split here, and no inner page gains more than
  * {@code keysPerPage} keys. The file format is MVMap's: only the shape of the tree differs from what key by key
@@ -158,13 +159,17 @@ final class SortedRunInsert<K, V> {
     private Page<K, V> spread(Page<K, V> p, int at, K[] keys, V[] values, int from, int run, int maxLeaves) {
         int n = p.getKeyCount();
         int total = n + run;
+        // Appended after the leaf's last key (a commit's run, as a rule): the leaf's copy and new leaves are filled
+        // up and the last one keeps the rest, so the next commit's run goes into a small leaf, and the old keys are
+        // copied once, not inserted one by one (each insert copies the page's arrays). Otherwise evenly.
+        boolean append = at == n;
         int leaves = (total + keysPerPage - 1) / keysPerPage;
-        int perLeaf = (total + leaves - 1) / leaves;
+        int perLeaf = append ? keysPerPage : (total + leaves - 1) / leaves;
         @SuppressWarnings("unchecked")
         Page<K, V>[] built = new Page[Math.min(maxLeaves, total)];
         int count = 0;
-        Page<K, V> current = map.newLeaf();
-        for (int i = 0; i < total; i++) {
+        Page<K, V> current = append ? p.copy() : map.newLeaf();
+        for (int i = append ? n : 0; i < total; i++) {
             K key;
             V value;
             if (i < at) {
