@@ -27,7 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code DELTA_MERGER} (the merge module), and the baseline {@code HASHMAP} (the same rule per delta, row
  * states grouped in a {@code HashMap<Long, DeltaOp>}, the obvious hand-written merge; each trial first checks that
  * both give the same net change per row). The secondary result {@code cpuNanos} is the benchmark thread's CPU time,
- * steadier than the score on a loaded machine.
+ * steadier than the score on a loaded machine. {@code ids} says whether row ids are dense (0 .. rows - 1, the
+ * merge then indexes arrays by row id) or scattered over the longs (the merge hashes, or sorts mostly distinct rows);
+ * the peer hashes both the same way.
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar MergeBenchmark -rf json -rff merge.json}
  */
@@ -57,6 +59,13 @@ public class MergeBenchmark {
     @Param({"UPDATE_HEAVY", "CHURN"})
     public MergeInput.Mix mix;
 
+    /**
+     * Row ids 0 .. rows - 1 (the merge takes its dense path, arrays indexed by row id) or scattered over the longs
+     * (hash table, or sorting when rows are mostly distinct).
+     */
+    @Param({"DENSE", "SCATTERED"})
+    public MergeInput.Ids ids;
+
     @Param({"DELTA_MERGER", "HASHMAP"})
     public Impl impl;
 
@@ -65,7 +74,7 @@ public class MergeBenchmark {
     @Setup(Level.Trial)
     public void generate() {
         int rows = Math.max(1, (int) ((long) deltas * rowsPercent / 100));
-        input = MergeInput.generate(deltas, rows, mix, 42);
+        input = MergeInput.generate(deltas, rows, mix, ids, 42);
         checkSameNetEffect(input);
     }
 

@@ -28,15 +28,33 @@ public final class MergeInput {
         }
     }
 
+    /** How a row's number becomes its row id. */
+    public enum Ids {
+        /** Row ids 0 .. rows - 1, as autoincrement keys and SQLite rowids are. */
+        DENSE,
+        /** Row numbers scrambled over the whole long range (a bijection), as hashed or random keys are. */
+        SCATTERED;
+
+        long of(int row) {
+            return this == DENSE ? row : row * 0x9E3779B97F4A7C15L; // odd multiplier: distinct rows, distinct ids
+        }
+    }
+
     private final DeltaOp[] inserts = new DeltaOp[IMAGES];
     private final DeltaOp[] deletes = new DeltaOp[IMAGES];
     private final DeltaOp[][] updates = new DeltaOp[IMAGES][IMAGES];
     private final byte[] imageOfRow; // 0 = absent, else image index + 1
     private final Random rnd;
     private final Mix mix;
+    private final Ids ids;
     private long ts = 1_700_000_000_000_000L;
 
     MergeInput(int rows, Mix mix, long seed) {
+        this(rows, mix, Ids.DENSE, seed);
+    }
+
+    MergeInput(int rows, Mix mix, Ids ids, long seed) {
+        this.ids = ids;
         this.imageOfRow = new byte[rows];
         this.rnd = new Random(seed);
         this.mix = mix;
@@ -69,12 +87,12 @@ public final class MergeInput {
             op = updates[current][next];
             imageOfRow[row] = (byte) (next + 1);
         }
-        return new Delta("orders", row, ++ts, op);
+        return new Delta("orders", ids.of(row), ++ts, op);
     }
 
     /** Generates a whole input up front (for the timed benchmarks, which must not time generation). */
-    static Delta[] generate(int deltas, int rows, Mix mix, long seed) {
-        MergeInput in = new MergeInput(rows, mix, seed);
+    static Delta[] generate(int deltas, int rows, Mix mix, Ids ids, long seed) {
+        MergeInput in = new MergeInput(rows, mix, ids, seed);
         Delta[] out = new Delta[deltas];
         for (int i = 0; i < deltas; i++) {
             out[i] = in.next();

@@ -83,8 +83,9 @@ public final class DeltaMerger {
     }
 
     /**
-     * Merges a sequence of deltas. A large random-access list whose rows are mostly distinct is merged by sorting
-     * it by row ({@link SortedMerge}); anything else row by row through a hash table. Both give the same result.
+     * Merges a sequence of deltas. A large random-access list of one table whose row ids fill a range densely is
+     * merged in arrays indexed by row id ({@link DenseMerge}); one whose rows are mostly distinct by sorting it by
+     * row ({@link SortedMerge}); anything else row by row through a hash table. All give the same result.
      *
      * @param deltas the deltas, in the order they happened
      * @param policy what to do on a conflict
@@ -94,8 +95,16 @@ public final class DeltaMerger {
      */
     public static MergeResult merge(Iterable<Delta> deltas, MergePolicy policy) {
         Objects.requireNonNull(policy, "policy");
-        if (deltas instanceof List<Delta> list && list instanceof RandomAccess && SortedMerge.suits(list)) {
-            return SortedMerge.merge(list, policy);
+        if (deltas instanceof List<Delta> list
+                && list instanceof RandomAccess
+                && list.size() >= SortedMerge.MIN_DELTAS) {
+            MergeResult dense = DenseMerge.merge(list, policy);
+            if (dense != null) {
+                return dense;
+            }
+            if (SortedMerge.suits(list)) {
+                return SortedMerge.merge(list, policy);
+            }
         }
         // Not pre-sized from the input's size: that is an upper bound on rows, and a table sized for it when
         // there are few rows spreads them over more memory than the cache holds (measured 5x slower at 10%).
@@ -144,7 +153,9 @@ public final class DeltaMerger {
     private DeltaMerger fold(int e, byte state, Delta d) {
         DeltaOp later = d.op();
         // The last delta is only written here, never read back: it is an older input object, often out of cache.
-        byte next = RowChain.next(state, befores[e], later);
+        // The before image is read only when the chain holds a change (a new row's slot is not read at all).
+        boolean change = RowChain.isChange(state);
+        byte next = RowChain.next(state, change ? befores[e] : null, later);
         if (next == RowChain.CONFLICT) {
             if (policy == MergePolicy.STRICT) {
                 Delta last = lasts[e];
@@ -161,7 +172,7 @@ public final class DeltaMerger {
             return this;
         }
         deltasIn++;
-        if (!RowChain.isChange(state)) {
+        if (!change) {
             befores[e] = later.before();
         }
         if (next == RowChain.NONE_PRESENT) {

@@ -190,7 +190,7 @@ final class Checkpoints {
      * round writes whole new chunks and a new store header before it frees the old ones, and the journal still
      * covers every commit after the checkpoint.
      *
-     * @param maxMillis how long to go on (rounds already started finish)
+     * @param maxMillis how long to go on (checked after each rewrite of at most 16 MiB, so it may run over by one)
      * @return the file size after, in bytes; 0 in memory
      */
     long compact(long maxMillis) {
@@ -219,7 +219,7 @@ final class Checkpoints {
                 long[] rewriteBudget = {Math.max(64L << 20, 4 * file.size())};
                 for (int round = 0; round < MAX_COMPACT_ROUNDS && idle < 2; round++) {
                     long before = file.size();
-                    compactRound(file, rewriteBudget);
+                    compactRound(file, rewriteBudget, started + budget);
                     // A round that did not shrink the file may have freed chunks the next one can move into.
                     idle = file.size() < before ? 0 : idle + 1;
                     if (System.nanoTime() - started > budget) {
@@ -244,7 +244,7 @@ final class Checkpoints {
      * frees a chunk only once it is {@link #VERSIONS_KEPT} versions old), and moves the chunks at the end of the
      * file into the free space before them, which truncates the file.
      */
-    private void compactRound(FileStore<?> file, long[] rewriteBudget) {
+    private void compactRound(FileStore<?> file, long[] rewriteBudget, long deadline) {
         // The whole round holds the write lock, so commits wait for it (a round is bounded by the rewrite budget
         // and the caller's time budget). With writers putting meanwhile, MVStore's chunk moves failed its own
         // consistency checks (FreeSpaceBitSet assertions under -ea, CompactionTest) and the file did not shrink:
@@ -254,6 +254,12 @@ final class Checkpoints {
             while (rewriteBudget[0] > 0 && s.store.compact(100, RECLAIM_WRITE_LIMIT)) {
                 rewriteBudget[0] -= RECLAIM_WRITE_LIMIT;
                 s.commitStore();
+                if (System.nanoTime() - deadline > 0) {
+                    // The time budget holds within a round too: a round may rewrite several times the file, and
+                    // commits, refreshes and checkpoints wait for it (a background compaction of a sparse 100 MB
+                    // file held them for 60-110 s on a loaded machine).
+                    break;
+                }
             }
             for (int i = 0; i <= VERSIONS_KEPT; i++) {
                 // A change, so that the store commit makes a new version even when nothing else changed.

@@ -56,6 +56,10 @@ final class GroupChanges {
     private final Map<Key, Group> touched = new HashMap<>();
     private final Map<Key, ValueCount> valueDeltas = new HashMap<>();
     private final List<ViewChange> changes = new ArrayList<>();
+    /** The changed counts of spilled columns, in key order; set by {@link #prepare}. */
+    private final List<Map.Entry<Key, ValueCount>> spilled = new ArrayList<>();
+    /** The touched groups in key order; set by {@link #prepare}. */
+    private List<Group> touchedInOrder = List.of();
 
     /**
      * @param fromEmpty true when the view is being rebuilt: the stored state is ignored (and cleared by the
@@ -338,68 +342,85 @@ final class GroupChanges {
             if (vc.delta == 0) {
                 continue;
             }
-            Group g = vc.group;
-            ValueCounts inlineCounts = g.counts[vc.column];
-            long before;
+            ValueCounts inlineCounts = vc.group.counts[vc.column];
             if (inlineCounts != null) {
-                before = inlineCounts.count(vc.value);
-                g.pend(vc);
+                vc.group.pend(vc);
+                count(vc, inlineCounts.count(vc.value));
             } else {
-                Long stored = fromEmpty ? null : values.get(e.getKey());
-                before = stored == null ? 0 : stored;
+                spilled.add(e);
             }
-            long after = before + vc.delta;
-            if (after < 0) {
-                throw inconsistent(
-                        "value " + vc.value + " of column " + valueColumns[vc.column] + " in group " + vc.group.key);
+        }
+        // In key order: neighbouring counts share leaf pages, read (here) and written (by writeTo) once each while
+        // they are cached, instead of in hash order across a map far larger than the page cache.
+        spilled.sort(Map.Entry.comparingByKey());
+        for (Map.Entry<Key, ValueCount> e : spilled) {
+            Long stored = fromEmpty ? null : values.get(e.getKey());
+            count(e.getValue(), stored == null ? 0 : stored);
+        }
+        List<Group> groupsInOrder = new ArrayList<>(touched.values());
+        groupsInOrder.sort((a, b) -> a.key.compareTo(b.key));
+        for (Group g : groupsInOrder) {
+            settle(g);
+        }
+        touchedInOrder = groupsInOrder;
+    }
+
+    /** Notes a value's new count and what it does to its group's distinct counts and extremes. */
+    private void count(ValueCount vc, long before) {
+        Group g = vc.group;
+        long after = before + vc.delta;
+        if (after < 0) {
+            throw inconsistent(
+                    "value " + vc.value + " of column " + valueColumns[vc.column] + " in group " + vc.group.key);
+        }
+        vc.after = after;
+        for (int i : valueAggregates[vc.column]) {
+            switch (kinds[i]) {
+                case COUNT_DISTINCT -> {
+                    if ((before == 0) != (after == 0)) {
+                        g.n[i] += after == 0 ? -1 : 1;
+                    }
+                }
+                case MIN, MAX -> {
+                    if (after > 0) {
+                        if (g.added[i] == null || better(kinds[i], vc.value, g.added[i])) {
+                            g.added[i] = vc.value;
+                        }
+                    } else if (g.x[i] != null && ValueOrder.compare(g.x[i], vc.value) == 0) {
+                        g.extremeGone[i] = true;
+                    }
+                }
+                default -> {}
             }
-            vc.after = after;
-            for (int i : valueAggregates[vc.column]) {
-                switch (kinds[i]) {
-                    case COUNT_DISTINCT -> {
-                        if ((before == 0) != (after == 0)) {
-                            g.n[i] += after == 0 ? -1 : 1;
-                        }
-                    }
-                    case MIN, MAX -> {
-                        if (after > 0) {
-                            if (g.added[i] == null || better(kinds[i], vc.value, g.added[i])) {
-                                g.added[i] = vc.value;
-                            }
-                        } else if (g.x[i] != null && ValueOrder.compare(g.x[i], vc.value) == 0) {
-                            g.extremeGone[i] = true;
-                        }
-                    }
-                    default -> {}
+        }
+    }
+
+    /** Checks a group's counts and computes its new extremes and state. */
+    private void settle(Group g) {
+        boolean bad = g.rows < 0;
+        for (long n : g.n) {
+            bad |= n < 0 || (g.rows == 0 && n != 0);
+        }
+        if (bad) {
+            throw inconsistent("group " + g.key);
+        }
+        if (g.rows == 0) {
+            return;
+        }
+        g.settleCounts();
+        for (int i = 0; i < kinds.length; i++) {
+            if (kinds[i] == Aggregate.Kind.MIN || kinds[i] == Aggregate.Kind.MAX) {
+                ValueCounts inlineCounts = g.countsAfter[valueColumnOf[i]];
+                if (g.n[i] == 0) {
+                    g.x[i] = null;
+                } else if (inlineCounts != null) {
+                    g.x[i] = inlineCounts.value(kinds[i] == Aggregate.Kind.MIN ? 0 : inlineCounts.size() - 1);
+                } else {
+                    g.x[i] = extreme(g, i);
                 }
             }
         }
-        for (Group g : touched.values()) {
-            boolean bad = g.rows < 0;
-            for (long n : g.n) {
-                bad |= n < 0 || (g.rows == 0 && n != 0);
-            }
-            if (bad) {
-                throw inconsistent("group " + g.key);
-            }
-            if (g.rows == 0) {
-                continue;
-            }
-            g.settleCounts();
-            for (int i = 0; i < kinds.length; i++) {
-                if (kinds[i] == Aggregate.Kind.MIN || kinds[i] == Aggregate.Kind.MAX) {
-                    ValueCounts inlineCounts = g.countsAfter[valueColumnOf[i]];
-                    if (g.n[i] == 0) {
-                        g.x[i] = null;
-                    } else if (inlineCounts != null) {
-                        g.x[i] = inlineCounts.value(kinds[i] == Aggregate.Kind.MIN ? 0 : inlineCounts.size() - 1);
-                    } else {
-                        g.x[i] = extreme(g, i);
-                    }
-                }
-            }
-            g.state = g.state();
-        }
+        g.state = g.state();
     }
 
     /** The new extreme of a MIN or MAX aggregate of a group that still has values. */
@@ -454,12 +475,8 @@ final class GroupChanges {
      * @param position the position the refresh brings the view to, for the change stream
      */
     void writeTo(MapSink sink, long position) {
-        for (Map.Entry<Key, ValueCount> e : valueDeltas.entrySet()) {
-            ValueCount vc = e.getValue();
-            if (vc.group.counts[vc.column] != null) {
-                continue; // inline: written with its group, or below if it spills
-            }
-            long after = vc.after;
+        for (Map.Entry<Key, ValueCount> e : spilled) {
+            long after = e.getValue().after;
             if (after == 0) {
                 sink.remove(values, e.getKey());
             } else if (after > 0) {
@@ -467,7 +484,7 @@ final class GroupChanges {
             }
         }
         List<Group> changed = new ArrayList<>(touched.size());
-        for (Group g : touched.values()) {
+        for (Group g : touchedInOrder) {
             if (g.rows != 0) {
                 spill(sink, g);
             }
@@ -482,7 +499,6 @@ final class GroupChanges {
             }
         }
         if (keepChanges) {
-            changed.sort((a, b) -> a.key.compareTo(b.key));
             for (Group g : changed) {
                 Tuple before = g.stored == null ? null : output(g.stored);
                 Tuple after = g.rows == 0 ? null : output(g.state);

@@ -253,7 +253,10 @@ final class JoinChanges {
     }
 
     private void writeTo(MapSink sink, MVMap<Key, Key> map, Map<Key, Key> writes, Map<Key, String> mustExist) {
-        for (Map.Entry<Key, Key> e : writes.entrySet()) {
+        // In key order, so that neighbouring index rows share their leaf's read and copy.
+        List<Map.Entry<Key, Key>> sorted = new ArrayList<>(writes.entrySet());
+        sorted.sort(Map.Entry.comparingByKey());
+        for (Map.Entry<Key, Key> e : sorted) {
             Key k = e.getKey();
             String table = mustExist.get(k);
             if (table != null) {

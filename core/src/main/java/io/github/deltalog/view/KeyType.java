@@ -144,6 +144,52 @@ final class KeyType extends BasicDataType<Key> {
     }
 
     /**
+     * Skips one value written by {@link #writeValue} without building it: the cheap way to find where each value
+     * of an encoded run starts. O(1).
+     *
+     * @throws CorruptLogException for an unknown tag or a length past the end
+     */
+    static void skipValue(ByteBuffer b) {
+        byte tag = b.get();
+        int skip =
+                switch (tag) {
+                    case NULL, FALSE, TRUE -> 0;
+                    case BYTE -> 1;
+                    case SHORT -> 2;
+                    case INT -> {
+                        DataUtils.readVarInt(b);
+                        yield 0;
+                    }
+                    case LONG -> {
+                        DataUtils.readVarLong(b);
+                        yield 0;
+                    }
+                    case FLOAT -> 4;
+                    case DOUBLE, DATE, TIME -> 8;
+                    case STRING, BYTES, BIG_INTEGER -> length(b);
+                    case DECIMAL -> {
+                        DataUtils.readVarInt(b);
+                        yield length(b);
+                    }
+                    case INSTANT -> 12;
+                    case UUID_TAG, DATE_TIME -> 16;
+                    default -> throw new CorruptLogException("view state: unknown value tag " + tag);
+                };
+        if (skip > b.remaining()) {
+            throw new CorruptLogException("view state: a value claims " + skip + " bytes");
+        }
+        ((java.nio.Buffer) b).position(b.position() + skip); // Buffer's: Android 26 lacks the covariant one
+    }
+
+    private static int length(ByteBuffer b) {
+        int n = DataUtils.readVarInt(b);
+        if (n < 0) {
+            throw new CorruptLogException("view state: a value claims " + n + " bytes");
+        }
+        return n;
+    }
+
+    /**
      * Reads one value written by {@link #writeValue}.
      *
      * @throws CorruptLogException for an unknown tag or a length past the end

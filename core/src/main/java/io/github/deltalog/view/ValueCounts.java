@@ -9,27 +9,43 @@ import org.h2.mvstore.WriteBuffer;
  * A small multiset of one group's values of one column (for MIN, MAX and COUNT(DISTINCT)), kept inline in the
  * group's stored state instead of one entry per value in the view's values map: values sorted by {@link
  * ValueOrder}, each with its count (always positive). In a state it is one byte array ({@link #encode}): a
- * copy for the journal and the store file, one object for the page cache. Immutable; {@link #with}
- * returns a changed copy in O(size + changes × log size).
+ * copy for the journal and the store file, one object for the page cache.
+ *
+ * <p>It works on that array as it is: {@link #decode} only finds where each entry starts (skipping the values'
+ * bytes, reading the counts), a value is built when a search or a caller reads it, and {@link #with} copies the
+ * unchanged entries' bytes. A refresh that changes a few values of a group thus builds O(changes × log size)
+ * values, not the group's whole multiset; only the copy is O(size), and it is a byte copy. Immutable (the lazily
+ * built values are a cache); not thread-safe, as it lives within one refresh.
  */
 final class ValueCounts {
-    static final ValueCounts EMPTY = new ValueCounts(new Object[0], new long[0]);
+    static final ValueCounts EMPTY = new ValueCounts(new byte[] {0}, new int[] {1}, new int[0], new long[0]);
 
-    private final Object[] values;
+    /** The stored form: varint size, then per value its {@link KeyType} encoding and a varlong count. */
+    private final byte[] bytes;
+    /** Where entry i starts; {@code starts[size]} is the end. */
+    private final int[] starts;
+    /** Where entry i's count starts (the end of its value). */
+    private final int[] countAt;
+
     private final long[] counts;
+    /** The values built so far, null where not yet. */
+    private final Object[] values;
 
-    /** Takes the arrays as they are: sorted, distinct, counts positive (not copied). */
-    private ValueCounts(Object[] values, long[] counts) {
-        this.values = values;
+    private ValueCounts(byte[] bytes, int[] starts, int[] countAt, long[] counts) {
+        this.bytes = bytes;
+        this.starts = starts;
+        this.countAt = countAt;
         this.counts = counts;
+        this.values = new Object[counts.length];
     }
 
     /**
-     * Decodes a multiset stored by {@link #encode}.
+     * Reads a multiset stored by {@link #encode}: where each entry starts and its count, O(size) without
+     * building any value. The bytes are kept, not copied.
      *
      * @param bytes the stored form
      * @param view the view's name, for the message
-     * @throws ViewException if the bytes do not hold values sorted with positive counts (a damaged state)
+     * @throws ViewException if the bytes do not parse as values with positive counts (a damaged state)
      */
     static ValueCounts decode(byte[] bytes, String view) {
         try {
@@ -38,19 +54,23 @@ final class ValueCounts {
             if (n < 0 || n > b.remaining()) {
                 throw damaged(view, null);
             }
-            Object[] v = new Object[n];
+            int[] starts = new int[n + 1];
+            int[] countAt = new int[n];
             long[] c = new long[n];
             for (int i = 0; i < n; i++) {
-                v[i] = KeyType.readValue(b);
+                starts[i] = b.position();
+                KeyType.skipValue(b);
+                countAt[i] = b.position();
                 c[i] = DataUtils.readVarLong(b);
-                if (c[i] <= 0 || (i > 0 && ValueOrder.compare(v[i - 1], v[i]) >= 0)) {
+                if (c[i] <= 0) {
                     throw damaged(view, null);
                 }
             }
             if (b.hasRemaining()) {
                 throw damaged(view, null);
             }
-            return new ValueCounts(v, c);
+            starts[n] = bytes.length;
+            return new ValueCounts(bytes, starts, countAt, c);
         } catch (RuntimeException e) {
             throw e instanceof ViewException x ? x : damaged(view, e);
         }
@@ -63,26 +83,27 @@ final class ValueCounts {
                 cause);
     }
 
-    /** Returns the stored form: varint size, then per value its {@link KeyType} encoding and a varlong count. */
+    /**
+     * Returns the stored form (the array itself: do not change it): varint size, then per value its {@link
+     * KeyType} encoding and a varlong count.
+     */
     byte[] encode() {
-        WriteBuffer w = new WriteBuffer(16 + 12 * values.length);
-        w.putVarInt(values.length);
-        for (int i = 0; i < values.length; i++) {
-            KeyType.writeValue(w, values[i]);
-            w.putVarLong(counts[i]);
-        }
-        ByteBuffer b = w.getBuffer();
-        return Arrays.copyOf(b.array(), b.position());
+        return bytes;
     }
 
     /** Returns how many distinct values there are. */
     int size() {
-        return values.length;
+        return counts.length;
     }
 
-    /** Returns the i-th smallest value. */
+    /** Returns the i-th smallest value, building it on the first call. */
     Object value(int i) {
-        return values[i];
+        Object v = values[i];
+        if (v == null) {
+            v = KeyType.readValue(ByteBuffer.wrap(bytes, starts[i], countAt[i] - starts[i]));
+            values[i] = v;
+        }
+        return v;
     }
 
     /** Returns the count of the i-th smallest value. */
@@ -98,10 +119,10 @@ final class ValueCounts {
 
     private int indexOf(Object value) {
         int lo = 0;
-        int hi = values.length - 1;
+        int hi = counts.length - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = ValueOrder.compare(values[mid], value);
+            int c = ValueOrder.compare(value(mid), value);
             if (c < 0) {
                 lo = mid + 1;
             } else if (c > 0) {
@@ -114,7 +135,8 @@ final class ValueCounts {
     }
 
     /**
-     * Returns a copy with some values' counts set.
+     * Returns a copy with some values' counts set: the unchanged entries' bytes are copied as they are.
+     * O(size) bytes copied, O(n × log size) values compared.
      *
      * @param changed values sorted by {@link ValueOrder}, distinct
      * @param after their new counts (0 removes the value), in the same order
@@ -122,34 +144,33 @@ final class ValueCounts {
      */
     ValueCounts with(Object[] changed, long[] after, int n) {
         int[] at = new int[n];
-        int added = 0;
+        int size = counts.length;
         for (int j = 0; j < n; j++) {
             at[j] = indexOf(changed[j]);
             boolean there = at[j] >= 0;
-            added += there ? (after[j] == 0 ? -1 : 0) : (after[j] == 0 ? 0 : 1);
+            size += there ? (after[j] == 0 ? -1 : 0) : (after[j] == 0 ? 0 : 1);
         }
-        Object[] v = new Object[values.length + added];
-        long[] c = new long[v.length];
+        WriteBuffer w = new WriteBuffer(bytes.length + 32 * n + 8);
+        w.putVarInt(size);
         int i = 0;
-        int o = 0;
         for (int j = 0; j < n; j++) {
             int upTo = at[j] >= 0 ? at[j] : -at[j] - 1;
-            int run = upTo - i;
-            System.arraycopy(values, i, v, o, run);
-            System.arraycopy(counts, i, c, o, run);
-            o += run;
+            w.put(bytes, starts[i], starts[upTo] - starts[i]);
             i = upTo;
             if (after[j] != 0) {
-                v[o] = changed[j];
-                c[o++] = after[j];
+                if (at[j] >= 0) {
+                    w.put(bytes, starts[i], countAt[i] - starts[i]);
+                } else {
+                    KeyType.writeValue(w, changed[j]);
+                }
+                w.putVarLong(after[j]);
             }
             if (at[j] >= 0) {
                 i++;
             }
         }
-        int run = values.length - i;
-        System.arraycopy(values, i, v, o, run);
-        System.arraycopy(counts, i, c, o, run);
-        return new ValueCounts(v, c);
+        w.put(bytes, starts[i], starts[counts.length] - starts[i]);
+        ByteBuffer b = w.getBuffer();
+        return decode(Arrays.copyOf(b.array(), b.position()), "");
     }
 }

@@ -9,6 +9,15 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.FileStore;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.db.Store;
+import org.h2.mvstore.tx.Transaction;
+import org.h2.mvstore.tx.TransactionStore;
 
 /**
  * H2 2.x: one Java row trigger per table ({@link H2CaptureTrigger}, which must be on the database's class path:
@@ -43,11 +52,88 @@ final class H2Dialect implements Dialect {
         }
     }
 
+    /**
+     * Makes every transaction the relay saw committed survive a kill of the process, in three steps (H2 2.4's
+     * MVStore gives none of them on its own, see docs/TESTING.md "H2 under a kill"):
+     *
+     * <ol>
+     *   <li>Waits until every transaction that is committing has finished its commit. H2 shows a transaction's
+     *       changes to other sessions from the moment its commit begins, while the commit still rewrites each changed
+     *       row as committed and then clears the undo log; a store taken meanwhile reads the tables and the undo logs
+     *       one after the other and can persist a row still marked as the transaction's and an undo log already
+     *       cleared: after a kill that row is gone for good (a "dead" row), though the relay saw it committed.
+     *   <li>Stores the current version ({@code MVStore.commit()}, what {@code CHECKPOINT} runs). It now holds every
+     *       such transaction whole.
+     *   <li>Waits until the chunk of that version is written to the file. With a write delay H2 stores in the
+     *       background and writes the chunk on its own threads; a {@code CHECKPOINT} that finds nothing unsaved
+     *       returns at once, while the chunk holding the rows just read may still be on its way.
+     * </ol>
+     *
+     * <p>Steps 1 and 3 need the embedded database's session (the capture's triggers need an embedded database
+     * anyway); over any other connection only {@code CHECKPOINT} runs. A wait that does not end within
+     * {@link #FLUSH_TIMEOUT_NANOS} fails the relay pass (which is then retried) rather than hang it.
+     *
+     * @throws SQLException if the database refuses, or a commit or a chunk write does not end in time
+     */
     @Override
     public void flushCommitted(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("CHECKPOINT");
+        Store store = embeddedStore(c);
+        if (store == null) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CHECKPOINT");
+            }
+            return;
         }
+        MVStore mvStore = store.getMvStore();
+        FileStore<?> file = mvStore.getFileStore();
+        if (file == null || file.isReadOnly()) {
+            return; // in memory: nothing survives a kill anyway
+        }
+        long deadline = System.nanoTime() + FLUSH_TIMEOUT_NANOS;
+        awaitCommitsInProgress(store.getTransactionStore(), deadline);
+        mvStore.commit();
+        long version = mvStore.getCurrentVersion();
+        while (file.lastChunkVersion() < version) {
+            pause(deadline, "H2 has not written the chunk of version " + version + " to " + file.getFileName());
+        }
+    }
+
+    /** How long {@link #flushCommitted} waits for a commit in progress or a chunk being written. */
+    static final long FLUSH_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    /** The store of an embedded H2 database behind {@code c}, or null for any other connection. */
+    private static Store embeddedStore(Connection c) throws SQLException {
+        JdbcConnection j = c.isWrapperFor(JdbcConnection.class) ? c.unwrap(JdbcConnection.class) : null;
+        if (j != null && j.getSession() instanceof SessionLocal session) {
+            return session.getDatabase().getStore();
+        }
+        return null;
+    }
+
+    /** Waits until no transaction that is committing now is still open (its commit done, its undo log empty). */
+    private static void awaitCommitsInProgress(TransactionStore transactions, long deadline) throws SQLException {
+        List<Transaction> committing = new ArrayList<>();
+        for (Transaction t : transactions.getOpenTransactions()) {
+            if (t.getStatus() == Transaction.STATUS_COMMITTED) {
+                committing.add(t);
+            }
+        }
+        while (!committing.isEmpty()) {
+            pause(deadline, "H2 transaction " + committing.get(0).getId() + " is still committing");
+            List<Transaction> open = transactions.getOpenTransactions();
+            // Identity: an ended transaction's id is given to the next one to begin.
+            committing.removeIf(t -> open.stream().noneMatch(o -> o == t));
+        }
+    }
+
+    private static void pause(long deadline, String what) throws SQLException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new SQLException("interrupted while waiting: " + what);
+        }
+        if (System.nanoTime() - deadline > 0) {
+            throw new SQLException(what + " after " + TimeUnit.NANOSECONDS.toSeconds(FLUSH_TIMEOUT_NANOS) + " s");
+        }
+        LockSupport.parkNanos(100_000);
     }
 
     @Override
