@@ -23,8 +23,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class ExportedTopics {
     private ExportedTopics() {}
 
-    /** Reads every committed record of some topics, per topic in offset order (one partition each). */
-    static Map<String, List<ConsumerRecord<byte[], byte[]>>> read(String servers, List<String> topics) {
+    /**
+     * Reads every committed record of some topics, per topic in offset order (one partition each), waiting up to
+     * 30 s for a topic to hold at least the given number of records: a producer's {@code commitTransaction} returns
+     * before the commit markers reach the partitions, so a read_committed consumer right after it can find the last
+     * stable offset still before the last transaction.
+     */
+    static Map<String, List<ConsumerRecord<byte[], byte[]>>> read(
+            String servers, List<String> topics, Map<String, Integer> atLeast) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -42,16 +48,33 @@ final class ExportedTopics {
             }
             c.assign(parts);
             c.seekToBeginning(parts);
-            Map<TopicPartition, Long> ends = c.endOffsets(parts, Duration.ofSeconds(30));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (parts.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
-                assertTrue(System.nanoTime() < deadline, "reading " + topics + " to " + ends + " took over 60 s");
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    out.get(r.topic()).add(r);
+            long markersDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (true) {
+                Map<TopicPartition, Long> ends = c.endOffsets(parts, Duration.ofSeconds(30));
+                while (parts.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
+                    assertTrue(System.nanoTime() < deadline, "reading " + topics + " to " + ends + " took over 60 s");
+                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                        out.get(r.topic()).add(r);
+                    }
                 }
+                boolean missing = atLeast.entrySet().stream()
+                        .anyMatch(e -> out.get(e.getKey()).size() < e.getValue());
+                if (!missing || System.nanoTime() > markersDeadline) {
+                    return out;
+                }
+                sleep(100);
             }
         }
-        return out;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while reading the topics", e);
+        }
     }
 
     /**
@@ -74,7 +97,12 @@ final class ExportedTopics {
         }
         List<String> topics = new ArrayList<>(expectedByTopic.keySet());
         topics.add(names.positionsTopic());
-        Map<String, List<ConsumerRecord<byte[], byte[]>>> records = read(servers, topics);
+        Map<String, Integer> atLeast = new HashMap<>();
+        // Each delta is a record, each delete adds its tombstone.
+        expectedByTopic.forEach((topic, deltas) -> atLeast.put(
+                topic,
+                deltas.size() + (int) deltas.stream().filter(Workload::isDelete).count()));
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> records = read(servers, topics, atLeast);
         for (Map.Entry<String, List<Delta>> e : expectedByTopic.entrySet()) {
             String topic = e.getKey();
             // With one partition the whole topic is in commit order, which implies each row's order.
