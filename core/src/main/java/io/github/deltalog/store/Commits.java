@@ -114,13 +114,18 @@ final class Commits {
     }
 
     private void putAll(DeltaKey[] keys, byte[][] values, int count) {
-        int done = 0;
         try {
-            for (; done < count; done++) {
-                s.deltas.put(keys[done], values[done]);
+            if (s.deltas instanceof RangeCutMap<DeltaKey, byte[]> runs) {
+                // The keys ascend (sorted by table and row, one timestamp): one leaf copy per run, not per key.
+                runs.putSorted(keys, values, count);
+            } else {
+                for (int i = 0; i < count; i++) {
+                    s.deltas.put(keys[i], values[i]);
+                }
             }
         } catch (RuntimeException e) {
-            for (int i = 0; i < done; i++) {
+            // The keys are new (a fresh timestamp): removing one that was never put changes nothing.
+            for (int i = 0; i < count; i++) {
                 s.deltas.remove(keys[i]);
             }
             throw s.storeFailure("store a transaction", e);

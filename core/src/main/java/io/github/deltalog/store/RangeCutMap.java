@@ -14,7 +14,9 @@ import org.h2.mvstore.type.DataType;
  * An {@link MVMap} that removes a whole key range in one step: {@link #removeRange} copies the pages on the path
  * down to each end of the range, drops every subtree in between without reading its leaves, and swaps the root
  * once. A purge of one table below a timestamp is one such range, so it costs O(height × fanout) page copies and
- * one visit per dropped inner page, where removing key by key copies a leaf and its path for every key.
+ * one visit per dropped inner page, where removing key by key copies a leaf and its path for every key. Its
+ * counterpart for commits, {@link #putSorted}, inserts each run of ascending new keys that belongs to one leaf with
+ * one copy of that leaf and its path ({@link SortedRunInsert}), with the same root swap, accounting and format.
  *
  * <p><b>Tree shape.</b> Only pages that contained keys of the range change. A boundary leaf keeps its keys outside
  * the range; a boundary node keeps its children outside the range and the cut copies of its two boundary children,
@@ -121,6 +123,78 @@ final class RangeCutMap<K, V> extends MVMap<K, V> {
         } finally {
             store.deregisterVersionUsage(usage);
         }
+    }
+
+    /**
+     * Puts {@code keys[i] -> values[i]} for every {@code i < count}, as {@code put} one after the other would, but
+     * inserts each run of ascending new keys that belongs to one leaf with one copy of that leaf and its path and one
+     * root swap ({@link SortedRunInsert}). A commit's keys (one timestamp, then row ids, per table) are such runs:
+     * about one leaf copy per table and transaction instead of one per key. Keys out of order, keys already present
+     * and runs that would overflow an inner page are put one by one. Each run is atomic for readers: a cursor or
+     * snapshot sees all of a run or none of it; the whole call is not atomic.
+     *
+     * @param keys the keys, best in ascending order
+     * @param values their values, same length
+     * @param count how many to put
+     * @throws UnsupportedOperationException if the map is read-only
+     */
+    void putSorted(K[] keys, V[] values, int count) {
+        if (count == 1) {
+            put(keys[0], values[0]);
+            return;
+        }
+        if (count == 0) {
+            return;
+        }
+        beforeWrite();
+        SortedRunInsert<K, V> insert = new SortedRunInsert<>(this);
+        int i = 0;
+        while (i < count) {
+            int done = putRun(insert, keys, values, i, count);
+            if (done == 0) {
+                put(keys[i], values[i]);
+                done = 1;
+            }
+            i += done;
+        }
+    }
+
+    /** Inserts the run starting at {@code from}; returns its length, 0 if none starts there. */
+    private int putRun(SortedRunInsert<K, V> insert, K[] keys, V[] values, int from, int to) {
+        for (int attempt = 1; ; attempt++) {
+            RootReference<K, V> root = flushAndGetRoot();
+            if (attempt <= OPTIMISTIC_ATTEMPTS) {
+                Page<K, V> newRoot = insert.apply(root.root, keys, values, from, to);
+                if (newRoot == null) {
+                    return 0;
+                }
+                if (updateRoot(root, newRoot, attempt)) {
+                    registerUnsavedMemory(insert.settle(root.version));
+                    return insert.runLength();
+                }
+                continue;
+            }
+            RootReference<K, V> locked = tryLock(root, attempt);
+            if (locked == null) {
+                continue;
+            }
+            Page<K, V> newRoot = null;
+            try {
+                newRoot = insert.apply(locked.root, keys, values, from, to);
+            } finally {
+                unlockRoot(newRoot);
+            }
+            if (newRoot == null) {
+                return 0;
+            }
+            registerUnsavedMemory(insert.settle(locked.version));
+            return insert.runLength();
+        }
+    }
+
+    /** A new, empty leaf of this map (for {@link SortedRunInsert}). */
+    Page<K, V> newLeaf() {
+        return createEmptyLeaf();
     }
 
     /** One computation of a cut on one root: the new pages, and what the old tree gives up. */

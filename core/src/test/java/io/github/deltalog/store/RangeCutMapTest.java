@@ -314,7 +314,7 @@ class RangeCutMapTest {
         }
     }
 
-    private static MVStore open(Path file, int keysPerPage) {
+    static MVStore open(Path file, int keysPerPage) {
         return new MVStore.Builder()
                 .fileName(file.toString())
                 .keysPerPage(keysPerPage)
@@ -322,13 +322,13 @@ class RangeCutMapTest {
                 .open();
     }
 
-    private static RangeCutMap.Builder<Long, Long> builder() {
+    static RangeCutMap.Builder<Long, Long> builder() {
         return new RangeCutMap.Builder<Long, Long>()
                 .keyType(LongDataType.INSTANCE)
                 .valueType(LongDataType.INSTANCE);
     }
 
-    private static MVMap.Builder<Long, Long> plainBuilder() {
+    static MVMap.Builder<Long, Long> plainBuilder() {
         return new MVMap.Builder<Long, Long>().keyType(LongDataType.INSTANCE).valueType(LongDataType.INSTANCE);
     }
 
@@ -378,7 +378,7 @@ class RangeCutMapTest {
         return near != null ? near : k;
     }
 
-    private static void assertSameContents(TreeMap<Long, Long> model, MVMap<Long, Long> map, String where) {
+    static void assertSameContents(TreeMap<Long, Long> model, MVMap<Long, Long> map, String where) {
         assertEquals(model.size(), map.sizeAsLong(), where + ": size");
         Iterator<Map.Entry<Long, Long>> expected = model.entrySet().iterator();
         Cursor<Long, Long> c = map.cursor(null);
@@ -447,7 +447,7 @@ class RangeCutMapTest {
     }
 
     /** The longest path from the page to a leaf, in pages (MVMap's trees need not be balanced). */
-    private static int height(Page<Long, Long> p) {
+    static int height(Page<Long, Long> p) {
         if (p.isLeaf()) {
             return 1;
         }
