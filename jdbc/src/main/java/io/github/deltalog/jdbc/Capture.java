@@ -355,10 +355,23 @@ public final class Capture implements AutoCloseable {
      */
     public void start() {
         if (!background.isRunning()) {
-            try (Connection c = source.get()) {
-                Dialect.of(c).ensureOutboxIdsAbove(c);
+            // On the connection the background relay keeps: a connection of its own, opened and closed here, could
+            // close and reopen an embedded database that no other connection holds open.
+            try {
+                Connection c;
+                synchronized (lock) {
+                    if (backgroundConnection == null) {
+                        backgroundConnection = source.get();
+                    }
+                    c = backgroundConnection;
+                    Dialect.of(c).ensureOutboxIdsAbove(c);
+                }
             } catch (SQLException e) {
+                closeBackgroundConnection();
                 throw Failures.of("cannot check the ids of the capture's outbox", e);
+            } catch (RuntimeException e) {
+                closeBackgroundConnection();
+                throw e;
             }
         }
         background.start();
