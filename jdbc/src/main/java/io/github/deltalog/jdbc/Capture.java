@@ -344,8 +344,36 @@ public final class Capture implements AutoCloseable {
      * connection, and every poll interval. A failure is kept ({@link #failure()}) and retried at the next
      * interval, except a {@link CapturedTableChangedException}, which stops the thread. The thread keeps its
      * connection (H2: two) open between passes, until {@link #close()} or a failure. Idempotent.
+     *
+     * <p>Before the thread starts, makes sure the outbox hands out ids above those it holds ({@link
+     * Dialect#ensureOutboxIdsAbove}): after a crash H2 can restart the outbox's identity below them, and the
+     * application's writes would then fail on a duplicate key or be ordered before older unmoved changes. An
+     * application that reopens its database after a crash should call {@code start()} (or {@link #install} or
+     * {@link #relayAvailable()}) before its first write to a captured table.
+     *
+     * @throws CaptureException if the database cannot be reached for that check
      */
     public void start() {
+        if (!background.isRunning()) {
+            // On the connection the background relay keeps: a connection of its own, opened and closed here, could
+            // close and reopen an embedded database that no other connection holds open.
+            try {
+                Connection c;
+                synchronized (lock) {
+                    if (backgroundConnection == null) {
+                        backgroundConnection = source.get();
+                    }
+                    c = backgroundConnection;
+                    Dialect.of(c).ensureOutboxIdsAbove(c);
+                }
+            } catch (SQLException e) {
+                closeBackgroundConnection();
+                throw Failures.of("cannot check the ids of the capture's outbox", e);
+            } catch (RuntimeException e) {
+                closeBackgroundConnection();
+                throw e;
+            }
+        }
         background.start();
     }
 

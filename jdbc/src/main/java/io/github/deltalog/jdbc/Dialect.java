@@ -42,6 +42,22 @@ public interface Dialect {
     void createOutbox(Connection c) throws SQLException;
 
     /**
+     * Makes the outbox's id generator hand out only ids above every id the outbox holds and every id it handed out
+     * before. H2 needs it after a crash: its identity state and the table are stored at different moments, so a
+     * reopened database can restart the identity below ids the outbox still holds (duplicate keys for the
+     * application, and new transactions ordered before older unmoved ones). Commits the connection's transaction
+     * where it changes anything (H2: DDL). A no-op where ids are {@code max(id) + 1} by construction (SQLite's
+     * rowid without AUTOINCREMENT) or the outbox does not exist.
+     *
+     * @param c a connection with no transaction of the application open
+     * @return true if the generator had to be moved
+     * @throws SQLException if the database refuses
+     */
+    default boolean ensureOutboxIdsAbove(Connection c) throws SQLException {
+        return false;
+    }
+
+    /**
      * Drops the outbox table.
      *
      * @param c a connection

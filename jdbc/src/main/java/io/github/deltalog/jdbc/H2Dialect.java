@@ -45,6 +45,44 @@ final class H2Dialect implements Dialect {
         }
     }
 
+    /**
+     * Restarts the outbox's identity above {@code max(ID)} when its next value is not above it (a reopened database
+     * after a crash, see {@link Dialect#ensureOutboxIdsAbove}). Cost when nothing is wrong: one index lookup and one
+     * metadata row. The restart value is computed inside the {@code ALTER} from the identity's own next value too,
+     * so it never goes below an id already handed out to a concurrent writer; the margin of {@link #RESTART_MARGIN}
+     * covers ids handed out between that read and the restart itself (both inside the one statement). Gaps are
+     * harmless: the relay needs ids ascending, not dense.
+     */
+    @Override
+    public boolean ensureOutboxIdsAbove(Connection c) throws SQLException {
+        String base = "(SELECT IDENTITY_BASE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = CURRENT_SCHEMA"
+                + " AND TABLE_NAME = '" + OUTBOX + "' AND COLUMN_NAME = 'ID')";
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT MAX(ID), " + base + " FROM " + OUTBOX)) {
+            rs.next();
+            long max = rs.getLong(1);
+            long next = rs.getLong(2);
+            if (rs.wasNull() || next > max) {
+                return false; // no identity column (an outbox of another layout) or nothing wrong
+            }
+        } catch (SQLException e) {
+            if (e.getErrorCode() == org.h2.api.ErrorCode.TABLE_OR_VIEW_NOT_FOUND_DATABASE_EMPTY_1
+                    || e.getErrorCode() == org.h2.api.ErrorCode.TABLE_OR_VIEW_NOT_FOUND_1) {
+                return false;
+            }
+            throw e;
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE " + OUTBOX
+                    + " ALTER COLUMN ID RESTART WITH (SELECT GREATEST(COALESCE(MAX(ID), 0) + 1, " + base + ") + "
+                    + RESTART_MARGIN + " FROM " + OUTBOX + ")");
+        }
+        return true;
+    }
+
+    /** How far above the outbox's largest id a repaired identity restarts (see {@link #ensureOutboxIdsAbove}). */
+    static final long RESTART_MARGIN = 1000;
+
     @Override
     public void dropOutbox(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {

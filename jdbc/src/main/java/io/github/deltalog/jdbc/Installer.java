@@ -65,6 +65,8 @@ final class Installer {
         } finally {
             c.setAutoCommit(autoCommit);
         }
+        // An existing outbox in a database reopened after a crash may hand out ids it already holds (H2).
+        dialect.ensureOutboxIdsAbove(c);
         return names;
     }
 

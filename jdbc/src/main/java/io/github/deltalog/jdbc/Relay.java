@@ -56,6 +56,11 @@ final class Relay {
      * costs more than a small pass.
      */
     private final OutboxReader.Witness witness;
+    /**
+     * Whether this relay made sure the outbox's ids go on above the ids it holds ({@link
+     * Dialect#ensureOutboxIdsAbove}); cleared by a failed pass, which may be a database that was reopened.
+     */
+    private boolean idsChecked;
 
     Relay(DeltaLog log, String name, ConnectionSource source) {
         this.log = log;
@@ -94,6 +99,10 @@ final class Relay {
         c.setAutoCommit(true);
         boolean failed = true;
         try {
+            if (!idsChecked) {
+                dialect.ensureOutboxIdsAbove(c);
+                idsChecked = true;
+            }
             ensureTracked();
             checkConsumer(c);
             deleteMoved(c, dialect, null);
@@ -135,6 +144,7 @@ final class Relay {
         } finally {
             c.setAutoCommit(autoCommit);
             if (failed) {
+                idsChecked = false;
                 witness.close(); // a broken connection is reopened by the next call
             }
         }
