@@ -159,13 +159,7 @@ public final class DeltaMerger {
         if (next == RowChain.CONFLICT) {
             if (policy == MergePolicy.STRICT) {
                 Delta last = lasts[e];
-                throw new MergeConflictException(
-                        d.table(),
-                        d.rowId(),
-                        RowChain.earlier(state, last.op(), befores[e]),
-                        last.commitTimestamp(),
-                        later,
-                        d.commitTimestamp());
+                throw RowChain.conflict(state, befores[e], last, d);
             }
             deltasIn++;
             ignored++;

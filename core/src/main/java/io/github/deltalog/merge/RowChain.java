@@ -2,6 +2,7 @@ package io.github.deltalog.merge;
 
 import io.github.deltalog.Delta;
 import io.github.deltalog.DeltaOp;
+import io.github.deltalog.MergeConflictException;
 import io.github.deltalog.Tuple;
 
 /**
@@ -76,6 +77,25 @@ final class RowChain {
      */
     static DeltaOp earlier(byte state, DeltaOp last, Tuple before) {
         return isChange(state) ? net(before, last) : last;
+    }
+
+    /**
+     * Returns the exception a strict merge throws when a delta cannot follow a row's chain.
+     *
+     * @param state the row's state (not {@link #NEW})
+     * @param before the chain's before image
+     * @param last the row's last accepted delta
+     * @param later the delta that conflicts
+     * @return the exception naming both changes and their commit timestamps
+     */
+    static MergeConflictException conflict(byte state, Tuple before, Delta last, Delta later) {
+        return new MergeConflictException(
+                later.table(),
+                later.rowId(),
+                earlier(state, last.op(), before),
+                last.commitTimestamp(),
+                later.op(),
+                later.commitTimestamp());
     }
 
     /**

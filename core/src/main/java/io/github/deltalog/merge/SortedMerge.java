@@ -167,13 +167,7 @@ final class SortedMerge {
                         }
                         if (slots[at] < conflictAt) { // the hash path would have met this one first
                             conflictAt = slots[at];
-                            conflict = new MergeConflictException(
-                                    d.table(),
-                                    d.rowId(),
-                                    RowChain.earlier(state, last.op(), before),
-                                    last.commitTimestamp(),
-                                    later,
-                                    d.commitTimestamp());
+                            conflict = RowChain.conflict(state, before, last, d);
                         }
                         break; // the strict merge stops at a row's first conflict
                     }

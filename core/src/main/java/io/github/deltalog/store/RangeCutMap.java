@@ -352,25 +352,8 @@ final class RangeCutMap<K, V> extends MVMap<K, V> {
             }
         }
 
-        /**
-         * Binary search over a page's keys. For a leaf with {@code after} false: the first index whose key is at
-         * least {@code key}; with {@code after} true: the first index whose key is greater. For a node with
-         * {@code after} true: the index of the child whose subtree would hold {@code key}.
-         */
         private int search(Page<K, V> p, K key, boolean after) {
-            DataType<K> type = getKeyType();
-            int low = 0;
-            int high = p.getKeyCount();
-            while (low < high) {
-                int mid = (low + high) >>> 1;
-                int c = type.compare(p.getKey(mid), key);
-                if (c < 0 || (after && c == 0)) {
-                    low = mid + 1;
-                } else {
-                    high = mid;
-                }
-            }
-            return low;
+            return RangeCutMap.search(getKeyType(), p, key, after);
         }
     }
 
@@ -396,5 +379,25 @@ final class RangeCutMap<K, V> extends MVMap<K, V> {
         protected MVMap<K, V> create(Map<String, Object> config) {
             return new RangeCutMap<>(config, getKeyType(), getValueType());
         }
+    }
+
+    /**
+     * Binary search over a page's keys. For a leaf with {@code after} false: the first index whose key is at least
+     * {@code key}; with {@code after} true: the first index whose key is greater. For a node with {@code after}
+     * true: the index of the child whose subtree would hold {@code key}. O(log keys).
+     */
+    static <K, V> int search(DataType<K> type, Page<K, V> p, K key, boolean after) {
+        int low = 0;
+        int high = p.getKeyCount();
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            int c = type.compare(p.getKey(mid), key);
+            if (c < 0 || (after && c == 0)) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
     }
 }

@@ -236,22 +236,7 @@ final class SortedRunInsert<K, V> {
         return unsaved;
     }
 
-    /**
-     * Binary search over a page's keys: for a leaf with {@code after} false, the first index whose key is at least
-     * {@code key}; for a node with {@code after} true, the index of the child whose subtree holds {@code key}.
-     */
     private int search(Page<K, V> p, K key, boolean after) {
-        int low = 0;
-        int high = p.getKeyCount();
-        while (low < high) {
-            int mid = (low + high) >>> 1;
-            int c = type.compare(p.getKey(mid), key);
-            if (c < 0 || (after && c == 0)) {
-                low = mid + 1;
-            } else {
-                high = mid;
-            }
-        }
-        return low;
+        return RangeCutMap.search(type, p, key, after);
     }
 }
