@@ -358,12 +358,8 @@ public final class Capture implements AutoCloseable {
             // On the connection the background relay keeps: a connection of its own, opened and closed here, could
             // close and reopen an embedded database that no other connection holds open.
             try {
-                Connection c;
                 synchronized (lock) {
-                    if (backgroundConnection == null) {
-                        backgroundConnection = source.get();
-                    }
-                    c = backgroundConnection;
+                    Connection c = backgroundConnection();
                     Dialect.of(c).ensureOutboxIdsAbove(c);
                 }
             } catch (SQLException e) {
@@ -377,16 +373,19 @@ public final class Capture implements AutoCloseable {
         background.start();
     }
 
+    /** The connection the background relay keeps, opened on first use. */
+    private Connection backgroundConnection() throws SQLException {
+        synchronized (lock) {
+            if (backgroundConnection == null) {
+                backgroundConnection = source.get();
+            }
+            return backgroundConnection;
+        }
+    }
+
     private void backgroundPass() {
         try {
-            Connection c;
-            synchronized (lock) {
-                if (backgroundConnection == null) {
-                    backgroundConnection = source.get();
-                }
-                c = backgroundConnection;
-            }
-            relayAvailable(c);
+            relayAvailable(backgroundConnection());
         } catch (SQLException e) {
             closeBackgroundConnection();
             throw Failures.of("cannot relay captured changes", e);
