@@ -55,7 +55,9 @@ final class JoinChanges {
     }
 
     /**
-     * Computes the joined rows' changes into {@code out} and stages the arrangements' changes.
+     * Computes the joined rows' changes into {@code out} and stages the arrangements' changes. Each side's
+     * arrangement is read once per changed join key of the other side (one seek, then its matching rows), in key
+     * order, so that neighbouring keys share their leaves while they are cached.
      *
      * @param deltas the merged deltas of both tables (at most one per row)
      * @throws ViewException if a row lacks its join key column or a change removes a row the view never held
@@ -74,64 +76,99 @@ final class JoinChanges {
                 into.add(weighted(d, d.op().after(), 1, col));
             }
         }
+        Map<Key, List<Weighted>> daByKey = new HashMap<>();
+        for (Weighted a : da) {
+            if (a.key != null) {
+                daByKey.computeIfAbsent(Key.of(a.key), k -> new ArrayList<>()).add(a);
+            } else if (join.outer()) {
+                out.add(pad(a.row), a.weight, new Source(leftTable, a.rowId, null, 0));
+            }
+        }
         Map<Key, List<Weighted>> dbByKey = new HashMap<>();
-        for (Weighted w : db) {
-            if (w.key != null) {
-                dbByKey.computeIfAbsent(Key.of(w.key), k -> new ArrayList<>()).add(w);
+        for (Weighted b : db) {
+            if (b.key != null) {
+                dbByKey.computeIfAbsent(Key.of(b.key), k -> new ArrayList<>()).add(b);
             }
         }
         String rightTable = join.table();
-        Map<Key, List<Weighted>> daByKey = new LinkedHashMap<>();
-        for (Weighted a : da) {
-            if (a.key == null) {
-                if (join.outer()) {
-                    out.add(pad(a.row), a.weight, new Source(leftTable, a.rowId, null, 0));
+        // ΔA⋈B and ΔA⋈ΔB; counts B's stored rows per key on the way, for the padding below.
+        Map<Key, Long> rightCounts = new HashMap<>();
+        for (Key k : sorted(daByKey.keySet())) {
+            List<Weighted> as = daByKey.get(k);
+            long count = 0;
+            for (Cursor<Key, Key> c = side(right, k); c != null && c.hasNext(); ) {
+                long bRow = (Long) c.next().parts[1];
+                Object[] b = c.getValue().parts;
+                for (Weighted a : as) {
+                    out.add(concat(a.row, b), a.weight, new Source(leftTable, a.rowId, rightTable, bRow));
                 }
-                continue;
+                count++;
             }
-            Key k = Key.of(a.key);
-            daByKey.computeIfAbsent(k, x -> new ArrayList<>()).add(a);
-            for (Map.Entry<Key, Key> b : side(right, a.key)) {
-                out.add(concat(a.row, b.getValue()), a.weight, new Source(leftTable, a.rowId, rightTable, rowId(b)));
-            }
-            for (Weighted b : dbByKey.getOrDefault(k, Collections.emptyList())) {
-                out.add(concat(a.row, b.row), a.weight * b.weight, new Source(leftTable, a.rowId, rightTable, b.rowId));
+            rightCounts.put(k, count);
+            List<Weighted> bs = dbByKey.get(k);
+            if (bs != null) {
+                for (Weighted a : as) {
+                    for (Weighted b : bs) {
+                        out.add(
+                                concat(a.row, b.row),
+                                a.weight * b.weight,
+                                new Source(leftTable, a.rowId, rightTable, b.rowId));
+                    }
+                }
             }
         }
-        for (Weighted b : db) {
-            if (b.key == null) {
-                continue;
-            }
-            for (Map.Entry<Key, Key> a : side(left, b.key)) {
-                out.add(concat(a.getValue(), b.row), b.weight, new Source(leftTable, rowId(a), rightTable, b.rowId));
+        // A⋈ΔB
+        List<Key> bKeys = sorted(dbByKey.keySet());
+        for (Key k : bKeys) {
+            List<Weighted> bs = dbByKey.get(k);
+            for (Cursor<Key, Key> c = side(left, k); c != null && c.hasNext(); ) {
+                long aRow = (Long) c.next().parts[1];
+                Object[] a = c.getValue().parts;
+                for (Weighted b : bs) {
+                    out.add(concat(a, b.row), b.weight, new Source(leftTable, aRow, rightTable, b.rowId));
+                }
             }
         }
         if (join.outer()) {
-            Map<Key, Boolean> keys = new LinkedHashMap<>();
-            daByKey.keySet().forEach(k -> keys.put(k, true));
-            dbByKey.keySet().forEach(k -> keys.put(k, true));
-            for (Key k : keys.keySet()) {
-                padChanges(k, daByKey.getOrDefault(k, Collections.emptyList()), dbByKey.get(k), out);
+            for (Map.Entry<Key, List<Weighted>> e : daByKey.entrySet()) {
+                if (!dbByKey.containsKey(e.getKey()) && rightCounts.get(e.getKey()) == 0) {
+                    for (Weighted a : e.getValue()) { // no match before or after
+                        out.add(pad(a.row), a.weight, new Source(leftTable, a.rowId, null, 0));
+                    }
+                }
+            }
+            for (Key k : bKeys) {
+                padChanges(k, daByKey.getOrDefault(k, List.of()), dbByKey.get(k), rightCounts.get(k), out);
             }
         }
         stage(da, leftWrites, leftMustExist, leftTable);
         stage(db, rightWrites, rightMustExist, rightTable);
     }
 
-    /** The padded (unmatched) left rows of one join key: what changes when the key gains or loses its matches. */
-    private void padChanges(Key k, List<Weighted> da, List<Weighted> db, GroupChanges out) {
-        Object key = k.parts[0];
+    private static List<Key> sorted(java.util.Set<Key> keys) {
+        List<Key> l = new ArrayList<>(keys);
+        Collections.sort(l);
+        return l;
+    }
+
+    /**
+     * The padded (unmatched) left rows of a join key whose right rows changed: what changes when the key gains or
+     * loses its matches.
+     *
+     * @param storedRight how many right rows the key had before, if counted already
+     */
+    private void padChanges(Key k, List<Weighted> da, List<Weighted> db, Long storedRight, GroupChanges out) {
         long net = 0;
-        if (db != null) {
-            for (Weighted b : db) {
-                net += b.weight;
-            }
+        for (Weighted b : db) {
+            net += b.weight;
         }
-        long needed = net < 0 ? -net + 1 : 1;
         long oldCount = 0;
-        for (Map.Entry<Key, Key> ignored : side(right, key)) {
-            if (++oldCount >= needed) {
-                break;
+        if (storedRight != null) {
+            oldCount = storedRight;
+        } else {
+            long needed = net < 0 ? -net + 1 : 1;
+            for (Cursor<Key, Key> c = side(right, k); c != null && c.hasNext() && oldCount < needed; c.next()) {
+                oldCount++;
             }
         }
         boolean oldHas = oldCount > 0;
@@ -145,8 +182,9 @@ final class JoinChanges {
             return;
         }
         long w = newHas ? -1 : 1; // the old left rows lose their padding, or gain it
-        for (Map.Entry<Key, Key> a : side(left, key)) {
-            out.add(pad(a.getValue()), w, new Source(leftTable, rowId(a), null, 0));
+        for (Cursor<Key, Key> c = side(left, k); c != null && c.hasNext(); ) {
+            long aRow = (Long) c.next().parts[1];
+            out.add(pad(c.getValue().parts), w, new Source(leftTable, aRow, null, 0));
         }
         if (!newHas) {
             for (Weighted a : da) {
@@ -163,30 +201,12 @@ final class JoinChanges {
         return new Weighted(d.rowId(), row, weight, row.get(col));
     }
 
-    /** The stored rows of one side with a join key, as they were before this refresh. */
-    private Iterable<Map.Entry<Key, Key>> side(MVMap<Key, Key> map, Object key) {
-        if (fromEmpty) {
-            return Collections.emptyList();
-        }
-        return () -> {
-            Cursor<Key, Key> c = map.cursor(Key.of(key), Key.above(key), false);
-            return new java.util.Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return c.hasNext();
-                }
-
-                @Override
-                public Map.Entry<Key, Key> next() {
-                    Key k = c.next();
-                    return Map.entry(k, c.getValue());
-                }
-            };
-        };
-    }
-
-    private static long rowId(Map.Entry<Key, Key> e) {
-        return (Long) e.getKey().parts[1];
+    /**
+     * The stored rows of one side with a join key ([key, rowId] → row), as they were before this refresh; null
+     * when building from empty (the stored state is ignored).
+     */
+    private Cursor<Key, Key> side(MVMap<Key, Key> map, Key key) {
+        return fromEmpty ? null : map.cursor(key, Key.above(key.parts), false);
     }
 
     private static Tuple concat(Tuple a, Tuple b) {
@@ -200,20 +220,32 @@ final class JoinChanges {
         return Tuple.of(v);
     }
 
-    private static Tuple concat(Tuple a, Key b) {
-        return concat(a, Tuple.of(b.parts));
+    private static Tuple concat(Tuple a, Object[] b) {
+        Object[] v = new Object[a.size() + b.length];
+        for (int i = 0; i < a.size(); i++) {
+            v[i] = a.get(i);
+        }
+        System.arraycopy(b, 0, v, a.size(), b.length);
+        return Tuple.of(v);
     }
 
-    private static Tuple concat(Key a, Tuple b) {
-        return concat(Tuple.of(a.parts), b);
+    private static Tuple concat(Object[] a, Tuple b) {
+        Object[] v = new Object[a.length + b.size()];
+        System.arraycopy(a, 0, v, 0, a.length);
+        for (int i = 0; i < b.size(); i++) {
+            v[a.length + i] = b.get(i);
+        }
+        return Tuple.of(v);
     }
 
     private Tuple pad(Tuple a) {
-        return concat(a, Tuple.of(new Object[join.rightWidth()]));
+        return concat(a, new Object[join.rightWidth()]);
     }
 
-    private Tuple pad(Key a) {
-        return pad(Tuple.of(a.parts));
+    private Tuple pad(Object[] a) {
+        Object[] v = new Object[a.length + join.rightWidth()];
+        System.arraycopy(a, 0, v, 0, a.length);
+        return Tuple.of(v);
     }
 
     /**

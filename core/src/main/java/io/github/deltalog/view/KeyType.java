@@ -189,6 +189,44 @@ final class KeyType extends BasicDataType<Key> {
         return n;
     }
 
+    /** A string straight from the page's bytes, without a copy of them first. */
+    private static String string(ByteBuffer b) {
+        if (!b.hasArray()) {
+            return new String(bytes(b), StandardCharsets.UTF_8);
+        }
+        int n = length(b);
+        if (n > b.remaining()) {
+            throw new CorruptLogException("view state: a value claims " + n + " bytes");
+        }
+        int at = b.position();
+        String s = new String(b.array(), b.arrayOffset() + at, n, StandardCharsets.UTF_8);
+        ((java.nio.Buffer) b).position(at + n);
+        return s;
+    }
+
+    /**
+     * A decimal; one whose unscaled value fits a long (an amount, a price) is built from that long, without the
+     * BigInteger and the two arrays the general path allocates. Page reads decode every value of a leaf, so this
+     * is what a refresh's cache misses mostly cost.
+     */
+    private static BigDecimal decimal(ByteBuffer b) {
+        int scale = DataUtils.readVarInt(b);
+        int n = length(b);
+        if (n > b.remaining()) {
+            throw new CorruptLogException("view state: a value claims " + n + " bytes");
+        }
+        if (n == 0 || n > 8) {
+            byte[] unscaled = new byte[n];
+            b.get(unscaled);
+            return new BigDecimal(new BigInteger(unscaled), scale); // n == 0 fails as the general path does
+        }
+        long v = b.get(); // two's complement, big-endian: the first byte carries the sign
+        for (int i = 1; i < n; i++) {
+            v = (v << 8) | (b.get() & 0xFF);
+        }
+        return BigDecimal.valueOf(v, scale);
+    }
+
     /**
      * Reads one value written by {@link #writeValue}.
      *
@@ -216,12 +254,11 @@ final class KeyType extends BasicDataType<Key> {
             case DOUBLE:
                 return b.getDouble();
             case STRING:
-                return new String(bytes(b), StandardCharsets.UTF_8);
+                return string(b);
             case BYTES:
                 return bytes(b);
             case DECIMAL:
-                int scale = DataUtils.readVarInt(b);
-                return new BigDecimal(new BigInteger(bytes(b)), scale);
+                return decimal(b);
             case BIG_INTEGER:
                 return new BigInteger(bytes(b));
             case UUID_TAG:
