@@ -13,7 +13,8 @@ import java.util.TreeSet;
 /**
  * Computes a view from scratch: a hash join of the base rows, the filter and projection, then each group's
  * aggregates from its rows. This is the full recomputation an incremental refresh is measured and checked against
- * ({@link View#verify}); it shares no state with the incremental path. O(rows + joined rows) time and memory.
+ * ({@link View#verify}); it shares no state with the incremental path. O(rows + joined rows) time and memory;
+ * only COUNT(DISTINCT) keeps a set of values, the other aggregates one running value each.
  */
 public final class ViewComputation {
     private ViewComputation() {}
@@ -94,21 +95,33 @@ public final class ViewComputation {
             }
             long n = 0;
             BigDecimal sum = BigDecimal.ZERO;
-            TreeSet<Object> distinct = new TreeSet<>(ValueOrder.COMPARATOR);
+            // A set only where the distinct values are the answer; MIN and MAX keep the extreme so far.
+            TreeSet<Object> distinct =
+                    a.kind() == Aggregate.Kind.COUNT_DISTINCT ? new TreeSet<>(ValueOrder.COMPARATOR) : null;
+            Object extreme = null;
+            int better = a.kind() == Aggregate.Kind.MIN ? -1 : 1;
             for (Tuple r : rows) {
                 Object v = column(r, a.column(), def);
                 if (v == null) {
                     continue;
                 }
                 n++;
-                distinct.add(v);
-                if (a.kind() == Aggregate.Kind.SUM || a.kind() == Aggregate.Kind.AVG) {
-                    BigDecimal d = Numbers.toDecimal(v);
-                    if (d == null) {
-                        throw new ViewException("cannot " + a.kind() + " column " + a.column() + ": "
-                                + v.getClass().getSimpleName() + " value " + v + " is not a finite number");
+                switch (a.kind()) {
+                    case SUM, AVG -> {
+                        BigDecimal d = Numbers.toDecimal(v);
+                        if (d == null) {
+                            throw new ViewException("cannot " + a.kind() + " column " + a.column() + ": "
+                                    + v.getClass().getSimpleName() + " value " + v + " is not a finite number");
+                        }
+                        sum = sum.add(d);
                     }
-                    sum = sum.add(d);
+                    case MIN, MAX -> {
+                        if (extreme == null || Integer.signum(ValueOrder.compare(v, extreme)) == better) {
+                            extreme = v;
+                        }
+                    }
+                    case COUNT_DISTINCT -> distinct.add(v);
+                    default -> {}
                 }
             }
             out[i] = switch (a.kind()) {
@@ -118,8 +131,7 @@ public final class ViewComputation {
                 case AVG -> n == 0
                         ? null
                         : GroupChanges.canonical(sum.divide(BigDecimal.valueOf(n), MathContext.DECIMAL64));
-                case MIN -> n == 0 ? null : distinct.first();
-                case MAX -> n == 0 ? null : distinct.last();
+                case MIN, MAX -> extreme;
                 case COUNT_ROWS -> throw new AssertionError();
             };
         }
