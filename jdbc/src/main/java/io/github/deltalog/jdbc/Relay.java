@@ -181,8 +181,9 @@ final class Relay {
     /**
      * Deletes the outbox rows that position deltas after the consumer (and after what this relay deleted already)
      * name: the log holds them. The consumer is not moved here: only after the next flush. When those deltas are
-     * exactly the transactions of the batch just moved, the batch's rows go by runs of ids ({@link #deleteIds});
-     * else (after a restart) each transaction's rows go by its id range and key.
+     * exactly the transactions of the batch just moved, the outbox is emptied in one step if it holds nothing else
+     * ({@link Dialect#clearIfOnly}), else the batch's rows go by runs of ids ({@link #deleteIds}); otherwise (after a
+     * restart) each transaction's rows go by its id range and key.
      *
      * @param batch the batch this pass just recorded, or null
      */
