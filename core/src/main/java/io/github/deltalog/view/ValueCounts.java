@@ -1,8 +1,8 @@
 package io.github.deltalog.view;
 
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.WriteBuffer;
 
 /**
@@ -18,7 +18,8 @@ import org.h2.mvstore.WriteBuffer;
  * built values are a cache); not thread-safe, as it lives within one refresh.
  */
 final class ValueCounts {
-    static final ValueCounts EMPTY = new ValueCounts(new byte[] {0}, new int[] {1}, new int[0], new long[0]);
+    static final ValueCounts EMPTY =
+            new ValueCounts(new byte[] {0}, new int[] {1}, new int[0], new long[0], new Object[0]);
 
     /** The stored form: varint size, then per value its {@link KeyType} encoding and a varlong count. */
     private final byte[] bytes;
@@ -31,12 +32,12 @@ final class ValueCounts {
     /** The values built so far, null where not yet. */
     private final Object[] values;
 
-    private ValueCounts(byte[] bytes, int[] starts, int[] countAt, long[] counts) {
+    private ValueCounts(byte[] bytes, int[] starts, int[] countAt, long[] counts, Object[] values) {
         this.bytes = bytes;
         this.starts = starts;
         this.countAt = countAt;
         this.counts = counts;
-        this.values = new Object[counts.length];
+        this.values = values;
     }
 
     /**
@@ -49,28 +50,30 @@ final class ValueCounts {
      */
     static ValueCounts decode(byte[] bytes, String view) {
         try {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            int n = DataUtils.readVarInt(b);
-            if (n < 0 || n > b.remaining()) {
+            long size = KeyType.varLong(bytes, 0);
+            int at = KeyType.varEnd(bytes, 0);
+            if (size < 0 || size > bytes.length - at) {
                 throw damaged(view, null);
             }
+            int n = (int) size;
             int[] starts = new int[n + 1];
             int[] countAt = new int[n];
             long[] c = new long[n];
             for (int i = 0; i < n; i++) {
-                starts[i] = b.position();
-                KeyType.skipValue(b);
-                countAt[i] = b.position();
-                c[i] = DataUtils.readVarLong(b);
+                starts[i] = at;
+                at = KeyType.valueEnd(bytes, at);
+                countAt[i] = at;
+                c[i] = KeyType.varLong(bytes, at);
+                at = KeyType.varEnd(bytes, at);
                 if (c[i] <= 0) {
                     throw damaged(view, null);
                 }
             }
-            if (b.hasRemaining()) {
+            if (at != bytes.length) {
                 throw damaged(view, null);
             }
-            starts[n] = bytes.length;
-            return new ValueCounts(bytes, starts, countAt, c);
+            starts[n] = at;
+            return new ValueCounts(bytes, starts, countAt, c, new Object[n]);
         } catch (RuntimeException e) {
             throw e instanceof ViewException x ? x : damaged(view, e);
         }
@@ -118,11 +121,13 @@ final class ValueCounts {
     }
 
     private int indexOf(Object value) {
+        // The probe's unscaled bytes, so that stored decimals of its scale compare without being built.
+        byte[] unscaled = value instanceof BigDecimal d ? d.unscaledValue().toByteArray() : null;
         int lo = 0;
         int hi = counts.length - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = ValueOrder.compare(value(mid), value);
+            int c = compareAt(mid, value, unscaled);
             if (c < 0) {
                 lo = mid + 1;
             } else if (c > 0) {
@@ -132,6 +137,47 @@ final class ValueCounts {
             }
         }
         return -(lo + 1);
+    }
+
+    /**
+     * Compares entry i's value with a probe as {@link ValueOrder} does: on the stored bytes when both are Longs,
+     * or BigDecimals of one scale (their order is then their unscaled values' order); else on the built value.
+     */
+    private int compareAt(int i, Object probe, byte[] unscaled) {
+        if (values[i] == null) {
+            int at = starts[i];
+            byte tag = bytes[at];
+            if (tag == KeyType.LONG && probe instanceof Long p) {
+                return Long.compare(KeyType.varLong(bytes, at + 1), p);
+            }
+            if (tag == KeyType.DECIMAL
+                    && unscaled != null
+                    && (int) KeyType.varLong(bytes, at + 1) == ((BigDecimal) probe).scale()) {
+                int lengthAt = KeyType.varEnd(bytes, at + 1);
+                int from = KeyType.varEnd(bytes, lengthAt);
+                return compareTwosComplement(bytes, from, countAt[i] - from, unscaled);
+            }
+        }
+        return ValueOrder.compare(value(i), probe);
+    }
+
+    /**
+     * Compares two integers given as minimal big-endian two's complement ({@link java.math.BigInteger#toByteArray}):
+     * the sign, then the length (more bytes are further from 0), then the bytes, the first one signed.
+     */
+    private static int compareTwosComplement(byte[] a, int from, int length, byte[] b) {
+        boolean negative = a[from] < 0;
+        if (negative != (b[0] < 0)) {
+            return negative ? -1 : 1;
+        }
+        if (length != b.length) {
+            return (length < b.length) != negative ? -1 : 1;
+        }
+        int c = Byte.compare(a[from], b[0]);
+        for (int j = 1; c == 0 && j < length; j++) {
+            c = Integer.compare(a[from + j] & 0xff, b[j] & 0xff);
+        }
+        return c;
     }
 
     /**
@@ -150,27 +196,60 @@ final class ValueCounts {
             boolean there = at[j] >= 0;
             size += there ? (after[j] == 0 ? -1 : 0) : (after[j] == 0 ? 0 : 1);
         }
+        // The new entries' offsets, counts and built values follow from the copy: nothing is parsed again.
+        int[] newStarts = new int[size + 1];
+        int[] newCountAt = new int[size];
+        long[] newCounts = new long[size];
+        Object[] newValues = new Object[size];
         WriteBuffer w = new WriteBuffer(bytes.length + 32 * n + 8);
         w.putVarInt(size);
         int i = 0;
+        int k = 0;
         for (int j = 0; j < n; j++) {
             int upTo = at[j] >= 0 ? at[j] : -at[j] - 1;
-            w.put(bytes, starts[i], starts[upTo] - starts[i]);
+            k = copy(w, i, upTo, k, newStarts, newCountAt, newCounts, newValues);
             i = upTo;
             if (after[j] != 0) {
+                newStarts[k] = w.position();
                 if (at[j] >= 0) {
                     w.put(bytes, starts[i], countAt[i] - starts[i]);
                 } else {
                     KeyType.writeValue(w, changed[j]);
                 }
+                newCountAt[k] = w.position();
+                newCounts[k] = after[j];
+                newValues[k] = changed[j];
                 w.putVarLong(after[j]);
+                k++;
             }
             if (at[j] >= 0) {
                 i++;
             }
         }
-        w.put(bytes, starts[i], starts[counts.length] - starts[i]);
+        copy(w, i, counts.length, k, newStarts, newCountAt, newCounts, newValues);
+        newStarts[size] = w.position();
         ByteBuffer b = w.getBuffer();
-        return decode(Arrays.copyOf(b.array(), b.position()), "");
+        return new ValueCounts(Arrays.copyOf(b.array(), b.position()), newStarts, newCountAt, newCounts, newValues);
+    }
+
+    /** Copies entries {@code [from, to)} as they are to new entry k on; returns the next new entry. */
+    private int copy(
+            WriteBuffer w,
+            int from,
+            int to,
+            int k,
+            int[] newStarts,
+            int[] newCountAt,
+            long[] newCounts,
+            Object[] newValues) {
+        int shift = w.position() - starts[from];
+        w.put(bytes, starts[from], starts[to] - starts[from]);
+        for (int i = from; i < to; i++, k++) {
+            newStarts[k] = starts[i] + shift;
+            newCountAt[k] = countAt[i] + shift;
+            newCounts[k] = counts[i];
+            newValues[k] = values[i];
+        }
+        return k;
     }
 }
