@@ -116,8 +116,20 @@ final class ValueCounts {
 
     /** Returns the count of a value, 0 if it is not there. O(log size). */
     long count(Object value) {
-        int i = indexOf(value);
-        return i < 0 ? 0 : counts[i];
+        return countAt(find(value));
+    }
+
+    /** Returns the count at what {@link #find} returned: 0 for a value that is not there. */
+    long countAt(int found) {
+        return found < 0 ? 0 : counts[found];
+    }
+
+    /**
+     * Finds a value: its index, or {@code -(insertion point + 1)} if it is not there. O(log size); stored Longs
+     * and decimals of the value's scale are compared on their bytes.
+     */
+    int find(Object value) {
+        return indexOf(value);
     }
 
     private int indexOf(Object value) {
@@ -181,18 +193,19 @@ final class ValueCounts {
     }
 
     /**
-     * Returns a copy with some values' counts set: the unchanged entries' bytes are copied as they are.
-     * O(size) bytes copied, O(n × log size) values compared.
+     * Returns a copy with some values' counts set: the unchanged entries' bytes are copied as they are, nothing
+     * is parsed again. O(size) bytes copied.
      *
+     * @param found what {@link #find} returned for each changed value
      * @param changed values sorted by {@link ValueOrder}, distinct
      * @param after their new counts (0 removes the value), in the same order
      * @param n how many of the arrays' entries to use
+     * @param w a buffer to write the copy in (cleared first), reused across calls to spare its allocation
      */
-    ValueCounts with(Object[] changed, long[] after, int n) {
-        int[] at = new int[n];
+    ValueCounts with(int[] found, Object[] changed, long[] after, int n, WriteBuffer w) {
+        int[] at = found;
         int size = counts.length;
         for (int j = 0; j < n; j++) {
-            at[j] = indexOf(changed[j]);
             boolean there = at[j] >= 0;
             size += there ? (after[j] == 0 ? -1 : 0) : (after[j] == 0 ? 0 : 1);
         }
@@ -201,7 +214,7 @@ final class ValueCounts {
         int[] newCountAt = new int[size];
         long[] newCounts = new long[size];
         Object[] newValues = new Object[size];
-        WriteBuffer w = new WriteBuffer(bytes.length + 32 * n + 8);
+        w.clear();
         w.putVarInt(size);
         int i = 0;
         int k = 0;

@@ -32,6 +32,7 @@ class ValueCountsTest {
             int type = rnd.nextInt(6);
             TreeMap<Object, Long> ref = new TreeMap<>(ValueOrder.COMPARATOR);
             ValueCounts counts = ValueCounts.EMPTY;
+            WriteBuffer scratch = new WriteBuffer(16);
             int steps = 1 + rnd.nextInt(30);
             for (int step = 0; step < steps; step++) {
                 TreeMap<Object, Long> changes = new TreeMap<>(ValueOrder.COMPARATOR);
@@ -45,7 +46,12 @@ class ValueCountsTest {
                 Object[] v = changes.keySet().toArray();
                 long[] after =
                         changes.values().stream().mapToLong(Long::longValue).toArray();
-                counts = ValueCounts.decode(counts.with(v, after, v.length).encode(), "v");
+                int[] found = new int[v.length];
+                for (int j = 0; j < v.length; j++) {
+                    found[j] = counts.find(v[j]);
+                }
+                counts = ValueCounts.decode(
+                        counts.with(found, v, after, v.length, scratch).encode(), "v");
                 for (Map.Entry<Object, Long> e : changes.entrySet()) {
                     if (e.getValue() == 0) {
                         ref.remove(e.getKey());
