@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.h2.mvstore.MVMap;
+import org.h2.mvstore.WriteBuffer;
 
 /**
  * The effect of one refresh on a view's groups, staged in memory: weighted rows go in ({@link #add}), the touched
@@ -56,6 +57,8 @@ final class GroupChanges {
     private final Map<Key, Group> touched = new HashMap<>();
     private final Map<Key, ValueCount> valueDeltas = new HashMap<>();
     private final List<ViewChange> changes = new ArrayList<>();
+    /** Where a group's changed inline counts are written, reused group after group. */
+    private final WriteBuffer scratch = new WriteBuffer(1024);
     /** The changed counts of spilled columns, in key order; set by {@link #prepare}. */
     private final List<Map.Entry<Key, ValueCount>> spilled = new ArrayList<>();
     /** The touched groups in key order; set by {@link #prepare}. */
@@ -187,14 +190,19 @@ final class GroupChanges {
                 List<ValueCount> l = pending.get(c);
                 ValueCounts after = counts[c];
                 if (l != null) {
-                    l.sort((a, b) -> ValueOrder.compare(a.value, b.value));
+                    // By stored position (found in count), values not stored before a stored one at the same
+                    // place, and those among themselves by value: the order of the values.
+                    l.sort(GroupChanges::byPosition);
                     Object[] v = new Object[l.size()];
                     long[] k = new long[l.size()];
+                    int[] found = new int[l.size()];
                     for (int j = 0; j < v.length; j++) {
-                        v[j] = l.get(j).value;
-                        k[j] = l.get(j).after;
+                        ValueCount vc = l.get(j);
+                        v[j] = vc.value;
+                        k[j] = vc.after;
+                        found[j] = vc.found;
                     }
-                    after = after.with(v, k, v.length);
+                    after = after.with(found, v, k, v.length, scratch);
                 }
                 countsAfter[c] = after;
                 spill[c] = after.size() > INLINE_LIMIT;
@@ -234,6 +242,8 @@ final class GroupChanges {
         long delta;
         /** The new count, set by {@link #prepare}; -1 before. */
         long after = -1;
+        /** For an inline column, where {@link ValueCounts#find} found the value in the stored counts. */
+        int found;
 
         ValueCount(Group group, int column, Object value) {
             this.group = group;
@@ -345,7 +355,8 @@ final class GroupChanges {
             ValueCounts inlineCounts = vc.group.counts[vc.column];
             if (inlineCounts != null) {
                 vc.group.pend(vc);
-                count(vc, inlineCounts.count(vc.value));
+                vc.found = inlineCounts.find(vc.value);
+                count(vc, inlineCounts.countAt(vc.found));
             } else {
                 spilled.add(e);
             }
@@ -363,6 +374,19 @@ final class GroupChanges {
             settle(g);
         }
         touchedInOrder = groupsInOrder;
+    }
+
+    /** The order of a group's changed inline counts: by stored position, then new values by value. */
+    private static int byPosition(ValueCount a, ValueCount b) {
+        int pa = a.found >= 0 ? a.found : -a.found - 1;
+        int pb = b.found >= 0 ? b.found : -b.found - 1;
+        if (pa != pb) {
+            return Integer.compare(pa, pb);
+        }
+        if ((a.found >= 0) != (b.found >= 0)) {
+            return a.found >= 0 ? 1 : -1; // a value not stored goes before the stored one at its insertion point
+        }
+        return ValueOrder.compare(a.value, b.value);
     }
 
     /** Notes a value's new count and what it does to its group's distinct counts and extremes. */

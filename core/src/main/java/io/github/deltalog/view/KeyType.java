@@ -28,12 +28,16 @@ final class KeyType extends BasicDataType<Key> {
     private static final byte BYTE = 3;
     private static final byte SHORT = 4;
     private static final byte INT = 5;
-    private static final byte LONG = 6;
+    /** The tag of a Long value; {@link ValueCounts} compares such values without building them. */
+    static final byte LONG = 6;
+
     private static final byte FLOAT = 7;
     private static final byte DOUBLE = 8;
     private static final byte STRING = 9;
     private static final byte BYTES = 10;
-    private static final byte DECIMAL = 11;
+    /** The tag of a BigDecimal value: then a varint scale, a varint length and the unscaled two's complement. */
+    static final byte DECIMAL = 11;
+
     private static final byte BIG_INTEGER = 12;
     private static final byte UUID_TAG = 13;
     private static final byte INSTANT = 14;
@@ -179,6 +183,68 @@ final class KeyType extends BasicDataType<Key> {
             throw new CorruptLogException("view state: a value claims " + skip + " bytes");
         }
         ((java.nio.Buffer) b).position(b.position() + skip); // Buffer's: Android 26 lacks the covariant one
+    }
+
+    /**
+     * Returns where the value written by {@link #writeValue} at {@code b[at]} ends, without building it: {@link
+     * #skipValue(ByteBuffer)} on an array, without a buffer's per-byte checks. O(1).
+     *
+     * @throws CorruptLogException for an unknown tag or a length past the end
+     * @throws ArrayIndexOutOfBoundsException for a varint cut by the end of the array
+     */
+    static int valueEnd(byte[] b, int at) {
+        byte tag = b[at++];
+        int end =
+                switch (tag) {
+                    case NULL, FALSE, TRUE -> at;
+                    case BYTE -> at + 1;
+                    case SHORT -> at + 2;
+                    case INT, LONG -> varEnd(b, at);
+                    case FLOAT -> at + 4;
+                    case DOUBLE, DATE, TIME -> at + 8;
+                    case STRING, BYTES, BIG_INTEGER -> lengthEnd(b, at);
+                    case DECIMAL -> lengthEnd(b, varEnd(b, at));
+                    case INSTANT -> at + 12;
+                    case UUID_TAG, DATE_TIME -> at + 16;
+                    default -> throw new CorruptLogException("view state: unknown value tag " + tag);
+                };
+        if (end > b.length) {
+            throw new CorruptLogException("view state: a value ends past its array");
+        }
+        return end;
+    }
+
+    /** Where the varint (or varlong) at {@code b[at]} ends. */
+    static int varEnd(byte[] b, int at) {
+        int i = at;
+        while (b[i++] < 0) {
+            if (i - at > 10) {
+                throw new CorruptLogException("view state: a varint runs over 10 bytes");
+            }
+        }
+        return i;
+    }
+
+    /** Reads the varlong (or varint, then cast) at {@code b[at]}, as {@link DataUtils#readVarLong} writes it. */
+    static long varLong(byte[] b, int at) {
+        long x = 0;
+        for (int shift = 0; shift < 70; shift += 7) {
+            byte v = b[at++];
+            x |= (long) (v & 0x7f) << shift;
+            if (v >= 0) {
+                return x;
+            }
+        }
+        throw new CorruptLogException("view state: a varint runs over 10 bytes");
+    }
+
+    /** Where a varint length at {@code b[at]} and the bytes it counts end. */
+    private static int lengthEnd(byte[] b, int at) {
+        long n = varLong(b, at);
+        if (n < 0 || n > b.length) {
+            throw new CorruptLogException("view state: a value claims " + n + " bytes");
+        }
+        return varEnd(b, at) + (int) n;
     }
 
     private static int length(ByteBuffer b) {

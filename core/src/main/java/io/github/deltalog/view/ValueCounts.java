@@ -1,8 +1,8 @@
 package io.github.deltalog.view;
 
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.WriteBuffer;
 
 /**
@@ -11,32 +11,27 @@ import org.h2.mvstore.WriteBuffer;
  * ValueOrder}, each with its count (always positive). In a state it is one byte array ({@link #encode}): a
  * copy for the journal and the store file, one object for the page cache.
  *
- * <p>It works on that array as it is: {@link #decode} only finds where each entry starts (skipping the values'
- * bytes, reading the counts), a value is built when a search or a caller reads it, and {@link #with} copies the
- * unchanged entries' bytes. A refresh that changes a few values of a group thus builds O(changes × log size)
- * values, not the group's whole multiset; only the copy is O(size), and it is a byte copy. Immutable (the lazily
+ * <p>It works on that array as it is: {@link #decode} only notes where each entry starts (skipping the values'
+ * bytes, checking the counts), a search compares Longs and decimals of one scale on their bytes and builds other
+ * values only where it looks, counts are read where they are asked for, and {@link #with} copies the unchanged
+ * entries' bytes and offsets. A refresh that changes a few values of a group thus builds no value of its
+ * multiset of Longs or decimals; only the copy is O(size), and it is a byte copy. Immutable (the lazily
  * built values are a cache); not thread-safe, as it lives within one refresh.
  */
 final class ValueCounts {
-    static final ValueCounts EMPTY = new ValueCounts(new byte[] {0}, new int[] {1}, new int[0], new long[0]);
+    static final ValueCounts EMPTY = new ValueCounts(new byte[] {0}, new int[] {1}, null);
 
     /** The stored form: varint size, then per value its {@link KeyType} encoding and a varlong count. */
     private final byte[] bytes;
-    /** Where entry i starts; {@code starts[size]} is the end. */
+    /** Where entry i starts; {@code starts[size]} is the end. A count is read where its value ends. */
     private final int[] starts;
-    /** Where entry i's count starts (the end of its value). */
-    private final int[] countAt;
+    /** The values built so far, null where not yet; the array itself is made on the first one. */
+    private Object[] values;
 
-    private final long[] counts;
-    /** The values built so far, null where not yet. */
-    private final Object[] values;
-
-    private ValueCounts(byte[] bytes, int[] starts, int[] countAt, long[] counts) {
+    private ValueCounts(byte[] bytes, int[] starts, Object[] values) {
         this.bytes = bytes;
         this.starts = starts;
-        this.countAt = countAt;
-        this.counts = counts;
-        this.values = new Object[counts.length];
+        this.values = values;
     }
 
     /**
@@ -49,28 +44,26 @@ final class ValueCounts {
      */
     static ValueCounts decode(byte[] bytes, String view) {
         try {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            int n = DataUtils.readVarInt(b);
-            if (n < 0 || n > b.remaining()) {
+            long size = KeyType.varLong(bytes, 0);
+            int at = KeyType.varEnd(bytes, 0);
+            if (size < 0 || size > bytes.length - at) {
                 throw damaged(view, null);
             }
+            int n = (int) size;
             int[] starts = new int[n + 1];
-            int[] countAt = new int[n];
-            long[] c = new long[n];
             for (int i = 0; i < n; i++) {
-                starts[i] = b.position();
-                KeyType.skipValue(b);
-                countAt[i] = b.position();
-                c[i] = DataUtils.readVarLong(b);
-                if (c[i] <= 0) {
+                starts[i] = at;
+                at = KeyType.valueEnd(bytes, at);
+                if (KeyType.varLong(bytes, at) <= 0) {
                     throw damaged(view, null);
                 }
+                at = KeyType.varEnd(bytes, at);
             }
-            if (b.hasRemaining()) {
+            if (at != bytes.length) {
                 throw damaged(view, null);
             }
-            starts[n] = bytes.length;
-            return new ValueCounts(bytes, starts, countAt, c);
+            starts[n] = at;
+            return new ValueCounts(bytes, starts, null);
         } catch (RuntimeException e) {
             throw e instanceof ViewException x ? x : damaged(view, e);
         }
@@ -93,14 +86,17 @@ final class ValueCounts {
 
     /** Returns how many distinct values there are. */
     int size() {
-        return counts.length;
+        return starts.length - 1;
     }
 
     /** Returns the i-th smallest value, building it on the first call. */
     Object value(int i) {
+        if (values == null) {
+            values = new Object[size()];
+        }
         Object v = values[i];
         if (v == null) {
-            v = KeyType.readValue(ByteBuffer.wrap(bytes, starts[i], countAt[i] - starts[i]));
+            v = KeyType.readValue(ByteBuffer.wrap(bytes, starts[i], starts[i + 1] - starts[i]));
             values[i] = v;
         }
         return v;
@@ -108,21 +104,35 @@ final class ValueCounts {
 
     /** Returns the count of the i-th smallest value. */
     long count(int i) {
-        return counts[i];
+        return KeyType.varLong(bytes, KeyType.valueEnd(bytes, starts[i]));
     }
 
     /** Returns the count of a value, 0 if it is not there. O(log size). */
     long count(Object value) {
-        int i = indexOf(value);
-        return i < 0 ? 0 : counts[i];
+        return countAt(find(value));
+    }
+
+    /** Returns the count at what {@link #find} returned: 0 for a value that is not there. */
+    long countAt(int found) {
+        return found < 0 ? 0 : count(found);
+    }
+
+    /**
+     * Finds a value: its index, or {@code -(insertion point + 1)} if it is not there. O(log size); stored Longs
+     * and decimals of the value's scale are compared on their bytes.
+     */
+    int find(Object value) {
+        return indexOf(value);
     }
 
     private int indexOf(Object value) {
+        // The probe's unscaled bytes, so that stored decimals of its scale compare without being built.
+        byte[] unscaled = value instanceof BigDecimal d ? d.unscaledValue().toByteArray() : null;
         int lo = 0;
-        int hi = counts.length - 1;
+        int hi = size() - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = ValueOrder.compare(value(mid), value);
+            int c = compareAt(mid, value, unscaled);
             if (c < 0) {
                 lo = mid + 1;
             } else if (c > 0) {
@@ -135,42 +145,102 @@ final class ValueCounts {
     }
 
     /**
-     * Returns a copy with some values' counts set: the unchanged entries' bytes are copied as they are.
-     * O(size) bytes copied, O(n × log size) values compared.
+     * Compares entry i's value with a probe as {@link ValueOrder} does: on the stored bytes when both are Longs,
+     * or BigDecimals of one scale (their order is then their unscaled values' order); else on the built value.
+     */
+    private int compareAt(int i, Object probe, byte[] unscaled) {
+        if (values == null || values[i] == null) {
+            int at = starts[i];
+            byte tag = bytes[at];
+            if (tag == KeyType.LONG && probe instanceof Long p) {
+                return Long.compare(KeyType.varLong(bytes, at + 1), p);
+            }
+            if (tag == KeyType.DECIMAL
+                    && unscaled != null
+                    && (int) KeyType.varLong(bytes, at + 1) == ((BigDecimal) probe).scale()) {
+                int lengthAt = KeyType.varEnd(bytes, at + 1);
+                int from = KeyType.varEnd(bytes, lengthAt);
+                return compareTwosComplement(bytes, from, (int) KeyType.varLong(bytes, lengthAt), unscaled);
+            }
+        }
+        return ValueOrder.compare(value(i), probe);
+    }
+
+    /**
+     * Compares two integers given as minimal big-endian two's complement ({@link java.math.BigInteger#toByteArray}):
+     * the sign, then the length (more bytes are further from 0), then the bytes, the first one signed.
+     */
+    private static int compareTwosComplement(byte[] a, int from, int length, byte[] b) {
+        boolean negative = a[from] < 0;
+        if (negative != (b[0] < 0)) {
+            return negative ? -1 : 1;
+        }
+        if (length != b.length) {
+            return (length < b.length) != negative ? -1 : 1;
+        }
+        int c = Byte.compare(a[from], b[0]);
+        for (int j = 1; c == 0 && j < length; j++) {
+            c = Integer.compare(a[from + j] & 0xff, b[j] & 0xff);
+        }
+        return c;
+    }
+
+    /**
+     * Returns a copy with some values' counts set: the unchanged entries' bytes are copied as they are, nothing
+     * is parsed again. O(size) bytes copied.
      *
+     * @param found what {@link #find} returned for each changed value
      * @param changed values sorted by {@link ValueOrder}, distinct
      * @param after their new counts (0 removes the value), in the same order
      * @param n how many of the arrays' entries to use
+     * @param w a buffer to write the copy in (cleared first), reused across calls to spare its allocation
      */
-    ValueCounts with(Object[] changed, long[] after, int n) {
-        int[] at = new int[n];
-        int size = counts.length;
+    ValueCounts with(int[] found, Object[] changed, long[] after, int n, WriteBuffer w) {
+        int size = size();
         for (int j = 0; j < n; j++) {
-            at[j] = indexOf(changed[j]);
-            boolean there = at[j] >= 0;
+            boolean there = found[j] >= 0;
             size += there ? (after[j] == 0 ? -1 : 0) : (after[j] == 0 ? 0 : 1);
         }
-        WriteBuffer w = new WriteBuffer(bytes.length + 32 * n + 8);
+        // The new entries' offsets and built values follow from the copy: nothing is parsed again.
+        int[] newStarts = new int[size + 1];
+        Object[] newValues = new Object[size];
+        w.clear();
         w.putVarInt(size);
         int i = 0;
+        int k = 0;
         for (int j = 0; j < n; j++) {
-            int upTo = at[j] >= 0 ? at[j] : -at[j] - 1;
-            w.put(bytes, starts[i], starts[upTo] - starts[i]);
+            int upTo = found[j] >= 0 ? found[j] : -found[j] - 1;
+            k = copy(w, i, upTo, k, newStarts, newValues);
             i = upTo;
             if (after[j] != 0) {
-                if (at[j] >= 0) {
-                    w.put(bytes, starts[i], countAt[i] - starts[i]);
+                newStarts[k] = w.position();
+                if (found[j] >= 0) {
+                    w.put(bytes, starts[i], KeyType.valueEnd(bytes, starts[i]) - starts[i]);
                 } else {
                     KeyType.writeValue(w, changed[j]);
                 }
+                newValues[k] = changed[j];
                 w.putVarLong(after[j]);
+                k++;
             }
-            if (at[j] >= 0) {
+            if (found[j] >= 0) {
                 i++;
             }
         }
-        w.put(bytes, starts[i], starts[counts.length] - starts[i]);
+        copy(w, i, size(), k, newStarts, newValues);
+        newStarts[size] = w.position();
         ByteBuffer b = w.getBuffer();
-        return decode(Arrays.copyOf(b.array(), b.position()), "");
+        return new ValueCounts(Arrays.copyOf(b.array(), b.position()), newStarts, newValues);
+    }
+
+    /** Copies entries {@code [from, to)} as they are to new entry k on; returns the next new entry. */
+    private int copy(WriteBuffer w, int from, int to, int k, int[] newStarts, Object[] newValues) {
+        int shift = w.position() - starts[from];
+        w.put(bytes, starts[from], starts[to] - starts[from]);
+        for (int i = from; i < to; i++, k++) {
+            newStarts[k] = starts[i] + shift;
+            newValues[k] = values == null ? null : values[i];
+        }
+        return k;
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The inline multiset against a sorted map: random changes of counts (new values, removed values, changed counts)
- * applied with {@link ValueCounts#with} to stored forms read back with {@link ValueCounts#decode}; after each
+ * applied with {@link ValueCounts#with} to stored forms read back with {@link ValueCounts#decode} (decimals of
+ * one scale and longs are looked up on their stored bytes, others on built values); after each
  * step size, values in order, counts and lookups equal the reference, and the bytes equal a fresh encoding of the
  * reference (the copied entries are exactly what writing them anew gives). Seed: {@code
  * -Dviews.counts.seed=N}.
@@ -27,9 +29,10 @@ class ValueCountsTest {
         SplittableRandom rnd = new SplittableRandom(seed);
         String why = "seed " + seed + " (rerun with -Dviews.counts.seed=" + seed + ")";
         for (int round = 0; round < 200; round++) {
-            int type = rnd.nextInt(5);
+            int type = rnd.nextInt(6);
             TreeMap<Object, Long> ref = new TreeMap<>(ValueOrder.COMPARATOR);
             ValueCounts counts = ValueCounts.EMPTY;
+            WriteBuffer scratch = new WriteBuffer(16);
             int steps = 1 + rnd.nextInt(30);
             for (int step = 0; step < steps; step++) {
                 TreeMap<Object, Long> changes = new TreeMap<>(ValueOrder.COMPARATOR);
@@ -43,7 +46,12 @@ class ValueCountsTest {
                 Object[] v = changes.keySet().toArray();
                 long[] after =
                         changes.values().stream().mapToLong(Long::longValue).toArray();
-                counts = ValueCounts.decode(counts.with(v, after, v.length).encode(), "v");
+                int[] found = new int[v.length];
+                for (int j = 0; j < v.length; j++) {
+                    found[j] = counts.find(v[j]);
+                }
+                counts = ValueCounts.decode(
+                        counts.with(found, v, after, v.length, scratch).encode(), "v");
                 for (Map.Entry<Object, Long> e : changes.entrySet()) {
                     if (e.getValue() == 0) {
                         ref.remove(e.getKey());
@@ -90,6 +98,11 @@ class ValueCountsTest {
             case 1 -> (long) rnd.nextInt(500) - 250;
             case 2 -> "s" + rnd.nextInt(300);
             case 3 -> rnd.nextInt(100) / 4.0;
+                // unscaled values of 1 to 10 bytes either side of 0, mostly of one scale: compared on their bytes
+            case 5 -> new BigDecimal(
+                    BigInteger.valueOf(rnd.nextLong() >> rnd.nextInt(64))
+                            .multiply(BigInteger.valueOf(rnd.nextInt(300) - 150)),
+                    rnd.nextInt(8) == 0 ? 3 : 2);
             default -> rnd.nextBoolean() ? (Object) (long) rnd.nextInt(100) : (Object) ("t" + rnd.nextInt(100));
         };
     }
