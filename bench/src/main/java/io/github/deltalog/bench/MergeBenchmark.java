@@ -6,7 +6,9 @@ import io.github.deltalog.merge.ChainRule;
 import io.github.deltalog.merge.DeltaMerger;
 import io.github.deltalog.merge.MergeResult;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -22,14 +24,18 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Merge throughput: one whole merge of a pre-generated sequence per invocation; divide the score (merges/s)
- * by nothing, multiply by {@code deltas} for deltas/s (the results page does). Implementations:
- * {@code DELTA_MERGER} (the merge module), and the baseline {@code HASHMAP} (the same rule per delta, row
- * states grouped in a {@code HashMap<Long, DeltaOp>}, the obvious hand-written merge; each trial first checks that
- * both give the same net change per row). The secondary result {@code cpuNanos} is the benchmark thread's CPU time,
- * steadier than the score on a loaded machine. {@code ids} says whether row ids are dense (0 .. rows - 1, the
- * merge then indexes arrays by row id) or scattered over the longs (the merge hashes, or sorts mostly distinct rows);
- * the peer hashes both the same way.
+ * Merge throughput: one whole merge of a pre-generated sequence per invocation, and one read of what it gives;
+ * divide the score (merges/s) by nothing, multiply by {@code deltas} for deltas/s (the results page does).
+ * Implementations: {@code DELTA_MERGER} (the merge module), the baseline {@code HASHMAP} (the obvious hand-written
+ * merge: the same rule per delta, each row's net delta with its latest commit timestamp in a
+ * {@code HashMap<Long, Delta>}) and {@code HASHMAP_NO_TIMESTAMPS} (the baseline of earlier runs: net operations
+ * only, no timestamps, so less work than the merge; kept to compare with them). Each trial first checks that every
+ * implementation gives the same net change per row (and {@code HASHMAP} the same timestamp). Every implementation's
+ * output is read once the same way (row id, timestamp and kind of change of each net delta), so none gains by
+ * leaving work to its reader. The merge's output is also ordered by row id, which the baselines' is not. The
+ * secondary result {@code cpuNanos} is the benchmark thread's CPU time, steadier than the score on a loaded
+ * machine. {@code ids} says whether row ids are dense (0 .. rows - 1, the merge then indexes arrays by row id) or
+ * scattered over the longs (the merge hashes, or sorts mostly distinct rows); the baselines hash both the same way.
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar MergeBenchmark -rf json -rff merge.json}
  */
@@ -46,7 +52,8 @@ public class MergeBenchmark {
     /** The merge under test. */
     public enum Impl {
         DELTA_MERGER,
-        HASHMAP
+        HASHMAP,
+        HASHMAP_NO_TIMESTAMPS
     }
 
     @Param({"100000", "1000000", "10000000"})
@@ -66,7 +73,7 @@ public class MergeBenchmark {
     @Param({"DENSE", "SCATTERED"})
     public MergeInput.Ids ids;
 
-    @Param({"DELTA_MERGER", "HASHMAP"})
+    @Param({"DELTA_MERGER", "HASHMAP", "HASHMAP_NO_TIMESTAMPS"})
     public Impl impl;
 
     private Delta[] input;
@@ -79,23 +86,69 @@ public class MergeBenchmark {
     }
 
     /**
-     * One whole merge; the thread's CPU time goes to the secondary result {@code cpuNanos} (CPU ns per second:
-     * divide by the score for CPU ns per merge; background GC threads not included).
+     * One whole merge and one read of its output; the thread's CPU time goes to the secondary result {@code
+     * cpuNanos} (CPU ns per second: divide by the score for CPU ns per merge; background GC threads not included).
      */
     @Benchmark
-    public Object merge(CpuTime cpu) {
+    public long merge(CpuTime cpu) {
         long start = CpuTime.now();
-        Object result = impl == Impl.DELTA_MERGER ? DeltaMerger.merge(Arrays.asList(input)) : hashMapMerge(input);
+        long read =
+                switch (impl) {
+                    case DELTA_MERGER -> read(
+                            DeltaMerger.merge(Arrays.asList(input)).byRow());
+                    case HASHMAP -> read(hashMapMerge(input).values());
+                    case HASHMAP_NO_TIMESTAMPS -> readOps(hashMapMergeOps(input));
+                };
         cpu.cpuNanos += CpuTime.now() - start;
-        return result;
+        return read;
+    }
+
+    /** What a reader of the net deltas looks at: each one's row, timestamp and kind of change. */
+    private static long read(Collection<Delta> net) {
+        long sum = 0;
+        for (Delta d : net) {
+            sum += d.rowId() + d.commitTimestamp() + (d.op() instanceof DeltaOp.Delete ? 1 : 0);
+        }
+        return sum;
+    }
+
+    private static long readOps(HashMap<Long, DeltaOp> net) {
+        long sum = 0;
+        for (Map.Entry<Long, DeltaOp> e : net.entrySet()) {
+            sum += e.getKey() + (e.getValue() instanceof DeltaOp.Delete ? 1 : 0);
+        }
+        return sum;
     }
 
     /**
-     * The baseline: boxed row ids, a map entry per row, the same combination rule; a row whose chain nets to
-     * nothing leaves the map, a first change that is a no-op is not kept. It gives the merge's net change per row
-     * for the benchmark's input (one table, valid chains), without the merge's timestamps, order or figures.
+     * The baseline: boxed row ids, a map entry per row, the same combination rule, each row's net delta with the
+     * timestamp of its last change; a row whose chain nets to nothing leaves the map, a first change that is a
+     * no-op is not kept. It gives the merge's net delta per row for the benchmark's input (one table, valid
+     * chains), without the merge's order or figures.
      */
-    static HashMap<Long, DeltaOp> hashMapMerge(Delta[] deltas) {
+    static HashMap<Long, Delta> hashMapMerge(Delta[] deltas) {
+        HashMap<Long, Delta> net = new HashMap<>();
+        for (Delta d : deltas) {
+            Long row = d.rowId();
+            Delta earlier = net.get(row);
+            if (earlier == null) {
+                if (!ChainRule.isNoOp(d.op())) {
+                    net.put(row, d);
+                }
+                continue;
+            }
+            DeltaOp combined = ChainRule.combine(earlier.op(), d.op());
+            if (combined == null) {
+                net.remove(row);
+            } else {
+                net.put(row, new Delta(d.table(), row, d.commitTimestamp(), combined));
+            }
+        }
+        return net;
+    }
+
+    /** The baseline of earlier runs: as {@link #hashMapMerge}, net operations only, no timestamps. */
+    static HashMap<Long, DeltaOp> hashMapMergeOps(Delta[] deltas) {
         HashMap<Long, DeltaOp> net = new HashMap<>();
         for (Delta d : deltas) {
             Long row = d.rowId();
@@ -116,18 +169,23 @@ public class MergeBenchmark {
         return net;
     }
 
-    /** Fails the trial unless the baseline and the merge give the same net change for every row. */
+    /** Fails the trial unless the baselines and the merge give the same net change (and timestamp) for every row. */
     static void checkSameNetEffect(Delta[] input) {
-        HashMap<Long, DeltaOp> expected = hashMapMerge(input);
+        HashMap<Long, Delta> expected = hashMapMerge(input);
+        HashMap<Long, DeltaOp> expectedOps = hashMapMergeOps(input);
         MergeResult merged = DeltaMerger.merge(Arrays.asList(input));
-        if (merged.size() != expected.size()) {
-            throw new IllegalStateException(
-                    "the baseline keeps " + expected.size() + " rows, the merge " + merged.size());
+        if (merged.size() != expected.size() || merged.size() != expectedOps.size()) {
+            throw new IllegalStateException("the baselines keep " + expected.size() + " and " + expectedOps.size()
+                    + " rows, the merge " + merged.size());
         }
         for (Delta d : merged.byRow()) {
-            if (!d.op().equals(expected.get(d.rowId()))) {
-                throw new IllegalStateException("row " + d.rowId() + ": the baseline gives " + expected.get(d.rowId())
-                        + ", the merge " + d.op());
+            Delta e = expected.get(d.rowId());
+            if (e == null
+                    || !d.op().equals(e.op())
+                    || d.commitTimestamp() != e.commitTimestamp()
+                    || !d.op().equals(expectedOps.get(d.rowId()))) {
+                throw new IllegalStateException("row " + d.rowId() + ": the baselines give " + e + " and "
+                        + expectedOps.get(d.rowId()) + ", the merge " + d);
             }
         }
     }

@@ -85,7 +85,8 @@ public final class DeltaMerger {
     /**
      * Merges a sequence of deltas. A large random-access list of one table whose row ids fill a range densely is
      * merged in arrays indexed by row id ({@link DenseMerge}); one whose rows are mostly distinct by sorting it by
-     * row ({@link SortedMerge}); anything else row by row through a hash table. All give the same result.
+     * row ({@link SortedMerge}); another one of one table through a primitive hash table ({@link HashedMerge});
+     * anything else row by row through {@link #add}. All give the same result.
      *
      * @param deltas the deltas, in the order they happened
      * @param policy what to do on a conflict
@@ -104,6 +105,10 @@ public final class DeltaMerger {
             }
             if (SortedMerge.suits(list)) {
                 return SortedMerge.merge(list, policy);
+            }
+            MergeResult hashed = HashedMerge.merge(list, policy);
+            if (hashed != null) {
+                return hashed;
             }
         }
         // Not pre-sized from the input's size: that is an upper bound on rows, and a table sized for it when

@@ -1,7 +1,5 @@
 package io.github.deltalog.merge;
 
-import java.util.Arrays;
-
 /**
  * Sorts row ids together with the slots that hold them (two parallel primitive arrays), so that a merge's output
  * can be produced in row order without looking each row up again. Long runs are sorted by an LSD radix sort over
@@ -48,15 +46,26 @@ final class SlotSort {
 
     /**
      * LSD radix sort, one pass per byte that is not the same in every id; the sign bit is flipped in the top byte
-     * so that negative ids come first. Stable, so each pass keeps the order of the ones before. Allocates a copy
-     * of the run.
+     * so that negative ids come first. Stable, so each pass keeps the order of the ones before. The counts of
+     * every byte are taken in one read of the run before the first pass (each pass then only moves). Allocates a
+     * copy of the run.
      */
     private static void radixSort(long[] ids, int[] slots, int from, int to) {
         int n = to - from;
         long first = ids[from];
         long differing = 0;
-        for (int i = from + 1; i < to; i++) {
-            differing |= ids[i] ^ first;
+        int[] counts = new int[8 * 257];
+        for (int i = from; i < to; i++) {
+            long id = ids[i];
+            differing |= id ^ first;
+            counts[(int) id & 0xFF]++;
+            counts[257 + ((int) (id >>> 8) & 0xFF)]++;
+            counts[2 * 257 + ((int) (id >>> 16) & 0xFF)]++;
+            counts[3 * 257 + ((int) (id >>> 24) & 0xFF)]++;
+            counts[4 * 257 + ((int) (id >>> 32) & 0xFF)]++;
+            counts[5 * 257 + ((int) (id >>> 40) & 0xFF)]++;
+            counts[6 * 257 + ((int) (id >>> 48) & 0xFF)]++;
+            counts[7 * 257 + ((int) (id >>> 56) & 0xFF ^ 0x80)]++;
         }
         long[] srcIds = ids;
         int[] srcSlots = slots;
@@ -64,7 +73,7 @@ final class SlotSort {
         long[] dstIds = null;
         int[] dstSlots = null;
         int dstFrom = 0;
-        int[] start = new int[257];
+        int[] start = new int[256];
         for (int shift = 0; shift < 64; shift += 8) {
             if (((differing >>> shift) & 0xFF) == 0) {
                 continue; // every id has the same byte here: the pass would move nothing
@@ -74,12 +83,11 @@ final class SlotSort {
                 dstSlots = new int[n];
             }
             int flip = shift == 56 ? 0x80 : 0;
-            Arrays.fill(start, 0);
-            for (int i = srcFrom; i < srcFrom + n; i++) {
-                start[((int) (srcIds[i] >>> shift) & 0xFF ^ flip) + 1]++;
-            }
+            int base = (shift >>> 3) * 257;
+            int sum = 0;
             for (int b = 0; b < 256; b++) {
-                start[b + 1] += start[b];
+                start[b] = sum;
+                sum += counts[base + b];
             }
             for (int i = srcFrom; i < srcFrom + n; i++) {
                 long id = srcIds[i];
