@@ -38,7 +38,7 @@ final class LogCheck {
      * As {@link #check(DeltaLog, Connection, Db, String)}.
      *
      * @param databaseMaySplit accept a committed transaction missing from the log whose changes the database itself
-     *     lost (see {@link #lostByDatabase}; H2 under concurrent writers and a kill)
+     *     lost (see {@link #lostByDatabase}; H2 after a kill, whose stores can tear a commit they overlap)
      * @return the number of log transactions of the table
      */
     static int check(DeltaLog log, Connection c, Db db, boolean databaseMaySplit, String context) throws SQLException {
