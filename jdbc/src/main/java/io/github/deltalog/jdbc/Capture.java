@@ -43,9 +43,10 @@ import java.util.function.IntConsumer;
  * <p>Across a crash the log follows the database: a transaction is in the log exactly once if the database still
  * holds it after its own recovery. The relay moves a transaction only once the database has it on file: for H2 it
  * waits, through the embedded database's session, until commits in progress have ended and H2's chunk with them is
- * written (H2 shows a commit to others before it is stored, and stores in the background); over a client/server H2
- * connection it can only run {@code CHECKPOINT}. H2 2.4's file store is not crash-atomic under concurrent writers
- * (a kill can keep part of a transaction): the log then holds what the database kept.
+ * written with the store header that finds it after a crash (H2 shows a commit to others before it is stored, and
+ * stores in the background); over a client/server H2 connection it can only run {@code CHECKPOINT}. H2 2.4's file
+ * store is not crash-atomic when one of its stores overlaps a commit (a kill can keep part of a transaction): the
+ * log then holds what the database kept of the outbox.
  */
 public final class Capture implements AutoCloseable {
     private static final Map<DeltaLog, Object> RELAY_LOCKS = new WeakHashMap<>();

@@ -140,6 +140,11 @@ final class H2Dialect implements Dialect {
         while (file.lastChunkVersion() < version) {
             pause(deadline, "H2 has not written the chunk of version " + version + " to " + file.getFileName());
         }
+        // H2 publishes a chunk as the last one before it writes the store header that lets a reopened file find that
+        // chunk (RandomAccessStore.writeChunk: a chunk not at the end of the file and not where the previous one
+        // predicted is reachable only through the header). Both happen under the file store's save lock, which
+        // getFillRate() takes: once it returns, the header of the chunk seen above is written too.
+        file.getFillRate();
     }
 
     /** How long {@link #flushCommitted} waits for a commit in progress or a chunk being written. */
