@@ -49,7 +49,11 @@ final class Journal implements AutoCloseable {
 
     private long writtenSeq;
     private long durableSeq;
+    /** Whether a group's leader is writing and forcing, or was handed the next fsync ({@link SyncWaiters}). */
     private boolean syncing;
+    /** The committers waiting in {@link #syncTo}. */
+    private final SyncWaiters waiters = new SyncWaiters();
+
     private long bytesSinceRotation;
 
     /** The previous generation's file after a rotation, open until {@link #finishRotation} forced it. */
@@ -63,11 +67,6 @@ final class Journal implements AutoCloseable {
      * (Linux clears the error), so no later group is declared durable.
      */
     private IOException forceFailure;
-
-    /** SYNC records in {@link #pending}: the size the group being gathered has reached. */
-    private int bufferedRecords;
-    /** When a group's leader stops waiting for its group (SYNC). */
-    private final GroupGather gather = new GroupGather();
     /**
      * Set when the file is in an unknown state: a rotation closed the old file and did not open the new one, or a
      * failed write could not be cut back (its bytes, or older ones, may complete a record). Appends then fail.
@@ -145,17 +144,6 @@ final class Journal implements AutoCloseable {
      * @throws DeltaLogException if the write fails; the journal is then cut back to where the record started
      */
     synchronized long append(byte[] record, int offset, int length) {
-        return append(record, offset, length, false);
-    }
-
-    /**
-     * Appends one record as {@link #append(byte[], int, int)} does, for a committer that {@linkplain #announce
-     * announced} it (a group's leader waits for announced records).
-     *
-     * @param wasAnnounced whether the caller called {@link #announce} for this record
-     */
-    synchronized long append(byte[] record, int offset, int length, boolean wasAnnounced) {
-        gather.arrived(wasAnnounced);
         checkUsable();
         if (durability == Durability.ASYNC) {
             ensurePending(length);
@@ -173,7 +161,6 @@ final class Journal implements AutoCloseable {
             System.arraycopy(record, offset, pending, pendingLength, length);
             pendingLength += length;
             appendedSeq += length;
-            bufferedRecords++;
         } else {
             // What others buffered goes first; if that write fails, this record was not appended (the commit
             // fails cleanly) and theirs stay buffered for their leader.
@@ -200,7 +187,6 @@ final class Journal implements AutoCloseable {
             checkUsable();
             writeFully(pending, 0, pendingLength);
             pendingLength = 0;
-            bufferedRecords = 0;
             if (pending.length > ASYNC_BUFFER_LIMIT * 2) {
                 pending = new byte[4096];
             }
@@ -264,9 +250,6 @@ final class Journal implements AutoCloseable {
         if (durability != Durability.COMMIT && pendingLength >= length) {
             // Still buffered (no flush or group leader wrote it since it was appended, under the commit lock).
             pendingLength -= length;
-            if (bufferedRecords > 0) {
-                bufferedRecords--;
-            }
             return;
         }
         long start = filePosition - length;
@@ -281,23 +264,16 @@ final class Journal implements AutoCloseable {
     }
 
     /**
-     * Tells the journal that a committer is on its way to {@link #append(byte[], int, int, boolean)} a SYNC
-     * record: a group's leader waits for it (bounded) rather than forcing without it. The caller must pass
-     * {@code wasAnnounced} to that append, or call {@link #withdraw} if it never appends.
-     */
-    void announce() {
-        gather.announce();
-    }
-
-    /** Takes back an {@link #announce} whose record will not be appended (the commit failed before). */
-    void withdraw() {
-        gather.withdraw();
-    }
-
-    /**
      * Returns once everything appended up to {@code seq} is written and forced to the disk. Concurrent callers
-     * share one write and one fsync: the first becomes the leader, waits briefly for its group to fill ({@link
-     * GroupGather}), writes what all of them buffered and forces it; the others wait for it.
+     * share one write and one fsync: a caller that finds no fsync running becomes the leader, writes at once what
+     * all committers buffered and forces it; the others wait for it, and whoever appended while it forced is
+     * covered by the next leader's fsync, which starts as soon as this one ends.
+     *
+     * <p>The leader does not wait for more committers before it forces. A wait for the group to fill (tried
+     * before) lets the disk idle while the others do their CPU work, and, once the expected group had grown to
+     * every committer, it put all of them in every group: their CPU work and the fsync then ran one after the
+     * other instead of side by side. Without the wait the next group gathers during the running fsync, so the
+     * disk and the CPUs work at once.
      *
      * @throws DeltaLogException if the fsync fails (then every later call fails too)
      */
@@ -314,42 +290,57 @@ final class Journal implements AutoCloseable {
 
     /** The group commit of {@link #syncTo}; notes in {@code interrupted[0]} an interrupt while it waited. */
     private void syncLoop(long seq, boolean[] interrupted) {
+        SyncWaiters.Waiter me = null;
         while (true) {
-            synchronized (this) {
-                while (durableSeq < seq && syncing) {
-                    // Re-interrupting inside the loop would make every wait() throw at once: a spin that
-                    // starved the leader of this monitor (found by InterruptStormTest).
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        interrupted[0] = true;
-                    }
-                }
-                if (durableSeq >= seq) {
+            if (me != null) {
+                // Re-interrupting inside the wait would make every park return at once: a spin that starved the
+                // leader (found by InterruptStormTest); the interrupt is kept for the caller instead.
+                me.await(interrupted);
+                if (me.covered()) {
                     return;
                 }
-                checkForced();
-                syncing = true;
             }
-            boolean timedOut = durability == Durability.SYNC && gather.await(this, () -> bufferedRecords, interrupted);
+            synchronized (this) {
+                if (me != null && me.leads()) {
+                    me = null; // the finishing leader left syncing set for this thread
+                    if (forceFailure != null) {
+                        syncing = false;
+                        Thread[] wake = waiters.signalAll();
+                        SyncWaiters.unpark(wake);
+                        checkForced();
+                    }
+                } else if (durableSeq >= seq) {
+                    waiters.remove(me);
+                    return;
+                } else if (syncing) {
+                    if (me == null) {
+                        me = waiters.add(seq);
+                    } else {
+                        me.rearm();
+                    }
+                    continue;
+                } else {
+                    waiters.remove(me);
+                    me = null;
+                    checkForced();
+                    syncing = true;
+                }
+            }
             long target;
-            int group;
             FileChannel current;
             FileChannel old;
             boolean folder;
             IOException failure = null;
-            long took = 0;
             channelGuard.readLock().lock();
             try {
                 synchronized (this) {
                     try {
                         // The leader writes what every committer buffered so far (SYNC), in one write; others
                         // append meanwhile only into the buffer, for the next leader.
-                        group = bufferedRecords;
                         flush();
                     } catch (RuntimeException e) {
                         syncing = false;
-                        notifyAll();
+                        SyncWaiters.unpark(waiters.signalAll());
                         throw e;
                     }
                     target = writtenSeq;
@@ -363,9 +354,7 @@ final class Journal implements AutoCloseable {
                     if (old != null) {
                         old.force(false);
                     }
-                    long start = System.nanoTime();
                     current.force(false);
-                    took = System.nanoTime() - start;
                     if (folder) {
                         DirectorySync.syncParent(path);
                     }
@@ -375,18 +364,24 @@ final class Journal implements AutoCloseable {
             } finally {
                 channelGuard.readLock().unlock();
             }
+            Thread[] wake;
             synchronized (this) {
-                syncing = false;
                 if (failure == null) {
                     if (target > durableSeq) {
                         durableSeq = target;
                     }
-                    gather.forced(took, group, timedOut);
-                } else if (forceFailure == null) {
-                    forceFailure = failure;
+                    // Whoever appended during this fsync is covered by the next one, led by a waiter woken first.
+                    wake = waiters.afterForce(durableSeq);
+                    syncing = SyncWaiters.handedOff(wake);
+                } else {
+                    if (forceFailure == null) {
+                        forceFailure = failure;
+                    }
+                    syncing = false;
+                    wake = waiters.signalAll();
                 }
-                notifyAll();
             }
+            SyncWaiters.unpark(wake);
             if (failure != null) {
                 throw new LogIOException(
                         "cannot force journal " + path + " to disk: " + FileErrors.describe(failure), failure);
@@ -478,12 +473,14 @@ final class Journal implements AutoCloseable {
             current.force(false);
             DirectorySync.syncParent(path);
         } catch (IOException e) {
+            Thread[] wake;
             synchronized (this) {
                 if (forceFailure == null) {
                     forceFailure = e;
                 }
-                notifyAll();
+                wake = waiters.signalAll();
             }
+            SyncWaiters.unpark(wake);
             throw new LogIOException(
                     "cannot force the rotated journal " + path + " to disk: " + FileErrors.describe(e), e);
         } finally {
@@ -491,14 +488,16 @@ final class Journal implements AutoCloseable {
         }
         channelGuard.writeLock().lock(); // no group leader is forcing the old file now
         try {
+            Thread[] wake;
             synchronized (this) {
                 rotationUnforced = false;
                 oldChannel = null;
                 if (oldEnd > durableSeq) {
                     durableSeq = oldEnd;
                 }
-                notifyAll();
+                wake = waiters.signalAll();
             }
+            SyncWaiters.unpark(wake);
             old.close();
         } catch (IOException e) {
             throw FileErrors.of("cannot close the rotated journal " + oldPath, e);
