@@ -4,24 +4,22 @@ import io.github.deltalog.DeltaLogException;
 import io.github.deltalog.Durability;
 import io.github.deltalog.LogIOException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.h2.store.fs.encrypt.FileEncrypt;
 
 /**
  * The append-only commit journal beside a log file ({@code <file>.journal}): one record per transaction,
  * written before its deltas enter the map, so that a commit is durable without a store commit.
  *
- * <p>Each file is one generation of the journal and starts with a header naming the log, the generation and
+ * <p>Each file ({@link JournalFile}) is one generation of the journal and starts with a header naming the log, the generation and
  * the commit timestamp it continues from (see {@link JournalFiles}). At a checkpoint the journal is
  * {@linkplain #rotate rotated} to {@code <file>.journal.old} and the next generation starts; the rotated file is
  * deleted once the store commit that covers it is on disk. Its channel ignores interrupts
  * ({@link RandomAccessChannel}), so a caller's interrupt never closes it for other threads. Appends are made under the log's commit lock; the
- * journal adds its own monitor only for what also runs outside it (the ASYNC flusher and group fsync).
+ * journal adds its own monitor only for what also runs outside it (the ASYNC flusher and group fsync, whose
+ * waiting committers {@link SyncWaiters} keeps).
  *
  * <p>A rotation does no fsync under the commit lock: it moves the file aside and writes the next header there,
  * and {@link #finishRotation} forces the old file, the new header and the folder afterwards, before the store
@@ -35,13 +33,13 @@ final class Journal implements AutoCloseable {
     private final byte[] encryptionKey;
     private final Durability durability;
     private final LogId id;
-    private final JournalFiles.RecordBuilder headerRecord = new JournalFiles.RecordBuilder();
     private long generation;
     /** Keeps a fsync from running on a channel that a rotation is closing. */
     private final ReentrantReadWriteLock channelGuard = new ReentrantReadWriteLock();
 
-    private FileChannel channel;
-    private long filePosition;
+    /** The current generation's file. */
+    private JournalFile file;
+
     private byte[] pending = new byte[4096];
     private int pendingLength;
     /** Bytes appended since the journal was opened, across rotations: the position group commit waits for. */
@@ -57,7 +55,7 @@ final class Journal implements AutoCloseable {
     private long bytesSinceRotation;
 
     /** The previous generation's file after a rotation, open until {@link #finishRotation} forced it. */
-    private FileChannel oldChannel;
+    private JournalFile oldFile;
     /** Where the previous generation ended, in appended bytes: what forcing {@link #oldChannel} makes durable. */
     private long oldEndSeq;
     /** Whether the new generation's header and the folder entries of a rotation are not forced yet. */
@@ -87,7 +85,7 @@ final class Journal implements AutoCloseable {
         this.durability = durability;
         this.id = header.id();
         this.generation = header.generation();
-        this.channel = openFresh(header.previous(), true);
+        this.file = JournalFile.create(path, encryptionKey, header, true);
     }
 
     /** Returns the generation being written. */
@@ -98,41 +96,6 @@ final class Journal implements AutoCloseable {
     /** The path of the rotated journal that a checkpoint in progress still needs. */
     static Path oldPath(Path journal) {
         return journal.resolveSibling(journal.getFileName() + ".old");
-    }
-
-    /**
-     * Creates the file of the current generation and writes its header; with {@code force} also forces the header
-     * and the folder entry (a rotation leaves that to {@link #finishRotation}, outside the commit lock).
-     */
-    private FileChannel openFresh(long previous, boolean force) {
-        if (Files.exists(path)) {
-            throw new DeltaLogException("cannot create journal " + path + ": a file of that name exists");
-        }
-        FileChannel created = null;
-        try {
-            created = JournalFiles.wrap(path, SafeFilePath.open(path, "rw"), encryptionKey);
-            channel = created;
-            filePosition = 0;
-            headerRecord.generation(new JournalFiles.Generation(id, generation, previous));
-            writeFully(headerRecord.finish(), 0, headerRecord.length());
-            if (force) {
-                // The store names this generation as soon as the caller's next store commit: the header and the
-                // folder entry must be on disk first, or a power cut leaves a store whose journal is missing.
-                created.force(false);
-                DirectorySync.syncParent(path);
-            }
-            return created;
-        } catch (IOException | RuntimeException e) {
-            if (created != null) {
-                try {
-                    created.close();
-                    Files.deleteIfExists(path);
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw FileErrors.of("cannot create journal " + path, e);
-        }
     }
 
     /**
@@ -195,40 +158,13 @@ final class Journal implements AutoCloseable {
     }
 
     private void writeFully(byte[] bytes, int offset, int length) {
-        long start = filePosition;
         try {
-            long pos = start;
-            int done = 0;
-            while (done < length) {
-                int piece = length - done;
-                int inBlock = (int) (pos % FileEncrypt.BLOCK_SIZE);
-                if (encryptionKey != null && inBlock != 0) {
-                    // h2's FileEncrypt throws EOFException on a write that starts inside a 4 KiB block and runs
-                    // past its end (it reads the whole span back first): end this piece at the block boundary.
-                    piece = Math.min(piece, FileEncrypt.BLOCK_SIZE - inBlock);
-                }
-                ByteBuffer buf = ByteBuffer.wrap(bytes, offset + done, piece);
-                while (buf.hasRemaining()) {
-                    pos += channel.write(buf, pos);
-                }
-                done += piece;
-                if (encryptionKey != null && pos % FileEncrypt.BLOCK_SIZE == 0) {
-                    // A write ending on a boundary leaves FileEncrypt's old size padding behind, so a reopened
-                    // journal would look shorter (a lost record): cut it off.
-                    channel.truncate(pos);
-                }
+            file.append(bytes, offset, length);
+        } catch (RuntimeException e) {
+            if (file.cutBackFailed()) {
+                broken = true; // the outcome of this append is unknown: no later append may go after it
             }
-            filePosition = pos;
-        } catch (IOException e) {
-            try {
-                channel.truncate(start); // never leave a torn record before later good ones
-            } catch (IOException suppressed) {
-                // What was written of the record, with older bytes behind it, may read as a complete record:
-                // the outcome of this append is unknown, and no later append may go after it.
-                broken = true;
-                e.addSuppressed(suppressed);
-            }
-            throw FileErrors.of("cannot write journal " + path, e);
+            throw e;
         }
     }
 
@@ -252,10 +188,8 @@ final class Journal implements AutoCloseable {
             pendingLength -= length;
             return;
         }
-        long start = filePosition - length;
         try {
-            channel.truncate(start);
-            filePosition = start;
+            file.cutBack(length);
             writtenSeq = appendedSeq;
         } catch (IOException e) {
             throw new LogIOException(
@@ -327,8 +261,8 @@ final class Journal implements AutoCloseable {
                 }
             }
             long target;
-            FileChannel current;
-            FileChannel old;
+            JournalFile current;
+            JournalFile old;
             boolean folder;
             IOException failure = null;
             channelGuard.readLock().lock();
@@ -344,17 +278,17 @@ final class Journal implements AutoCloseable {
                         throw e;
                     }
                     target = writtenSeq;
-                    current = channel;
+                    current = file;
                     // Right after a rotation the group may hold records of the old file, and a record of the new
                     // one is durable only once the new file's folder entry is: do what finishRotation will do.
-                    old = oldChannel;
+                    old = oldFile;
                     folder = rotationUnforced;
                 }
                 try {
                     if (old != null) {
-                        old.force(false);
+                        old.force();
                     }
-                    current.force(false);
+                    current.force();
                     if (folder) {
                         DirectorySync.syncParent(path);
                     }
@@ -424,7 +358,7 @@ final class Journal implements AutoCloseable {
      *     if the new file cannot be created ({@link #broken()} then tells)
      */
     synchronized void rotate(long previous) {
-        if (oldChannel != null || rotationUnforced) {
+        if (oldFile != null || rotationUnforced) {
             throw new IllegalStateException("the previous rotation of journal " + path + " was not finished");
         }
         flush();
@@ -433,13 +367,13 @@ final class Journal implements AutoCloseable {
         } catch (IOException e) {
             throw FileErrors.of("cannot rotate journal " + path, e);
         }
-        FileChannel old = channel;
-        oldChannel = old;
+        oldFile = file;
         oldEndSeq = writtenSeq;
         rotationUnforced = true;
         generation++;
         try {
-            channel = openFresh(previous, false);
+            file = JournalFile.create(
+                    path, encryptionKey, new JournalFiles.Generation(id, generation, previous), false);
         } catch (RuntimeException e) {
             broken = true; // the old file is moved aside and no new one is open
             throw e;
@@ -456,21 +390,21 @@ final class Journal implements AutoCloseable {
      *     the log) and no later group commit succeeds
      */
     void finishRotation() {
-        FileChannel old;
-        FileChannel current;
+        JournalFile old;
+        JournalFile current;
         long oldEnd;
         synchronized (this) {
             if (!rotationUnforced) {
                 return;
             }
-            old = oldChannel;
-            current = channel;
+            old = oldFile;
+            current = file;
             oldEnd = oldEndSeq;
         }
         channelGuard.readLock().lock();
         try {
-            old.force(false);
-            current.force(false);
+            old.force();
+            current.force();
             DirectorySync.syncParent(path);
         } catch (IOException e) {
             Thread[] wake;
@@ -491,7 +425,7 @@ final class Journal implements AutoCloseable {
             Thread[] wake;
             synchronized (this) {
                 rotationUnforced = false;
-                oldChannel = null;
+                oldFile = null;
                 if (oldEnd > durableSeq) {
                     durableSeq = oldEnd;
                 }
@@ -545,8 +479,9 @@ final class Journal implements AutoCloseable {
             deleteOld();
             synchronized (this) {
                 generation++;
-                channel = openFresh(checkpoint, true);
-                channel.close();
+                file = JournalFile.create(
+                        path, encryptionKey, new JournalFiles.Generation(id, generation, checkpoint), true);
+                file.close();
             }
         } catch (IOException e) {
             throw FileErrors.of("cannot close journal " + path, e);
@@ -563,12 +498,12 @@ final class Journal implements AutoCloseable {
                     flush();
                 } finally {
                     try {
-                        channel.close();
+                        file.close();
                     } finally {
-                        if (oldChannel != null) {
+                        if (oldFile != null) {
                             // A rotation whose forces failed (the log failed with it): release the file.
-                            oldChannel.close();
-                            oldChannel = null;
+                            oldFile.close();
+                            oldFile = null;
                         }
                     }
                 }
