@@ -41,6 +41,13 @@ final class Commits {
         long seq = 0;
         long bytes = 0;
         long journaled = 0;
+        // A SYNC committer tells the group commit it is coming, so that the leader of the next fsync waits for its
+        // record instead of forcing without it (Journal#gather).
+        boolean announced = journal != null && s.durability == Durability.SYNC;
+        boolean appending = false;
+        if (announced) {
+            journal.announce();
+        }
         s.writeLock.lock();
         try {
             s.checkOpen();
@@ -65,7 +72,8 @@ final class Commits {
                 for (int i = 0; i < count; i++) {
                     s.record.addDelta(keys[i], values[i]);
                 }
-                seq = s.append();
+                appending = true; // the append takes the announcement back, even if it fails
+                seq = s.append(announced);
                 journaled = s.record.length();
             }
             try {
@@ -89,6 +97,9 @@ final class Commits {
             s.counters.committed(count, bytes, journaled);
         } finally {
             s.writeLock.unlock();
+            if (announced && !appending) {
+                journal.withdraw();
+            }
         }
         if (journal != null) {
             if (s.durability == Durability.SYNC) {

@@ -51,6 +51,10 @@ final class Journal implements AutoCloseable {
     private boolean syncing;
     /** The committers waiting in {@link #syncTo}. */
     private final SyncWaiters waiters = new SyncWaiters();
+    /** SYNC records in {@link #pending}: the size the group being gathered has reached. */
+    private int bufferedRecords;
+    /** When a group's leader stops waiting for its group (SYNC). */
+    private final GroupGather gather = new GroupGather();
 
     private long bytesSinceRotation;
 
@@ -107,6 +111,17 @@ final class Journal implements AutoCloseable {
      * @throws DeltaLogException if the write fails; the journal is then cut back to where the record started
      */
     synchronized long append(byte[] record, int offset, int length) {
+        return append(record, offset, length, false);
+    }
+
+    /**
+     * Appends one record as {@link #append(byte[], int, int)} does, for a committer that {@linkplain #announce
+     * announced} it (a group's leader waits for announced records).
+     *
+     * @param wasAnnounced whether the caller called {@link #announce} for this record
+     */
+    synchronized long append(byte[] record, int offset, int length, boolean wasAnnounced) {
+        gather.arrived(wasAnnounced);
         checkUsable();
         if (durability == Durability.ASYNC) {
             ensurePending(length);
@@ -124,6 +139,7 @@ final class Journal implements AutoCloseable {
             System.arraycopy(record, offset, pending, pendingLength, length);
             pendingLength += length;
             appendedSeq += length;
+            bufferedRecords++;
         } else {
             // What others buffered goes first; if that write fails, this record was not appended (the commit
             // fails cleanly) and theirs stay buffered for their leader.
@@ -150,6 +166,7 @@ final class Journal implements AutoCloseable {
             checkUsable();
             writeFully(pending, 0, pendingLength);
             pendingLength = 0;
+            bufferedRecords = 0;
             if (pending.length > ASYNC_BUFFER_LIMIT * 2) {
                 pending = new byte[4096];
             }
@@ -186,6 +203,9 @@ final class Journal implements AutoCloseable {
         if (durability != Durability.COMMIT && pendingLength >= length) {
             // Still buffered (no flush or group leader wrote it since it was appended, under the commit lock).
             pendingLength -= length;
+            if (bufferedRecords > 0) {
+                bufferedRecords--;
+            }
             return;
         }
         try {
@@ -198,16 +218,25 @@ final class Journal implements AutoCloseable {
     }
 
     /**
+     * Tells the journal that a committer is on its way to {@link #append(byte[], int, int, boolean)} a SYNC
+     * record: a group's leader waits for it (bounded) rather than forcing without it. The caller must pass
+     * {@code wasAnnounced} to that append, or call {@link #withdraw} if it never appends.
+     */
+    void announce() {
+        gather.announce();
+    }
+
+    /** Takes back an {@link #announce} whose record will not be appended (the commit failed before). */
+    void withdraw() {
+        gather.withdraw();
+    }
+
+    /**
      * Returns once everything appended up to {@code seq} is written and forced to the disk. Concurrent callers
-     * share one write and one fsync: a caller that finds no fsync running becomes the leader, writes at once what
-     * all committers buffered and forces it; the others wait for it, and whoever appended while it forced is
-     * covered by the next leader's fsync, which starts as soon as this one ends.
-     *
-     * <p>The leader does not wait for more committers before it forces. A wait for the group to fill (tried
-     * before) lets the disk idle while the others do their CPU work, and, once the expected group had grown to
-     * every committer, it put all of them in every group: their CPU work and the fsync then ran one after the
-     * other instead of side by side. Without the wait the next group gathers during the running fsync, so the
-     * disk and the CPUs work at once.
+     * share one write and one fsync: a caller that finds no fsync running becomes the leader, waits briefly for
+     * its group to fill ({@link GroupGather}), writes what all committers buffered and forces it; the others wait
+     * for it. Whoever appended while it forced is covered by the next fsync, whose leader the finishing one picks
+     * among them and wakes first ({@link SyncWaiters}).
      *
      * @throws DeltaLogException if the fsync fails (then every later call fails too)
      */
@@ -260,17 +289,21 @@ final class Journal implements AutoCloseable {
                     syncing = true;
                 }
             }
+            boolean timedOut = durability == Durability.SYNC && gather.await(this, () -> bufferedRecords, interrupted);
             long target;
+            int group;
             JournalFile current;
             JournalFile old;
             boolean folder;
             IOException failure = null;
+            long took = 0;
             channelGuard.readLock().lock();
             try {
                 synchronized (this) {
                     try {
                         // The leader writes what every committer buffered so far (SYNC), in one write; others
                         // append meanwhile only into the buffer, for the next leader.
+                        group = bufferedRecords;
                         flush();
                     } catch (RuntimeException e) {
                         syncing = false;
@@ -288,7 +321,9 @@ final class Journal implements AutoCloseable {
                     if (old != null) {
                         old.force();
                     }
+                    long start = System.nanoTime();
                     current.force();
+                    took = System.nanoTime() - start;
                     if (folder) {
                         DirectorySync.syncParent(path);
                     }
@@ -304,6 +339,7 @@ final class Journal implements AutoCloseable {
                     if (target > durableSeq) {
                         durableSeq = target;
                     }
+                    gather.forced(took, group, timedOut);
                     // Whoever appended during this fsync is covered by the next one, led by a waiter woken first.
                     wake = waiters.afterForce(durableSeq);
                     syncing = SyncWaiters.handedOff(wake);

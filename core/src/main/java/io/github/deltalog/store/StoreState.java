@@ -142,8 +142,16 @@ final class StoreState {
 
     /** Appends the built record; a failed append that left the journal in an unknown state fails the log. */
     long append() {
+        return append(false);
+    }
+
+    /**
+     * Appends the built record as {@link #append()} does, for a SYNC committer that {@linkplain Journal#announce
+     * announced} it when {@code announced}.
+     */
+    long append(boolean announced) {
         try {
-            return journal.append(record.finish(), 0, record.length());
+            return journal.append(record.finish(), 0, record.length(), announced);
         } catch (RuntimeException e) {
             if (journal.broken()) {
                 throw health.outcomeUnknown("a failed journal write could not be cut back", e);
