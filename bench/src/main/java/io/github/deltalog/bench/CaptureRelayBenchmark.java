@@ -36,7 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code RELAY_H2}, {@code RELAY_SQLITE}: {@link Capture#relayAvailable} over an outbox holding 100
  *       committed transactions, written before each operation (outside the timed code): read, group, one log
- *       commit per transaction with its position record, delete from the outbox (H2 also checkpoints).
+ *       commit per transaction with its position record, then the outbox clean-up (H2 truncates the outbox when
+ *       it holds only those rows, else both delete them by id range; H2 also checkpoints).
  *   <li>{@code LOG_RECORD}: the same deltas (before and after images of the same 4-column rows) recorded
  *       straight into a log, under the schema capture registers for the table: 100
  *       {@code begin()}/{@code update}/{@code commit()} transactions.

@@ -265,16 +265,19 @@ final class CaptureCommand implements Runnable {
             } finally {
                 long nanos = System.nanoTime() - t0;
                 PrintWriter out = done ? out() : err;
+                // A rate over a few milliseconds says nothing (connecting dominates it): shown from 100 ms on.
                 out.printf(
                         Locale.ROOT,
-                        "relayed %,d database transaction%s (%,d deltas) from %s into %s in %s, %,.0f" + " deltas/s%n",
+                        "relayed %,d database transaction%s (%,d deltas) from %s into %s in %s%s%n",
                         transactions.get(),
                         transactions.get() == 1 ? "" : "s",
                         deltas.get(),
                         url,
                         file,
                         Format.duration(nanos),
-                        deltas.get() / Math.max(1e-9, nanos / 1e9));
+                        nanos < 100_000_000L
+                                ? ""
+                                : String.format(Locale.ROOT, ", %,.0f deltas/s", deltas.get() / (nanos / 1e9)));
                 out.flush();
                 if (hook != null) {
                     try {

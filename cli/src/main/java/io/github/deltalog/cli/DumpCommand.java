@@ -34,8 +34,15 @@ final class DumpCommand extends FileCommand {
             names = "--table",
             paramLabel = "T",
             description =
-                    "only this table (repeat for several; default: every table the log knows, tracked or untracked since)")
+                    "only this table (repeat for several; default: every table the log knows, tracked or untracked since,"
+                            + " except the internal deltalog.* tables)")
     List<String> tables;
+
+    @Option(
+            names = "--internal",
+            description = "also dump the internal deltalog.* tables (capture's positions and column names) when no"
+                    + " --table is given")
+    boolean internal;
 
     @Option(
             names = "--after",
@@ -76,7 +83,7 @@ final class DumpCommand extends FileCommand {
         db = String.valueOf(file.getFileName());
         try (DeltaLog log = open(true)) {
             source = log;
-            List<String> names = tables == null ? log.tables() : new ArrayList<>(new LinkedHashSet<>(tables));
+            List<String> names = tables == null ? userTables(log) : new ArrayList<>(new LinkedHashSet<>(tables));
             if (after != null && after > log.lastCommitted()) {
                 throw new CliException(
                         Main.EXIT_ERROR,
@@ -111,6 +118,21 @@ final class DumpCommand extends FileCommand {
         }
         return Main.EXIT_OK;
     }
+
+    /**
+     * The log's tables, without the bookkeeping tables libraries keep under the {@code deltalog.} prefix (capture's
+     * positions and column names: rows a reader of the application's changes does not want) unless asked for.
+     */
+    private List<String> userTables(DeltaLog log) {
+        List<String> names = new ArrayList<>(log.tables());
+        if (!internal) {
+            names.removeIf(t -> t.startsWith(INTERNAL_PREFIX));
+        }
+        return names;
+    }
+
+    /** The prefix of the tables deltalog's own modules keep in a log. */
+    static final String INTERNAL_PREFIX = "deltalog.";
 
     private void write(PrintWriter out, StringBuilder line, Delta d) {
         line.setLength(0);

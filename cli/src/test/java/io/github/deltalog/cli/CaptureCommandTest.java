@@ -41,6 +41,13 @@ class CaptureCommandTest {
             Cli.Result relay = Cli.run("capture", "relay", "--once", "--jdbc", url, file);
             assertEquals(0, relay.exitCode(), relay.toString());
             assertTrue(relay.out().contains("relayed 3 database transactions (3 deltas)"), relay.toString());
+            Cli.Result dump = Cli.run("dump", file);
+            assertEquals(0, dump.exitCode(), dump.toString());
+            assertEquals(3, dump.out().lines().count(), dump.toString());
+            assertTrue(dump.out().lines().allMatch(l -> l.contains("\"table\":\"ORDERS\"")), dump.toString());
+            Cli.Result all = Cli.run("dump", "--internal", file);
+            assertEquals(0, all.exitCode(), all.toString());
+            assertTrue(all.out().contains(Capture.positionTable("main")), all.toString());
             exec(app, "DELETE FROM orders WHERE id = 2");
             Cli.Result uninstall = Cli.run("capture", "uninstall", "--jdbc", url, file);
             assertEquals(0, uninstall.exitCode(), uninstall.toString());

@@ -8,9 +8,16 @@ import java.time.Duration;
  * nothing more until the table is installed again).
  */
 final class BackgroundRelay {
+    /**
+     * How long a pass woken by a commit waits for further commits to join it (never longer than the poll
+     * interval): the delay a background-relayed change may gain, for one pass per window instead of per commit.
+     */
+    private static final Duration GATHER_LIMIT = Duration.ofMillis(10);
+
     private final String threadName;
     private final Duration pollInterval;
     private final Runnable pass;
+    private final Duration gather;
     private final Object wake = new Object();
     private boolean woken;
     private Thread thread;
@@ -26,6 +33,7 @@ final class BackgroundRelay {
         this.threadName = threadName;
         this.pollInterval = pollInterval;
         this.pass = pass;
+        this.gather = pollInterval.compareTo(GATHER_LIMIT) < 0 ? pollInterval : GATHER_LIMIT;
     }
 
     /** Starts the thread unless it runs. */
@@ -67,12 +75,18 @@ final class BackgroundRelay {
                     }
                 }
                 if (woken && running) {
-                    // Woken by a commit: let the commits that follow it join the same pass.
-                    try {
-                        wake.wait(Math.min(pollInterval.toMillis(), 10));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        running = false;
+                    // Woken by a commit: let the commits of the next few milliseconds join the same pass. A pass has
+                    // a fixed cost (a read, a log commit, a clean-up transaction in the database); paid per commit it
+                    // took a core from the application. Later wakes do not cut the window short, only stop() does.
+                    long gatherEnd = System.nanoTime() + gather.toNanos();
+                    long left;
+                    while (running && (left = gatherEnd - System.nanoTime()) > 0) {
+                        try {
+                            wake.wait(Math.max(1, left / 1_000_000));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            running = false;
+                        }
                     }
                 }
                 woken = false;

@@ -145,6 +145,26 @@ public interface Dialect {
     Object[][] readImages(ResultSet rs, int first, TableShape shape) throws SQLException;
 
     /**
+     * Empties the outbox in one step if it holds exactly the rows a relay pass just moved into the log, and nothing
+     * else: no other committed row and no row of a transaction still open. The relay calls it, after its log
+     * commits, in place of deleting those rows one by one (which costs a lock and an undo entry per row where the
+     * database deletes row by row). The emptying need not be atomic with anything nor durable at once: until the
+     * next {@link #flushCommitted}, a crash may bring the rows back, and the relay deletes them again from the
+     * positions in the log.
+     *
+     * @param c the relay's connection, in auto-commit mode (left so)
+     * @param rows how many rows the pass moved (distinct ids)
+     * @param minId the smallest of their ids
+     * @param maxId the largest of their ids
+     * @return true if the outbox was emptied; false if it holds anything else, if another transaction holds the
+     *     outbox now, or if the dialect cannot empty it safely (then the caller deletes the rows by id)
+     * @throws SQLException if the database fails
+     */
+    default boolean clearIfOnly(Connection c, int rows, long minId, long maxId) throws SQLException {
+        return false;
+    }
+
+    /**
      * Makes every transaction committed so far survive a crash of the process. The relay calls it after reading
      * outbox rows (so the log never holds a transaction the database could still lose) and after deleting them
      * (so a lost delete never makes it move a transaction twice). A no-op where a commit is written to the file

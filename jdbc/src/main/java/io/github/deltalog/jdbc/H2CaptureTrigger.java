@@ -50,10 +50,16 @@ public final class H2CaptureTrigger implements Trigger {
 
     /**
      * A session, the outbox INSERT prepared on it, whether that is the wide layout's, the session's transaction at
-     * the last fire and that one's key (a Long for the narrow layout, a String for the wide one).
+     * the last fire, that one's key (a Long for the narrow layout, a String for the wide one) and the thread's image
+     * writer.
      */
     private record SessionInsert(
-            SessionLocal session, PreparedStatement insert, boolean wide, Transaction transaction, Object key) {}
+            SessionLocal session,
+            PreparedStatement insert,
+            boolean wide,
+            Transaction transaction,
+            Object key,
+            ValueCodec.Writer writer) {}
 
     private String table;
     private int shape;
@@ -129,27 +135,20 @@ public final class H2CaptureTrigger implements Trigger {
                     conn.prepareStatement(wide ? INSERT_WIDE : INSERT_NARROW),
                     wide,
                     transaction,
-                    key(session, wide));
+                    key(session, wide),
+                    cached == null ? new ValueCodec.Writer() : cached.writer());
             INSERTS.set(cached);
         } else if (cached.transaction() != transaction) {
             cached = new SessionInsert(
-                    session, cached.insert(), cached.wide(), transaction, key(session, cached.wide()));
+                    session, cached.insert(), cached.wide(), transaction, key(session, cached.wide()), cached.writer());
             INSERTS.set(cached);
         }
         PreparedStatement p = cached.insert();
         p.setInt(1, shape);
-        Object[] before = oldRow == null ? null : values(oldRow);
-        Object[] after = newRow == null ? null : values(newRow);
-        setImage(p, 2, before == null ? null : ValueCodec.encode(before));
+        ValueCodec.Writer writer = cached.writer();
+        setImage(p, 2, oldRow == null ? null : image(writer, oldRow, null));
         // The narrow layout's after image of an update names the columns it left alone "unchanged".
-        setImage(
-                p,
-                3,
-                after == null
-                        ? null
-                        : before == null || cached.wide()
-                                ? ValueCodec.encode(after)
-                                : ValueCodec.encodeAfter(before, after));
+        setImage(p, 3, newRow == null ? null : image(writer, newRow, cached.wide() ? null : oldRow));
         if (cached.wide()) {
             p.setInt(4, oldRow == null ? 1 : newRow == null ? 3 : 2);
             setRowId(p, 5, oldRow);
@@ -253,20 +252,29 @@ public final class H2CaptureTrigger implements Trigger {
         }
     }
 
-    /** Converts a row to tuple values, checking each against the class the shape's column has in the log. */
-    private Object[] values(Object[] row) throws SQLException {
-        Object[] values = new Object[row.length];
+    /**
+     * Encodes a row as the database handed it over, converting each value to its tuple value and checking it against
+     * the class the shape's column has in the log, in one pass. With {@code before} (an update's after image), a
+     * value equal to the before image's is written as "unchanged" (not converted: it was, in the before image).
+     */
+    private byte[] image(ValueCodec.Writer writer, Object[] row, Object[] before) throws SQLException {
         Class<?>[] expected = classes;
+        writer.start(row.length);
         for (int i = 0; i < row.length; i++) {
-            Object v = Values.toTupleValue(row[i], table, names[i]);
+            Object raw = row[i];
+            if (before != null && raw != null && ValueCodec.unchanged(before[i], raw)) {
+                writer.unchanged();
+                continue;
+            }
+            Object v = Values.toTupleValue(raw, table, names[i]);
             if (v != null && v.getClass() != expected[i]) {
                 throw new SQLException("deltalog capture: column " + names[i] + " of table " + table + " now holds "
                         + v.getClass().getSimpleName() + " values, capture was installed for "
                         + expected[i].getSimpleName() + "; run capture install for the table again (or uninstall it)");
             }
-            values[i] = v;
+            writer.value(v);
         }
-        return values;
+        return writer.bytes();
     }
 
     @Override

@@ -13,14 +13,18 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.h2.engine.Constants;
 import org.h2.engine.Database;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
+import org.h2.message.DbException;
 import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.db.MVTable;
 import org.h2.mvstore.db.Store;
 import org.h2.mvstore.tx.Transaction;
 import org.h2.mvstore.tx.TransactionStore;
+import org.h2.table.Table;
 
 /**
  * H2 2.x: one Java row trigger per table ({@link H2CaptureTrigger}, which must be on the database's class path:
@@ -307,6 +311,58 @@ final class H2Dialect implements Dialect {
             try (ResultSet rs = p.executeQuery()) {
                 return rs.next() && rs.getInt(1) > 0;
             }
+        }
+    }
+
+    /**
+     * Truncates the outbox (H2 clears its map in one step, without a lock and an undo entry per row) when it holds
+     * exactly the rows just moved. Safe because the check and the truncation run under the outbox's exclusive table
+     * lock: every transaction that wrote an outbox row holds a shared lock on it until its commit has ended, so under
+     * the exclusive lock no row of an open or committing transaction exists, and a count equal to the moved rows
+     * (all still present: only the relay deletes) means nothing else is there. The lock is only tried (H2 waits
+     * about a millisecond with a lock timeout of 0): an application transaction that writes captured rows now makes
+     * this return false rather than wait, and a writer queued behind the attempt waits that long at most. Needs the
+     * embedded session and a lock mode other than 0 (which takes no table locks); else returns false.
+     */
+    @Override
+    public boolean clearIfOnly(Connection c, int rows, long minId, long maxId) throws SQLException {
+        JdbcConnection j = c.isWrapperFor(JdbcConnection.class) ? c.unwrap(JdbcConnection.class) : null;
+        if (j == null || !(j.getSession() instanceof SessionLocal session)) {
+            return false;
+        }
+        Database database = session.getDatabase();
+        Table table = database.getSchema(session.getCurrentSchemaName()).findTableOrView(session, OUTBOX);
+        if (database.getLockMode() == Constants.LOCK_MODE_OFF || !(table instanceof MVTable outbox)) {
+            return false;
+        }
+        c.setAutoCommit(false);
+        try {
+            int timeout = session.getLockTimeout();
+            session.setLockTimeout(0);
+            try {
+                outbox.lock(session, Table.EXCLUSIVE_LOCK);
+            } catch (DbException busy) {
+                c.rollback();
+                return false;
+            } finally {
+                session.setLockTimeout(timeout);
+            }
+            boolean only;
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT COUNT(*), MIN(ID), MAX(ID) FROM " + OUTBOX)) {
+                rs.next();
+                only = rs.getLong(1) == rows && rs.getLong(2) == minId && rs.getLong(3) == maxId;
+            }
+            if (only) {
+                outbox.truncate(session);
+            }
+            c.commit(); // ends the transaction, which releases the lock
+            return only;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
         }
     }
 

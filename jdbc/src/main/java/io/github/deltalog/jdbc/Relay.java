@@ -181,8 +181,9 @@ final class Relay {
     /**
      * Deletes the outbox rows that position deltas after the consumer (and after what this relay deleted already)
      * name: the log holds them. The consumer is not moved here: only after the next flush. When those deltas are
-     * exactly the transactions of the batch just moved, the batch's rows go by runs of ids ({@link #deleteIds});
-     * else (after a restart) each transaction's rows go by its id range and key.
+     * exactly the transactions of the batch just moved, the outbox is emptied in one step if it holds nothing else
+     * ({@link Dialect#clearIfOnly}), else the batch's rows go by runs of ids ({@link #deleteIds}); otherwise (after a
+     * restart) each transaction's rows go by its id range and key.
      *
      * @param batch the batch this pass just recorded, or null
      */
@@ -201,7 +202,11 @@ final class Relay {
             return;
         }
         if (batch != null && sameTransactions(done, batch.groups())) {
-            deleteIds(c, ids(batch));
+            long[] ids = ids(batch);
+            Arrays.sort(ids);
+            if (!dialect.clearIfOnly(c, ids.length, ids[0], ids[ids.length - 1])) {
+                deleteIds(c, ids);
+            }
             deletedUpTo = last;
             return;
         }
@@ -240,12 +245,11 @@ final class Relay {
     }
 
     /**
-     * Deletes exactly the given outbox rows, one id range per run of consecutive ids, in one transaction. A pass
+     * Deletes exactly the given outbox rows (ids ascending), one id range per run of consecutive ids, in one transaction. A pass
      * moves rows of transactions that committed one after the other, so runs are long (one, under one writer); an
      * {@code ID = ANY(?)} in H2 compares each row with the whole array.
      */
     private static void deleteIds(Connection c, long[] ids) throws SQLException {
-        Arrays.sort(ids);
         c.setAutoCommit(false);
         try (PreparedStatement p = c.prepareStatement("DELETE FROM " + Dialect.OUTBOX + " WHERE ID >= ? AND ID <= ?")) {
             int from = 0;

@@ -14,7 +14,7 @@ import java.util.UUID;
 /**
  * The bytes of a row image in an outbox that stores images as one binary value (H2's): a count, then per value a
  * tag and its payload. Only the tuple value types occur (the trigger converts with {@link Values} first). The after
- * image of an update may name a value "unchanged" instead of repeating the before image's ({@link #encodeAfter}):
+ * image of an update may name a value "unchanged" instead of repeating the before image's ({@link Writer#unchanged()}):
  * fewer bytes to write, store, read and delete. Stateless.
  */
 final class ValueCodec {
@@ -41,45 +41,15 @@ final class ValueCodec {
     private ValueCodec() {}
 
     /**
-     * Encodes an image. O(size of the image); writes into one array (the trigger encodes every changed row).
+     * Tells whether an update left a value as it was, so its after image may say "unchanged": same class and equal
+     * (byte arrays by content, decimals including their scale). Called on the values the database handed the
+     * trigger, before their conversion to tuple values: equal there means equal after it.
      *
-     * @param values tuple-typed values
-     * @return the bytes
-     * @throws IllegalArgumentException if a value is not a tuple value
+     * @param before the before image's value, may be null
+     * @param after the after image's value, not null
+     * @return whether the after image may write {@link Writer#unchanged()} for it
      */
-    static byte[] encode(Object[] values) {
-        Writer out = new Writer(16 + 16 * values.length);
-        out.writeInt(values.length);
-        for (Object v : values) {
-            out.value(v);
-        }
-        return out.bytes();
-    }
-
-    /**
-     * Encodes the after image of an update: as {@link #encode}, except that a value equal to the before image's
-     * (same class and equal; byte arrays by content, decimals with their scale) is written as "unchanged".
-     * O(size of both images).
-     *
-     * @param before the tuple-typed before image
-     * @param after the tuple-typed after image, as long as {@code before}
-     * @return the bytes, which {@link #decode(byte[], Object[])} reads with the same before image
-     * @throws IllegalArgumentException if a value is not a tuple value
-     */
-    static byte[] encodeAfter(Object[] before, Object[] after) {
-        Writer out = new Writer(16 + 4 * after.length);
-        out.writeInt(after.length);
-        for (int i = 0; i < after.length; i++) {
-            if (after[i] != null && unchanged(before[i], after[i])) {
-                out.writeByte(UNCHANGED);
-            } else {
-                out.value(after[i]);
-            }
-        }
-        return out.bytes();
-    }
-
-    private static boolean unchanged(Object before, Object after) {
+    static boolean unchanged(Object before, Object after) {
         if (before == null || before.getClass() != after.getClass()) {
             return false;
         }
@@ -89,7 +59,7 @@ final class ValueCodec {
     /**
      * Decodes an image. O(size of the image); reads the array in place (the relay decodes every captured row).
      *
-     * @param bytes what {@link #encode} wrote
+     * @param bytes what a {@link Writer} wrote
      * @return the values
      * @throws IOException if the bytes are not an image, or name an unchanged value
      */
@@ -98,7 +68,7 @@ final class ValueCodec {
     }
 
     /**
-     * Decodes an after image written by {@link #encodeAfter} (or {@link #encode}); an unchanged value is the before
+     * Decodes an after image written by a {@link Writer}; an unchanged value is the before
      * image's (the same object). O(size of the image).
      *
      * @param bytes the after image's bytes
@@ -110,19 +80,36 @@ final class ValueCodec {
         return new Reader(bytes).image(before);
     }
 
-    /** A growing array the values are written to, big-endian (the layout {@link Reader} reads). */
-    private static final class Writer {
-        private byte[] b;
+    /**
+     * Writes images one value at a time into a growing array, big-endian (the layout {@link Reader} reads). Reusable
+     * ({@link #start} begins the next image in the same array), not thread-safe: the trigger keeps one per thread,
+     * so encoding a row allocates only its result.
+     */
+    static final class Writer {
+        private byte[] b = new byte[256];
         private int at;
 
-        Writer(int capacity) {
-            this.b = new byte[capacity];
+        /** Begins an image of {@code count} values, dropping what was written before. */
+        void start(int count) {
+            at = 0;
+            writeInt(count);
         }
 
+        /** Returns a copy of the image written since {@link #start}. */
         byte[] bytes() {
             return Arrays.copyOf(b, at);
         }
 
+        /** Writes "the before image's value" in place of the next after image value. */
+        void unchanged() {
+            writeByte(UNCHANGED);
+        }
+
+        /**
+         * Writes the next value.
+         *
+         * @throws IllegalArgumentException if it is not a tuple value
+         */
         void value(Object v) {
             if (v == null) {
                 writeByte(NULL);
