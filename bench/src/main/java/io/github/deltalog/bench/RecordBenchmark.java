@@ -8,6 +8,10 @@ import io.github.deltalog.bench.peers.Peer;
 import io.github.deltalog.bench.peers.Peers;
 import io.github.deltalog.store.DeltaCodec;
 import io.github.deltalog.store.DeltaKey;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -46,6 +50,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       or more after the last store commit commits it, on the benchmark thread (deltalog's checkpoint runs on
  *       its own thread). Nothing is committed between iterations, so every iteration pays the store writes of
  *       the deltas it put, as deltalog's do.
+ *   <li>{@code MVSTORE_PUTS_JOURNAL_WRITE}: the floor of deltalog's design at {@code COMMIT} durability: the
+ *       floor's puts plus, per transaction, one {@code write} system call appending a record of the
+ *       transaction's keys and values (prepared before the timed code) to a file beside the store, as deltalog's
+ *       journal does so that a commit survives a process kill; the file is cut back to empty at each store
+ *       commit, as deltalog's checkpoint starts a new journal.
  *   <li>{@code MVSTORE_COMMIT_PER_TX}: the same puts plus {@code store.commit()} per transaction, the
  *       design's 185 k deltas/s reference.
  *   <li>{@code SQLITE}, {@code H2}, {@code SEED_ROCKSDB}: the peers ({@link Peers}): one JDBC transaction of
@@ -86,6 +95,8 @@ public class RecordBenchmark {
     public enum Impl {
         DELTALOG,
         MVSTORE_RAW_PUTS,
+        /** The raw puts plus one journal write per transaction. */
+        MVSTORE_PUTS_JOURNAL_WRITE,
         MVSTORE_COMMIT_PER_TX,
         /** Peer: SQLite, trigger changelog, WAL, {@code synchronous=NORMAL}. */
         SQLITE,
@@ -122,8 +133,9 @@ public class RecordBenchmark {
         Path file = folder.resolve("log.db");
         recorder = switch (impl) {
             case DELTALOG -> new LogRecorder(file, workload.tables());
-            case MVSTORE_RAW_PUTS -> new MapRecorder(file, transactions, false);
-            case MVSTORE_COMMIT_PER_TX -> new MapRecorder(file, transactions, true);
+            case MVSTORE_RAW_PUTS -> new MapRecorder(file, transactions, false, false);
+            case MVSTORE_PUTS_JOURNAL_WRITE -> new MapRecorder(file, transactions, false, true);
+            case MVSTORE_COMMIT_PER_TX -> new MapRecorder(file, transactions, true, false);
             case SQLITE -> new PeerRecorder(Peers.open(Peers.Kind.SQLITE, folder, workload.schemas()));
             case H2 -> new PeerRecorder(Peers.open(Peers.Kind.H2, folder, workload.schemas()));
             case SEED_ROCKSDB -> new PeerRecorder(Peers.open(Peers.Kind.SEED_ROCKSDB, folder, workload.schemas()));
@@ -223,7 +235,7 @@ public class RecordBenchmark {
 
     /**
      * The floors: raw MVStore puts of pre-encoded bytes, with a store commit per transaction or every
-     * {@link #CHECKPOINT_MILLIS}.
+     * {@link #CHECKPOINT_MILLIS}, and optionally one journal write per transaction.
      */
     private static final class MapRecorder implements Recorder {
         private final MVStore store;
@@ -231,10 +243,14 @@ public class RecordBenchmark {
         private final boolean commitPerTx;
         private final int[][] tableIds;
         private final byte[][][] encoded;
+        /** Per transaction, the bytes appended to {@link #journal}; null without a journal. */
+        private final byte[][] records;
+
+        private final RandomAccessFile journal;
         private long timestamp = System.currentTimeMillis() * 1000;
         private long lastCommitNanos = System.nanoTime();
 
-        MapRecorder(Path file, List<Workload.Transaction> transactions, boolean commitPerTx) {
+        MapRecorder(Path file, List<Workload.Transaction> transactions, boolean commitPerTx, boolean journaled) {
             this.store = new MVStore.Builder()
                     .fileName(file.toString())
                     .cacheSize(16)
@@ -254,6 +270,35 @@ public class RecordBenchmark {
                     encoded[t][i] = DeltaCodec.encode(tx.tables()[i], tx.rowIds()[i], tx.ops()[i]);
                 }
             }
+            records = journaled ? journalRecords(tableIds, encoded) : null;
+            try {
+                journal = journaled
+                        ? new RandomAccessFile(file.resolveSibling("journal").toFile(), "rw")
+                        : null;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Per transaction: a length, then per delta its table id, row id, value length and value. */
+        private static byte[][] journalRecords(int[][] tableIds, byte[][][] encoded) {
+            byte[][] records = new byte[encoded.length][];
+            for (int t = 0; t < encoded.length; t++) {
+                int length = 12;
+                for (byte[] value : encoded[t]) {
+                    length += 16 + value.length;
+                }
+                ByteBuffer record = ByteBuffer.allocate(length);
+                record.putInt(length).putLong(t);
+                for (int i = 0; i < encoded[t].length; i++) {
+                    record.putInt(tableIds[t][i])
+                            .putLong(i)
+                            .putInt(encoded[t][i].length)
+                            .put(encoded[t][i]);
+                }
+                records[t] = record.array();
+            }
+            return records;
         }
 
         @Override
@@ -265,14 +310,25 @@ public class RecordBenchmark {
             for (int i = 0; i < values.length; i++) {
                 map.put(new DeltaKey(ids[i], ts, rowIds[i] + rowShift), values[i]);
             }
-            if (commitPerTx) {
-                store.commit();
-            } else {
-                long now = System.nanoTime();
-                if (now - lastCommitNanos >= CHECKPOINT_NANOS) {
-                    store.commit();
-                    lastCommitNanos = now;
+            try {
+                if (journal != null) {
+                    journal.write(records[index]);
                 }
+                if (commitPerTx) {
+                    store.commit();
+                } else {
+                    long now = System.nanoTime();
+                    if (now - lastCommitNanos >= CHECKPOINT_NANOS) {
+                        store.commit();
+                        lastCommitNanos = now;
+                        if (journal != null) {
+                            journal.setLength(0);
+                            journal.seek(0);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
             return ts;
         }
@@ -280,6 +336,13 @@ public class RecordBenchmark {
         @Override
         public void close() {
             store.close();
+            if (journal != null) {
+                try {
+                    journal.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
         }
     }
 }

@@ -4,24 +4,22 @@ import io.github.deltalog.DeltaLogException;
 import io.github.deltalog.Durability;
 import io.github.deltalog.LogIOException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.h2.store.fs.encrypt.FileEncrypt;
 
 /**
  * The append-only commit journal beside a log file ({@code <file>.journal}): one record per transaction,
  * written before its deltas enter the map, so that a commit is durable without a store commit.
  *
- * <p>Each file is one generation of the journal and starts with a header naming the log, the generation and
+ * <p>Each file ({@link JournalFile}) is one generation of the journal and starts with a header naming the log, the generation and
  * the commit timestamp it continues from (see {@link JournalFiles}). At a checkpoint the journal is
  * {@linkplain #rotate rotated} to {@code <file>.journal.old} and the next generation starts; the rotated file is
  * deleted once the store commit that covers it is on disk. Its channel ignores interrupts
  * ({@link RandomAccessChannel}), so a caller's interrupt never closes it for other threads. Appends are made under the log's commit lock; the
- * journal adds its own monitor only for what also runs outside it (the ASYNC flusher and group fsync).
+ * journal adds its own monitor only for what also runs outside it (the ASYNC flusher and group fsync, whose
+ * waiting committers {@link SyncWaiters} keeps).
  *
  * <p>A rotation does no fsync under the commit lock: it moves the file aside and writes the next header there,
  * and {@link #finishRotation} forces the old file, the new header and the folder afterwards, before the store
@@ -35,13 +33,13 @@ final class Journal implements AutoCloseable {
     private final byte[] encryptionKey;
     private final Durability durability;
     private final LogId id;
-    private final JournalFiles.RecordBuilder headerRecord = new JournalFiles.RecordBuilder();
     private long generation;
     /** Keeps a fsync from running on a channel that a rotation is closing. */
     private final ReentrantReadWriteLock channelGuard = new ReentrantReadWriteLock();
 
-    private FileChannel channel;
-    private long filePosition;
+    /** The current generation's file. */
+    private JournalFile file;
+
     private byte[] pending = new byte[4096];
     private int pendingLength;
     /** Bytes appended since the journal was opened, across rotations: the position group commit waits for. */
@@ -49,11 +47,19 @@ final class Journal implements AutoCloseable {
 
     private long writtenSeq;
     private long durableSeq;
+    /** Whether a group's leader is writing and forcing, or was handed the next fsync ({@link SyncWaiters}). */
     private boolean syncing;
+    /** The committers waiting in {@link #syncTo}. */
+    private final SyncWaiters waiters = new SyncWaiters();
+    /** SYNC records in {@link #pending}: the size the group being gathered has reached. */
+    private int bufferedRecords;
+    /** When a group's leader stops waiting for its group (SYNC). */
+    private final GroupGather gather = new GroupGather();
+
     private long bytesSinceRotation;
 
     /** The previous generation's file after a rotation, open until {@link #finishRotation} forced it. */
-    private FileChannel oldChannel;
+    private JournalFile oldFile;
     /** Where the previous generation ended, in appended bytes: what forcing {@link #oldChannel} makes durable. */
     private long oldEndSeq;
     /** Whether the new generation's header and the folder entries of a rotation are not forced yet. */
@@ -63,11 +69,6 @@ final class Journal implements AutoCloseable {
      * (Linux clears the error), so no later group is declared durable.
      */
     private IOException forceFailure;
-
-    /** SYNC records in {@link #pending}: the size the group being gathered has reached. */
-    private int bufferedRecords;
-    /** When a group's leader stops waiting for its group (SYNC). */
-    private final GroupGather gather = new GroupGather();
     /**
      * Set when the file is in an unknown state: a rotation closed the old file and did not open the new one, or a
      * failed write could not be cut back (its bytes, or older ones, may complete a record). Appends then fail.
@@ -88,7 +89,7 @@ final class Journal implements AutoCloseable {
         this.durability = durability;
         this.id = header.id();
         this.generation = header.generation();
-        this.channel = openFresh(header.previous(), true);
+        this.file = JournalFile.create(path, encryptionKey, header, true);
     }
 
     /** Returns the generation being written. */
@@ -99,41 +100,6 @@ final class Journal implements AutoCloseable {
     /** The path of the rotated journal that a checkpoint in progress still needs. */
     static Path oldPath(Path journal) {
         return journal.resolveSibling(journal.getFileName() + ".old");
-    }
-
-    /**
-     * Creates the file of the current generation and writes its header; with {@code force} also forces the header
-     * and the folder entry (a rotation leaves that to {@link #finishRotation}, outside the commit lock).
-     */
-    private FileChannel openFresh(long previous, boolean force) {
-        if (Files.exists(path)) {
-            throw new DeltaLogException("cannot create journal " + path + ": a file of that name exists");
-        }
-        FileChannel created = null;
-        try {
-            created = JournalFiles.wrap(path, SafeFilePath.open(path, "rw"), encryptionKey);
-            channel = created;
-            filePosition = 0;
-            headerRecord.generation(new JournalFiles.Generation(id, generation, previous));
-            writeFully(headerRecord.finish(), 0, headerRecord.length());
-            if (force) {
-                // The store names this generation as soon as the caller's next store commit: the header and the
-                // folder entry must be on disk first, or a power cut leaves a store whose journal is missing.
-                created.force(false);
-                DirectorySync.syncParent(path);
-            }
-            return created;
-        } catch (IOException | RuntimeException e) {
-            if (created != null) {
-                try {
-                    created.close();
-                    Files.deleteIfExists(path);
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw FileErrors.of("cannot create journal " + path, e);
-        }
     }
 
     /**
@@ -209,40 +175,13 @@ final class Journal implements AutoCloseable {
     }
 
     private void writeFully(byte[] bytes, int offset, int length) {
-        long start = filePosition;
         try {
-            long pos = start;
-            int done = 0;
-            while (done < length) {
-                int piece = length - done;
-                int inBlock = (int) (pos % FileEncrypt.BLOCK_SIZE);
-                if (encryptionKey != null && inBlock != 0) {
-                    // h2's FileEncrypt throws EOFException on a write that starts inside a 4 KiB block and runs
-                    // past its end (it reads the whole span back first): end this piece at the block boundary.
-                    piece = Math.min(piece, FileEncrypt.BLOCK_SIZE - inBlock);
-                }
-                ByteBuffer buf = ByteBuffer.wrap(bytes, offset + done, piece);
-                while (buf.hasRemaining()) {
-                    pos += channel.write(buf, pos);
-                }
-                done += piece;
-                if (encryptionKey != null && pos % FileEncrypt.BLOCK_SIZE == 0) {
-                    // A write ending on a boundary leaves FileEncrypt's old size padding behind, so a reopened
-                    // journal would look shorter (a lost record): cut it off.
-                    channel.truncate(pos);
-                }
+            file.append(bytes, offset, length);
+        } catch (RuntimeException e) {
+            if (file.cutBackFailed()) {
+                broken = true; // the outcome of this append is unknown: no later append may go after it
             }
-            filePosition = pos;
-        } catch (IOException e) {
-            try {
-                channel.truncate(start); // never leave a torn record before later good ones
-            } catch (IOException suppressed) {
-                // What was written of the record, with older bytes behind it, may read as a complete record:
-                // the outcome of this append is unknown, and no later append may go after it.
-                broken = true;
-                e.addSuppressed(suppressed);
-            }
-            throw FileErrors.of("cannot write journal " + path, e);
+            throw e;
         }
     }
 
@@ -269,10 +208,8 @@ final class Journal implements AutoCloseable {
             }
             return;
         }
-        long start = filePosition - length;
         try {
-            channel.truncate(start);
-            filePosition = start;
+            file.cutBack(length);
             writtenSeq = appendedSeq;
         } catch (IOException e) {
             throw new LogIOException(
@@ -296,8 +233,10 @@ final class Journal implements AutoCloseable {
 
     /**
      * Returns once everything appended up to {@code seq} is written and forced to the disk. Concurrent callers
-     * share one write and one fsync: the first becomes the leader, waits briefly for its group to fill ({@link
-     * GroupGather}), writes what all of them buffered and forces it; the others wait for it.
+     * share one write and one fsync: a caller that finds no fsync running becomes the leader, waits briefly for
+     * its group to fill ({@link GroupGather}), writes what all committers buffered and forces it; the others wait
+     * for it. Whoever appended while it forced is covered by the next fsync, whose leader the finishing one picks
+     * among them and wakes first ({@link SyncWaiters}).
      *
      * @throws DeltaLogException if the fsync fails (then every later call fails too)
      */
@@ -314,28 +253,47 @@ final class Journal implements AutoCloseable {
 
     /** The group commit of {@link #syncTo}; notes in {@code interrupted[0]} an interrupt while it waited. */
     private void syncLoop(long seq, boolean[] interrupted) {
+        SyncWaiters.Waiter me = null;
         while (true) {
-            synchronized (this) {
-                while (durableSeq < seq && syncing) {
-                    // Re-interrupting inside the loop would make every wait() throw at once: a spin that
-                    // starved the leader of this monitor (found by InterruptStormTest).
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        interrupted[0] = true;
-                    }
-                }
-                if (durableSeq >= seq) {
+            if (me != null) {
+                // Re-interrupting inside the wait would make every park return at once: a spin that starved the
+                // leader (found by InterruptStormTest); the interrupt is kept for the caller instead.
+                me.await(interrupted);
+                if (me.covered()) {
                     return;
                 }
-                checkForced();
-                syncing = true;
+            }
+            synchronized (this) {
+                if (me != null && me.leads()) {
+                    me = null; // the finishing leader left syncing set for this thread
+                    if (forceFailure != null) {
+                        syncing = false;
+                        Thread[] wake = waiters.signalAll();
+                        SyncWaiters.unpark(wake);
+                        checkForced();
+                    }
+                } else if (durableSeq >= seq) {
+                    waiters.remove(me);
+                    return;
+                } else if (syncing) {
+                    if (me == null) {
+                        me = waiters.add(seq);
+                    } else {
+                        me.rearm();
+                    }
+                    continue;
+                } else {
+                    waiters.remove(me);
+                    me = null;
+                    checkForced();
+                    syncing = true;
+                }
             }
             boolean timedOut = durability == Durability.SYNC && gather.await(this, () -> bufferedRecords, interrupted);
             long target;
             int group;
-            FileChannel current;
-            FileChannel old;
+            JournalFile current;
+            JournalFile old;
             boolean folder;
             IOException failure = null;
             long took = 0;
@@ -349,22 +307,22 @@ final class Journal implements AutoCloseable {
                         flush();
                     } catch (RuntimeException e) {
                         syncing = false;
-                        notifyAll();
+                        SyncWaiters.unpark(waiters.signalAll());
                         throw e;
                     }
                     target = writtenSeq;
-                    current = channel;
+                    current = file;
                     // Right after a rotation the group may hold records of the old file, and a record of the new
                     // one is durable only once the new file's folder entry is: do what finishRotation will do.
-                    old = oldChannel;
+                    old = oldFile;
                     folder = rotationUnforced;
                 }
                 try {
                     if (old != null) {
-                        old.force(false);
+                        old.force();
                     }
                     long start = System.nanoTime();
-                    current.force(false);
+                    current.force();
                     took = System.nanoTime() - start;
                     if (folder) {
                         DirectorySync.syncParent(path);
@@ -375,18 +333,25 @@ final class Journal implements AutoCloseable {
             } finally {
                 channelGuard.readLock().unlock();
             }
+            Thread[] wake;
             synchronized (this) {
-                syncing = false;
                 if (failure == null) {
                     if (target > durableSeq) {
                         durableSeq = target;
                     }
                     gather.forced(took, group, timedOut);
-                } else if (forceFailure == null) {
-                    forceFailure = failure;
+                    // Whoever appended during this fsync is covered by the next one, led by a waiter woken first.
+                    wake = waiters.afterForce(durableSeq);
+                    syncing = SyncWaiters.handedOff(wake);
+                } else {
+                    if (forceFailure == null) {
+                        forceFailure = failure;
+                    }
+                    syncing = false;
+                    wake = waiters.signalAll();
                 }
-                notifyAll();
             }
+            SyncWaiters.unpark(wake);
             if (failure != null) {
                 throw new LogIOException(
                         "cannot force journal " + path + " to disk: " + FileErrors.describe(failure), failure);
@@ -429,7 +394,7 @@ final class Journal implements AutoCloseable {
      *     if the new file cannot be created ({@link #broken()} then tells)
      */
     synchronized void rotate(long previous) {
-        if (oldChannel != null || rotationUnforced) {
+        if (oldFile != null || rotationUnforced) {
             throw new IllegalStateException("the previous rotation of journal " + path + " was not finished");
         }
         flush();
@@ -438,13 +403,13 @@ final class Journal implements AutoCloseable {
         } catch (IOException e) {
             throw FileErrors.of("cannot rotate journal " + path, e);
         }
-        FileChannel old = channel;
-        oldChannel = old;
+        oldFile = file;
         oldEndSeq = writtenSeq;
         rotationUnforced = true;
         generation++;
         try {
-            channel = openFresh(previous, false);
+            file = JournalFile.create(
+                    path, encryptionKey, new JournalFiles.Generation(id, generation, previous), false);
         } catch (RuntimeException e) {
             broken = true; // the old file is moved aside and no new one is open
             throw e;
@@ -461,29 +426,31 @@ final class Journal implements AutoCloseable {
      *     the log) and no later group commit succeeds
      */
     void finishRotation() {
-        FileChannel old;
-        FileChannel current;
+        JournalFile old;
+        JournalFile current;
         long oldEnd;
         synchronized (this) {
             if (!rotationUnforced) {
                 return;
             }
-            old = oldChannel;
-            current = channel;
+            old = oldFile;
+            current = file;
             oldEnd = oldEndSeq;
         }
         channelGuard.readLock().lock();
         try {
-            old.force(false);
-            current.force(false);
+            old.force();
+            current.force();
             DirectorySync.syncParent(path);
         } catch (IOException e) {
+            Thread[] wake;
             synchronized (this) {
                 if (forceFailure == null) {
                     forceFailure = e;
                 }
-                notifyAll();
+                wake = waiters.signalAll();
             }
+            SyncWaiters.unpark(wake);
             throw new LogIOException(
                     "cannot force the rotated journal " + path + " to disk: " + FileErrors.describe(e), e);
         } finally {
@@ -491,14 +458,16 @@ final class Journal implements AutoCloseable {
         }
         channelGuard.writeLock().lock(); // no group leader is forcing the old file now
         try {
+            Thread[] wake;
             synchronized (this) {
                 rotationUnforced = false;
-                oldChannel = null;
+                oldFile = null;
                 if (oldEnd > durableSeq) {
                     durableSeq = oldEnd;
                 }
-                notifyAll();
+                wake = waiters.signalAll();
             }
+            SyncWaiters.unpark(wake);
             old.close();
         } catch (IOException e) {
             throw FileErrors.of("cannot close the rotated journal " + oldPath, e);
@@ -546,8 +515,9 @@ final class Journal implements AutoCloseable {
             deleteOld();
             synchronized (this) {
                 generation++;
-                channel = openFresh(checkpoint, true);
-                channel.close();
+                file = JournalFile.create(
+                        path, encryptionKey, new JournalFiles.Generation(id, generation, checkpoint), true);
+                file.close();
             }
         } catch (IOException e) {
             throw FileErrors.of("cannot close journal " + path, e);
@@ -564,12 +534,12 @@ final class Journal implements AutoCloseable {
                     flush();
                 } finally {
                     try {
-                        channel.close();
+                        file.close();
                     } finally {
-                        if (oldChannel != null) {
+                        if (oldFile != null) {
                             // A rotation whose forces failed (the log failed with it): release the file.
-                            oldChannel.close();
-                            oldChannel = null;
+                            oldFile.close();
+                            oldFile = null;
                         }
                     }
                 }
