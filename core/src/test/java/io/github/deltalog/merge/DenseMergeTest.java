@@ -1,5 +1,7 @@
 package io.github.deltalog.merge;
 
+import static io.github.deltalog.merge.MergeOutcomes.images;
+import static io.github.deltalog.merge.MergeOutcomes.outcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -139,22 +141,5 @@ class DenseMergeTest {
     private static MergeResult taken(MergeResult dense, String at) {
         assertNotNull(dense, at + ": the dense path gave up on a dense input");
         return dense;
-    }
-
-    /** The merged deltas with the figures, or the conflict's table, row, timestamps and message. */
-    private static Object outcome(Supplier<MergeResult> merge) {
-        try {
-            MergeResult r = merge.get();
-            return List.of(r.byRow(), r.stats());
-        } catch (MergeConflictException e) {
-            return List.of(e.table(), e.rowId(), e.earlierTimestamp(), e.laterTimestamp(), e.getMessage());
-        }
-    }
-
-    /** Row images, two of them equal but not the same object, so no-ops are found by content. */
-    private static Tuple[] images() {
-        return new Tuple[] {
-            Tuple.of(1, "one"), Tuple.of(1, "one"), Tuple.of(2, "two"), Tuple.of(3, null), Tuple.of(4, new byte[] {4})
-        };
     }
 }

@@ -1,5 +1,7 @@
 package io.github.deltalog.merge;
 
+import static io.github.deltalog.merge.MergeOutcomes.images;
+import static io.github.deltalog.merge.MergeOutcomes.outcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,12 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.github.deltalog.Delta;
 import io.github.deltalog.DeltaOp;
-import io.github.deltalog.MergeConflictException;
 import io.github.deltalog.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -114,22 +114,5 @@ class HashedMergeTest {
     private static MergeResult taken(MergeResult hashed, String at) {
         assertNotNull(hashed, at + ": the hashed path gave up on an input of one table");
         return hashed;
-    }
-
-    /** The merged deltas with the figures, or the conflict's table, row, timestamps and message. */
-    private static Object outcome(Supplier<MergeResult> merge) {
-        try {
-            MergeResult r = merge.get();
-            return List.of(r.byRow(), r.stats());
-        } catch (MergeConflictException e) {
-            return List.of(e.table(), e.rowId(), e.earlierTimestamp(), e.laterTimestamp(), e.getMessage());
-        }
-    }
-
-    /** Row images, two of them equal but not the same object, so no-ops are found by content. */
-    private static Tuple[] images() {
-        return new Tuple[] {
-            Tuple.of(1, "one"), Tuple.of(1, "one"), Tuple.of(2, "two"), Tuple.of(3, null), Tuple.of(4, new byte[] {4})
-        };
     }
 }

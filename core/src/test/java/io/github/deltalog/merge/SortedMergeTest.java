@@ -1,5 +1,7 @@
 package io.github.deltalog.merge;
 
+import static io.github.deltalog.merge.MergeOutcomes.images;
+import static io.github.deltalog.merge.MergeOutcomes.outcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -7,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.deltalog.Delta;
 import io.github.deltalog.DeltaOp;
-import io.github.deltalog.MergeConflictException;
 import io.github.deltalog.Tuple;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,7 +17,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -108,23 +108,6 @@ class SortedMergeTest {
             assertFalse(SortedMerge.suits(history(rnd, images, n, n / 10, 2, 0, 1, 0)), "seed " + seed + ", rows n/10");
         }
         assertFalse(SortedMerge.suits(history(rnd, images, SortedMerge.MIN_DELTAS - 1, 1 << 20, 1, 0, 1, 0)));
-    }
-
-    /** The merged deltas with the figures, or the conflict's table, row, timestamps and message. */
-    private static Object outcome(Supplier<MergeResult> merge) {
-        try {
-            MergeResult r = merge.get();
-            return List.of(r.byRow(), r.stats());
-        } catch (MergeConflictException e) {
-            return List.of(e.table(), e.rowId(), e.earlierTimestamp(), e.laterTimestamp(), e.getMessage());
-        }
-    }
-
-    /** Row images, two of them equal but not the same object, so no-ops are found by content. */
-    private static Tuple[] images() {
-        return new Tuple[] {
-            Tuple.of(1, "one"), Tuple.of(1, "one"), Tuple.of(2, "two"), Tuple.of(3, null), Tuple.of(4, new byte[] {4})
-        };
     }
 
     /**
