@@ -172,7 +172,7 @@ public final class DeltaMerger {
         }
         deltasIn++;
         if (!change) {
-            befores[e] = later.before();
+            befores[e] = RowChain.startImage(later);
         }
         if (next == RowChain.NONE_PRESENT) {
             noOps++;

@@ -121,7 +121,7 @@ final class DenseMerge {
             if (change) {
                 states[e] = next;
             } else {
-                befores[e] = later.before();
+                befores[e] = RowChain.startImage(later);
                 states[e] = (byte) (next | SINGLE);
             }
             lasts[e] = d;

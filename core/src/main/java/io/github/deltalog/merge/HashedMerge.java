@@ -89,7 +89,7 @@ final class HashedMerge {
                 continue;
             }
             if (!change) {
-                befores[s] = later.before();
+                befores[s] = RowChain.startImage(later);
             }
             if (next == RowChain.NONE_PRESENT) {
                 noOps++;

@@ -42,7 +42,7 @@ final class RowChain {
 
     /**
      * Returns the row's state after one more change, or {@link #CONFLICT}. When {@code state} holds no change (see
-     * {@link #isChange}), the change starts a new chain: the caller then takes {@code later.before()} as the
+     * {@link #isChange}), the change starts a new chain: the caller then takes {@link #startImage} of it as the
      * chain's before image. The result is {@link #NONE_PRESENT} exactly when the change drops a no-op (count it).
      * O(1) plus at most one tuple comparison.
      *
@@ -52,19 +52,48 @@ final class RowChain {
      * @return the new state, or {@link #CONFLICT} (the row's values are then to be left as they are)
      */
     static byte next(byte state, Tuple before, DeltaOp later) {
-        boolean insert = later instanceof DeltaOp.Insert;
-        if (state != NEW && insert == (state == NONE_PRESENT || state == CHANGE_PRESENT)) {
-            return CONFLICT; // an insert of a row that exists, or an update or delete of one that does not
+        // One exact class test per kind, no call through the interface: inputs that mix all three kinds (churn)
+        // make interface calls here megamorphic.
+        if (later instanceof DeltaOp.Update u) {
+            if (state == NONE_ABSENT || state == CHANGE_ABSENT) {
+                return CONFLICT; // an update of a row that does not exist
+            }
+            if (state != CHANGE_PRESENT) {
+                return u.before().equals(u.after()) ? NONE_PRESENT : CHANGE_PRESENT;
+            }
+            return before != null && before.equals(u.after()) ? NONE_PRESENT : CHANGE_PRESENT;
         }
-        boolean delete = !insert && later instanceof DeltaOp.Delete;
-        if (state < CHANGE_PRESENT) {
-            return delete ? CHANGE_ABSENT : ChainRule.isNoOp(later) ? NONE_PRESENT : CHANGE_PRESENT;
+        if (later instanceof DeltaOp.Insert i) {
+            if (state == NONE_PRESENT || state == CHANGE_PRESENT) {
+                return CONFLICT; // an insert of a row that exists
+            }
+            if (state != CHANGE_ABSENT) {
+                return CHANGE_PRESENT;
+            }
+            // A delete and re-insert: it restored the row, or changed it.
+            return before != null && before.equals(i.after()) ? NONE_PRESENT : CHANGE_PRESENT;
         }
-        if (before == null) {
-            return delete ? NONE_ABSENT : CHANGE_PRESENT; // inserted, then deleted
+        if (state == NONE_ABSENT || state == CHANGE_ABSENT) {
+            return CONFLICT; // a delete of a row that does not exist
         }
-        // An update chain, or a delete and re-insert, that restored the row.
-        return delete ? CHANGE_ABSENT : before.equals(later.after()) ? NONE_PRESENT : CHANGE_PRESENT;
+        if (state != CHANGE_PRESENT) {
+            return CHANGE_ABSENT;
+        }
+        return before == null ? NONE_ABSENT : CHANGE_ABSENT; // inserted, then deleted; or changed, then deleted
+    }
+
+    /**
+     * Returns the before image a change starts a chain with: null for an insert. Called where a chain starts, so a
+     * mix of all three kinds costs no call through the interface.
+     *
+     * @param first the change
+     * @return its before image, or null
+     */
+    static Tuple startImage(DeltaOp first) {
+        if (first instanceof DeltaOp.Update u) {
+            return u.before();
+        }
+        return first instanceof DeltaOp.Delete d ? d.before() : null;
     }
 
     /**

@@ -172,7 +172,7 @@ final class SortedMerge {
                         break; // the strict merge stops at a row's first conflict
                     }
                     if (!RowChain.isChange(state)) {
-                        before = later.before();
+                        before = RowChain.startImage(later);
                     }
                     if (next == RowChain.NONE_PRESENT) {
                         noOps++;

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link SlotSort} against {@link Arrays#sort(long[])}, with the slots kept beside their ids; runs long enough for
- * the radix sort and short ones for the quicksort, sorted in the middle of a larger array; the stable sort also
- * keeps equal ids in their slots' order. Seed: {@code -Dslotsort.seed=N}.
+ * the radix sort (ids spread evenly over the longs, or bunched with a few far out) and short ones for the
+ * quicksort, sorted in the middle of a larger array; the stable sort also keeps equal ids in their slots' order. Seed: {@code -Dslotsort.seed=N}.
  */
 class SlotSortTest {
     @Test
@@ -32,7 +32,7 @@ class SlotSortTest {
             int margin = rnd.nextInt(3);
             long[] ids = new long[n + 2 * margin];
             int[] slots = new int[n + 2 * margin];
-            int shape = rnd.nextInt(8);
+            int shape = rnd.nextInt(10);
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = switch (shape) {
                     case 0 -> rnd.nextLong();
@@ -42,7 +42,9 @@ class SlotSortTest {
                     case 4 -> rnd.nextInt(2 * n + 1) - n; // negative and positive, few bytes differ
                     case 5 -> Long.MIN_VALUE + rnd.nextInt(3) + (rnd.nextBoolean() ? -1 : 0); // around the sign flip
                     case 6 -> i == ids.length - margin - 1 ? -1 : i / 3; // in order with repeats but the last one
-                    default -> (long) rnd.nextInt() << 24; // low bytes all equal
+                    case 7 -> (long) rnd.nextInt() << 24; // low bytes all equal
+                    case 8 -> rnd.nextInt(50) == 0 ? rnd.nextLong() : rnd.nextInt(n + 1); // bunched, a few far out
+                    default -> i * 0x9E3779B97F4A7C15L; // spread evenly over the longs, as hashed keys are
                 };
                 slots[i] = i;
             }
