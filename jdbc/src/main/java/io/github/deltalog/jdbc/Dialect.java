@@ -189,6 +189,18 @@ public interface Dialect {
     }
 
     /**
+     * Tells whether each committed transaction's outbox rows are consecutive among the committed rows in id order
+     * (no other transaction's row between its first and last), as where one writer at a time holds the database
+     * from its first write to its commit (SQLite). The relay then cuts a pass that stops at its row limit without a
+     * query: only the transaction of the first row left out can go on past the cut.
+     *
+     * @return true if committed transactions never interleave in the outbox
+     */
+    default boolean transactionsContiguous() {
+        return false;
+    }
+
+    /**
      * Returns a value that changes whenever the database's schema changes, so the relay can skip re-reading the
      * captured tables' metadata on every pass; null if the database has none (then it reads it every pass).
      *

@@ -22,13 +22,12 @@ import java.util.Set;
  */
 final class OutboxReader {
     /** Outbox rows read per pass, unless one transaction alone is larger. */
-    private static final int MAX_ROWS = 20_000;
+    static final int MAX_ROWS = 20_000;
     /**
-     * Transactions read per pass, at most: as many as rows, because a backlog past {@link #MAX_ROWS} is grouped
-     * over the whole outbox once per pass; moving only 1,000 one-row transactions per such pass made a relay that
-     * fell behind an application slower the further it fell behind.
+     * The limit in force: {@link #MAX_ROWS}; tests lower it to cut passes within a few rows (package-private, set
+     * only by tests).
      */
-    private static final int MAX_GROUPS = MAX_ROWS;
+    static volatile int rowsPerPass = MAX_ROWS;
 
     private OutboxReader() {}
 
@@ -53,7 +52,7 @@ final class OutboxReader {
     /**
      * The transactions a pass moves and their rows.
      *
-     * @param more whether the read stopped at a limit ({@link #MAX_GROUPS}, {@link #MAX_ROWS}) with more committed
+     * @param more whether the read stopped at a limit ({@link #rowsPerPass} rows or, in the grouping query, transactions) with more committed
      *     transactions waiting
      */
     record Batch(List<Group> groups, Map<Object, List<OutboxRow>> rows, boolean more) {
@@ -170,30 +169,49 @@ final class OutboxReader {
     }
 
     /**
-     * Reads every visible outbox row in one query, in id order, and groups them here: one scan instead of a grouping
-     * query and a second read (profiled: the grouping query was a fifth of a pass). A statement sees committed
-     * transactions whole, so every group is complete.
+     * Reads the visible outbox rows in id order, up to {@link #rowsPerPass}, in one query and groups them here: one scan
+     * instead of a grouping query and a second read (profiled: the grouping query was a fifth of a pass). A statement
+     * sees committed transactions whole, so every group is complete when the read reaches the end of the outbox.
+     * When it stops at the limit (a backlog), the transactions that go on past the last row read are left for the
+     * next pass ({@link #continuing}), so a pass costs O(rows moved), not O(outbox): grouping the whole outbox on
+     * every pass made a relay that fell behind slower the further it fell behind.
      *
-     * @return the batch, or null if the outbox holds more than {@link #MAX_ROWS} rows (then the grouping query
-     *     picks the transactions, and this read was wasted: it happens while the relay catches up a backlog)
+     * @return the batch, or null if no transaction lies wholly within the first {@link #rowsPerPass} rows (one
+     *     transaction alone is larger, or all of them go on past the limit); then the grouping query picks the
+     *     transactions
      */
     private static Batch readInOneQuery(Connection c, Dialect dialect, CaptureCatalog.Shapes shapes)
             throws SQLException {
+        int limit = rowsPerPass;
         Map<Object, List<OutboxRow>> byKey = new HashMap<>();
         int n = 0;
+        long lastId = 0;
+        Object nextKey = null;
         try (Statement s = c.createStatement();
                 ResultSet rs =
-                        s.executeQuery("SELECT * FROM " + Dialect.OUTBOX + " ORDER BY ID LIMIT " + (MAX_ROWS + 1))) {
+                        s.executeQuery("SELECT * FROM " + Dialect.OUTBOX + " ORDER BY ID LIMIT " + (limit + 1))) {
             int first = firstImageColumn(rs);
             while (rs.next()) {
-                if (++n > MAX_ROWS) {
-                    return null;
+                if (++n > limit) {
+                    nextKey = rs.getObject(2);
+                    break;
                 }
-                byKey.computeIfAbsent(rs.getObject(2), k -> new ArrayList<>()).add(row(rs, first, dialect, shapes));
+                OutboxRow row = row(rs, first, dialect, shapes);
+                lastId = row.id();
+                byKey.computeIfAbsent(rs.getObject(2), k -> new ArrayList<>()).add(row);
             }
         }
         if (byKey.isEmpty()) {
             return Batch.EMPTY;
+        }
+        boolean cut = n > limit;
+        if (cut) {
+            for (Object key : continuing(c, dialect, byKey.keySet(), lastId, nextKey)) {
+                byKey.remove(key);
+            }
+            if (byKey.isEmpty()) {
+                return null;
+            }
         }
         List<Group> groups = new ArrayList<>(byKey.size());
         for (Map.Entry<Object, List<OutboxRow>> e : byKey.entrySet()) {
@@ -202,14 +220,48 @@ final class OutboxReader {
                     e.getKey(), rows.get(0).id(), rows.get(rows.size() - 1).id(), rows.size()));
         }
         groups.sort(Comparator.comparingLong(Group::maxId));
-        boolean more = groups.size() > MAX_GROUPS;
-        if (more) {
-            for (Group g : groups.subList(MAX_GROUPS, groups.size())) {
-                byKey.remove(g.key());
-            }
-            groups = new ArrayList<>(groups.subList(0, MAX_GROUPS));
+        return new Batch(groups, byKey, cut);
+    }
+
+    /**
+     * Returns the keys, among those read, of transactions with rows after {@code lastId}: they are incomplete in
+     * this read. Where the dialect's {@link Dialect#transactionsContiguous transactions are contiguous}, only the
+     * transaction of the next row can be one (O(1)); else one query over the rows after {@code lastId} with the keys
+     * as a constant set (H2 looks each row's key up in a sorted set; no grouping, and the result holds only the
+     * continuing rows). Transactions left out this way cannot precede one that is moved in any row's order: a
+     * transaction that committed before another wrote the same row has all its ids below that row's id.
+     */
+    private static Set<Object> continuing(Connection c, Dialect dialect, Set<Object> keys, long lastId, Object nextKey)
+            throws SQLException {
+        if (dialect.transactionsContiguous()) {
+            return nextKey == null ? Set.of() : Set.of(nextKey);
         }
-        return new Batch(groups, byKey, more);
+        StringBuilder sql = new StringBuilder("SELECT DISTINCT TX FROM ")
+                .append(Dialect.OUTBOX)
+                .append(" WHERE ID > ")
+                .append(lastId)
+                .append(" AND TX IN (");
+        boolean firstKey = true;
+        for (Object key : keys) {
+            if (!firstKey) {
+                sql.append(',');
+            }
+            firstKey = false;
+            if (key instanceof Number number) {
+                sql.append(number.longValue());
+            } else {
+                sql.append('\'').append(key.toString().replace("'", "''")).append('\'');
+            }
+        }
+        sql.append(')');
+        Set<Object> continuing = new HashSet<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql.toString())) {
+            while (rs.next()) {
+                continuing.add(rs.getObject(1));
+            }
+        }
+        return continuing;
     }
 
     /**
@@ -254,22 +306,27 @@ final class OutboxReader {
         return image == null ? 0 : ((Number) image[column]).longValue();
     }
 
-    /** Fills {@code groups}; returns whether committed transactions were left out by the limits. */
+    /**
+     * Fills {@code groups} with the next transactions by a grouping query over the whole outbox, O(outbox): the
+     * fall-back for a transaction larger than the row limit, up to as many transactions as the row limit (so it
+     * moves a backlog in big steps). Returns whether committed transactions were left out by the limits.
+     */
     private static boolean nextGroups(Connection c, List<Group> groups) throws SQLException {
+        int limit = rowsPerPass;
         long rows = 0;
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT TX, MIN(ID), MAX(ID), COUNT(*) FROM " + Dialect.OUTBOX
-                        + " GROUP BY TX ORDER BY MAX(ID) LIMIT " + MAX_GROUPS)) {
+                        + " GROUP BY TX ORDER BY MAX(ID) LIMIT " + limit)) {
             while (rs.next()) {
                 Group g = new Group(rs.getObject(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
-                if (!groups.isEmpty() && rows + g.rows() > MAX_ROWS) {
+                if (!groups.isEmpty() && rows + g.rows() > limit) {
                     return true;
                 }
                 groups.add(g);
                 rows += g.rows();
             }
         }
-        return groups.size() == MAX_GROUPS;
+        return groups.size() == limit;
     }
 
     private static Map<Object, List<OutboxRow>> readRows(
