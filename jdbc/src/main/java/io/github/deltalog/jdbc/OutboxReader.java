@@ -7,6 +7,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -91,20 +92,28 @@ final class OutboxReader {
                 min = Math.min(min, g.minId());
                 max = Math.max(max, g.maxId());
             }
-            Set<Long> seen = witness.ids(min, max);
+            long[] seen = witness.ids(min, max);
             List<Long> dead = new ArrayList<>();
             List<Group> groups = new ArrayList<>();
             Map<Object, List<OutboxRow>> rows = new HashMap<>();
             for (Group g : batch.groups()) {
-                List<OutboxRow> kept = new ArrayList<>();
-                for (OutboxRow row : batch.rows().get(g.key())) {
-                    if (seen.contains(row.id())) {
-                        kept.add(row);
-                    } else {
+                List<OutboxRow> all = batch.rows().get(g.key());
+                List<OutboxRow> kept = all;
+                for (int i = 0; i < all.size(); i++) {
+                    OutboxRow row = all.get(i);
+                    if (Arrays.binarySearch(seen, row.id()) < 0) {
+                        if (kept == all) {
+                            kept = new ArrayList<>(all.subList(0, i));
+                        }
                         dead.add(row.id());
+                    } else if (kept != all) {
+                        kept.add(row);
                     }
                 }
-                if (!kept.isEmpty()) {
+                if (kept == all) {
+                    groups.add(g);
+                    rows.put(g.key(), all);
+                } else if (!kept.isEmpty()) {
                     groups.add(new Group(
                             g.key(), kept.get(0).id(), kept.get(kept.size() - 1).id(), kept.size()));
                     rows.put(g.key(), kept);
@@ -139,24 +148,31 @@ final class OutboxReader {
             this.source = source;
         }
 
-        /** The outbox ids between min and max (inclusive) that a statement of this connection sees. */
-        Set<Long> ids(long min, long max) throws SQLException {
+        /**
+         * The outbox ids between min and max (inclusive) that a statement of this connection sees, ascending (for a
+         * binary search: no boxed id per row).
+         */
+        long[] ids(long min, long max) throws SQLException {
             if (connection == null) {
                 connection = source.get();
                 connection.setAutoCommit(true);
             }
-            Set<Long> ids = new HashSet<>();
-            try (PreparedStatement p =
-                    connection.prepareStatement("SELECT ID FROM " + Dialect.OUTBOX + " WHERE ID >= ? AND ID <= ?")) {
+            long[] ids = new long[64];
+            int n = 0;
+            try (PreparedStatement p = connection.prepareStatement(
+                    "SELECT ID FROM " + Dialect.OUTBOX + " WHERE ID >= ? AND ID <= ? ORDER BY ID")) {
                 p.setLong(1, min);
                 p.setLong(2, max);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
-                        ids.add(rs.getLong(1));
+                        if (n == ids.length) {
+                            ids = Arrays.copyOf(ids, n * 2);
+                        }
+                        ids[n++] = rs.getLong(1);
                     }
                 }
             }
-            return ids;
+            return Arrays.copyOf(ids, n);
         }
 
         @Override
