@@ -191,6 +191,18 @@ public interface Dialect {
     }
 
     /**
+     * Tells whether each committed transaction's outbox rows are consecutive among the committed rows in id order
+     * (no other transaction's row between its first and last), as where one writer at a time holds the database
+     * from its first write to its commit (SQLite). The relay then cuts a pass that stops at its row limit without a
+     * query: only the transaction of the first row left out can go on past the cut.
+     *
+     * @return true if committed transactions never interleave in the outbox
+     */
+    default boolean transactionsContiguous() {
+        return false;
+    }
+
+    /**
      * Tells which outbox rows between {@code minId} and {@code maxId} the database does not hold as committed now,
      * though a statement may have shown them: H2 2.x shows the dead row of a transaction a kill cut short (see
      * {@link #needsWitness}) to every reader while a later transaction that got the same, recycled id commits, so

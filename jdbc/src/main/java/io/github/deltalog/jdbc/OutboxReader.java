@@ -7,6 +7,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,13 +23,12 @@ import java.util.Set;
  */
 final class OutboxReader {
     /** Outbox rows read per pass, unless one transaction alone is larger. */
-    private static final int MAX_ROWS = 20_000;
+    static final int MAX_ROWS = 20_000;
     /**
-     * Transactions read per pass, at most: as many as rows, because a backlog past {@link #MAX_ROWS} is grouped
-     * over the whole outbox once per pass; moving only 1,000 one-row transactions per such pass made a relay that
-     * fell behind an application slower the further it fell behind.
+     * The limit in force: {@link #MAX_ROWS}; tests lower it to cut passes within a few rows (package-private, set
+     * only by tests).
      */
-    private static final int MAX_GROUPS = MAX_ROWS;
+    static volatile int rowsPerPass = MAX_ROWS;
 
     private OutboxReader() {}
 
@@ -53,7 +53,7 @@ final class OutboxReader {
     /**
      * The transactions a pass moves and their rows.
      *
-     * @param more whether the read stopped at a limit ({@link #MAX_GROUPS}, {@link #MAX_ROWS}) with more committed
+     * @param more whether the read stopped at a limit ({@link #rowsPerPass} rows or, in the grouping query, transactions) with more committed
      *     transactions waiting
      */
     record Batch(List<Group> groups, Map<Object, List<OutboxRow>> rows, boolean more) {
@@ -92,20 +92,28 @@ final class OutboxReader {
                 min = Math.min(min, g.minId());
                 max = Math.max(max, g.maxId());
             }
-            Set<Long> seen = witness.ids(min, max);
+            long[] seen = witness.ids(min, max);
             List<Long> dead = new ArrayList<>();
             List<Group> groups = new ArrayList<>();
             Map<Object, List<OutboxRow>> rows = new HashMap<>();
             for (Group g : batch.groups()) {
-                List<OutboxRow> kept = new ArrayList<>();
-                for (OutboxRow row : batch.rows().get(g.key())) {
-                    if (seen.contains(row.id())) {
-                        kept.add(row);
-                    } else {
+                List<OutboxRow> all = batch.rows().get(g.key());
+                List<OutboxRow> kept = all;
+                for (int i = 0; i < all.size(); i++) {
+                    OutboxRow row = all.get(i);
+                    if (Arrays.binarySearch(seen, row.id()) < 0) {
+                        if (kept == all) {
+                            kept = new ArrayList<>(all.subList(0, i));
+                        }
                         dead.add(row.id());
+                    } else if (kept != all) {
+                        kept.add(row);
                     }
                 }
-                if (!kept.isEmpty()) {
+                if (kept == all) {
+                    groups.add(g);
+                    rows.put(g.key(), all);
+                } else if (!kept.isEmpty()) {
                     groups.add(new Group(
                             g.key(), kept.get(0).id(), kept.get(kept.size() - 1).id(), kept.size()));
                     rows.put(g.key(), kept);
@@ -183,24 +191,31 @@ final class OutboxReader {
             this.source = source;
         }
 
-        /** The outbox ids between min and max (inclusive) that a statement of this connection sees. */
-        Set<Long> ids(long min, long max) throws SQLException {
+        /**
+         * The outbox ids between min and max (inclusive) that a statement of this connection sees, ascending (for a
+         * binary search: no boxed id per row).
+         */
+        long[] ids(long min, long max) throws SQLException {
             if (connection == null) {
                 connection = source.get();
                 connection.setAutoCommit(true);
             }
-            Set<Long> ids = new HashSet<>();
-            try (PreparedStatement p =
-                    connection.prepareStatement("SELECT ID FROM " + Dialect.OUTBOX + " WHERE ID >= ? AND ID <= ?")) {
+            long[] ids = new long[64];
+            int n = 0;
+            try (PreparedStatement p = connection.prepareStatement(
+                    "SELECT ID FROM " + Dialect.OUTBOX + " WHERE ID >= ? AND ID <= ? ORDER BY ID")) {
                 p.setLong(1, min);
                 p.setLong(2, max);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
-                        ids.add(rs.getLong(1));
+                        if (n == ids.length) {
+                            ids = Arrays.copyOf(ids, n * 2);
+                        }
+                        ids[n++] = rs.getLong(1);
                     }
                 }
             }
-            return ids;
+            return Arrays.copyOf(ids, n);
         }
 
         @Override
@@ -213,30 +228,49 @@ final class OutboxReader {
     }
 
     /**
-     * Reads every visible outbox row in one query, in id order, and groups them here: one scan instead of a grouping
-     * query and a second read (profiled: the grouping query was a fifth of a pass). A statement sees committed
-     * transactions whole, so every group is complete.
+     * Reads the visible outbox rows in id order, up to {@link #rowsPerPass}, in one query and groups them here: one scan
+     * instead of a grouping query and a second read (profiled: the grouping query was a fifth of a pass). A statement
+     * sees committed transactions whole, so every group is complete when the read reaches the end of the outbox.
+     * When it stops at the limit (a backlog), the transactions that go on past the last row read are left for the
+     * next pass ({@link #continuing}), so a pass costs O(rows moved), not O(outbox): grouping the whole outbox on
+     * every pass made a relay that fell behind slower the further it fell behind.
      *
-     * @return the batch, or null if the outbox holds more than {@link #MAX_ROWS} rows (then the grouping query
-     *     picks the transactions, and this read was wasted: it happens while the relay catches up a backlog)
+     * @return the batch, or null if no transaction lies wholly within the first {@link #rowsPerPass} rows (one
+     *     transaction alone is larger, or all of them go on past the limit); then the grouping query picks the
+     *     transactions
      */
     private static Batch readInOneQuery(Connection c, Dialect dialect, CaptureCatalog.Shapes shapes)
             throws SQLException {
+        int limit = rowsPerPass;
         Map<Object, List<OutboxRow>> byKey = new HashMap<>();
         int n = 0;
+        long lastId = 0;
+        Object nextKey = null;
         try (Statement s = c.createStatement();
                 ResultSet rs =
-                        s.executeQuery("SELECT * FROM " + Dialect.OUTBOX + " ORDER BY ID LIMIT " + (MAX_ROWS + 1))) {
+                        s.executeQuery("SELECT * FROM " + Dialect.OUTBOX + " ORDER BY ID LIMIT " + (limit + 1))) {
             int first = firstImageColumn(rs);
             while (rs.next()) {
-                if (++n > MAX_ROWS) {
-                    return null;
+                if (++n > limit) {
+                    nextKey = rs.getObject(2);
+                    break;
                 }
-                byKey.computeIfAbsent(rs.getObject(2), k -> new ArrayList<>()).add(row(rs, first, dialect, shapes));
+                OutboxRow row = row(rs, first, dialect, shapes);
+                lastId = row.id();
+                byKey.computeIfAbsent(rs.getObject(2), k -> new ArrayList<>()).add(row);
             }
         }
         if (byKey.isEmpty()) {
             return Batch.EMPTY;
+        }
+        boolean cut = n > limit;
+        if (cut) {
+            for (Object key : continuing(c, dialect, byKey.keySet(), lastId, nextKey)) {
+                byKey.remove(key);
+            }
+            if (byKey.isEmpty()) {
+                return null;
+            }
         }
         List<Group> groups = new ArrayList<>(byKey.size());
         for (Map.Entry<Object, List<OutboxRow>> e : byKey.entrySet()) {
@@ -245,14 +279,48 @@ final class OutboxReader {
                     e.getKey(), rows.get(0).id(), rows.get(rows.size() - 1).id(), rows.size()));
         }
         groups.sort(Comparator.comparingLong(Group::maxId));
-        boolean more = groups.size() > MAX_GROUPS;
-        if (more) {
-            for (Group g : groups.subList(MAX_GROUPS, groups.size())) {
-                byKey.remove(g.key());
-            }
-            groups = new ArrayList<>(groups.subList(0, MAX_GROUPS));
+        return new Batch(groups, byKey, cut);
+    }
+
+    /**
+     * Returns the keys, among those read, of transactions with rows after {@code lastId}: they are incomplete in
+     * this read. Where the dialect's {@link Dialect#transactionsContiguous transactions are contiguous}, only the
+     * transaction of the next row can be one (O(1)); else one query over the rows after {@code lastId} with the keys
+     * as a constant set (H2 looks each row's key up in a sorted set; no grouping, and the result holds only the
+     * continuing rows). Transactions left out this way cannot precede one that is moved in any row's order: a
+     * transaction that committed before another wrote the same row has all its ids below that row's id.
+     */
+    private static Set<Object> continuing(Connection c, Dialect dialect, Set<Object> keys, long lastId, Object nextKey)
+            throws SQLException {
+        if (dialect.transactionsContiguous()) {
+            return nextKey == null ? Set.of() : Set.of(nextKey);
         }
-        return new Batch(groups, byKey, more);
+        StringBuilder sql = new StringBuilder("SELECT DISTINCT TX FROM ")
+                .append(Dialect.OUTBOX)
+                .append(" WHERE ID > ")
+                .append(lastId)
+                .append(" AND TX IN (");
+        boolean firstKey = true;
+        for (Object key : keys) {
+            if (!firstKey) {
+                sql.append(',');
+            }
+            firstKey = false;
+            if (key instanceof Number number) {
+                sql.append(number.longValue());
+            } else {
+                sql.append('\'').append(key.toString().replace("'", "''")).append('\'');
+            }
+        }
+        sql.append(')');
+        Set<Object> continuing = new HashSet<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql.toString())) {
+            while (rs.next()) {
+                continuing.add(rs.getObject(1));
+            }
+        }
+        return continuing;
     }
 
     /**
@@ -297,22 +365,27 @@ final class OutboxReader {
         return image == null ? 0 : ((Number) image[column]).longValue();
     }
 
-    /** Fills {@code groups}; returns whether committed transactions were left out by the limits. */
+    /**
+     * Fills {@code groups} with the next transactions by a grouping query over the whole outbox, O(outbox): the
+     * fall-back for a transaction larger than the row limit, up to as many transactions as the row limit (so it
+     * moves a backlog in big steps). Returns whether committed transactions were left out by the limits.
+     */
     private static boolean nextGroups(Connection c, List<Group> groups) throws SQLException {
+        int limit = rowsPerPass;
         long rows = 0;
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT TX, MIN(ID), MAX(ID), COUNT(*) FROM " + Dialect.OUTBOX
-                        + " GROUP BY TX ORDER BY MAX(ID) LIMIT " + MAX_GROUPS)) {
+                        + " GROUP BY TX ORDER BY MAX(ID) LIMIT " + limit)) {
             while (rs.next()) {
                 Group g = new Group(rs.getObject(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
-                if (!groups.isEmpty() && rows + g.rows() > MAX_ROWS) {
+                if (!groups.isEmpty() && rows + g.rows() > limit) {
                     return true;
                 }
                 groups.add(g);
                 rows += g.rows();
             }
         }
-        return groups.size() == MAX_GROUPS;
+        return groups.size() == limit;
     }
 
     private static Map<Object, List<OutboxRow>> readRows(

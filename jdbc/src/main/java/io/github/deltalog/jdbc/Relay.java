@@ -47,6 +47,8 @@ final class Relay {
     private final String columnsTable;
     /** The log timestamp up to which this relay deleted moved outbox rows (not necessarily flushed yet). */
     private long deletedUpTo = Long.MIN_VALUE;
+    /** The commit timestamp of the last transaction this relay wrote to the log. */
+    private long lastWritten = Long.MIN_VALUE;
     /** The dialect's schema token at the last successful shape check, or null. */
     private Object checkedSchema;
     /** The columns tuple the log holds per shape id, loaded from the log on first use. */
@@ -189,14 +191,26 @@ final class Relay {
 
     /**
      * Deletes the outbox rows that position deltas after the consumer (and after what this relay deleted already)
-     * name: the log holds them. The consumer is not moved here: only after the next flush. When those deltas are
-     * exactly the transactions of the batch just moved, the outbox is emptied in one step if it holds nothing else
-     * ({@link Dialect#clearIfOnly}), else the batch's rows go by runs of ids ({@link #deleteIds}); otherwise (after a
-     * restart) each transaction's rows go by its id range and key.
+     * name: the log holds them. The consumer is not moved here: only after the next flush. After a pass those
+     * deltas are exactly the ones the pass wrote (this call, at the start of {@link #relay} and after each pass,
+     * deleted everything the log named before, and only this relay writes positions; a failed pass ends the call,
+     * and the next one starts from the log): the pass's rows then go without reading the positions back, the outbox
+     * emptied in one step if it holds nothing else ({@link Dialect#clearIfOnly}), else by runs of ids ({@link
+     * #deleteIds}). At the start of a call (after a restart) each logged transaction's rows go by its id range and
+     * key.
      *
-     * @param batch the batch this pass just recorded, or null
+     * @param batch the batch this pass just recorded, or null at the start of a call
      */
     private void deleteMoved(Connection c, Dialect dialect, OutboxReader.Batch batch) throws SQLException {
+        if (batch != null) {
+            long[] ids = ids(batch);
+            Arrays.sort(ids);
+            if (!dialect.clearIfOnly(c, ids.length, ids[0], ids[ids.length - 1])) {
+                deleteIds(c, ids);
+            }
+            deletedUpTo = lastWritten;
+            return;
+        }
         List<OutboxReader.Group> done = new ArrayList<>();
         long last = Long.MIN_VALUE;
         try (DeltaCursor cursor =
@@ -208,15 +222,6 @@ final class Relay {
             }
         }
         if (done.isEmpty()) {
-            return;
-        }
-        if (batch != null && sameTransactions(done, batch.groups())) {
-            long[] ids = ids(batch);
-            Arrays.sort(ids);
-            if (!dialect.clearIfOnly(c, ids.length, ids[0], ids[ids.length - 1])) {
-                deleteIds(c, ids);
-            }
-            deletedUpTo = last;
             return;
         }
         c.setAutoCommit(false);
@@ -237,20 +242,6 @@ final class Relay {
             c.setAutoCommit(true);
         }
         deletedUpTo = last;
-    }
-
-    private static boolean sameTransactions(List<OutboxReader.Group> logged, List<OutboxReader.Group> moved) {
-        if (logged.size() != moved.size()) {
-            return false;
-        }
-        for (int i = 0; i < logged.size(); i++) {
-            OutboxReader.Group a = logged.get(i);
-            OutboxReader.Group b = moved.get(i);
-            if (a.maxId() != b.maxId() || a.minId() != b.minId() || !a.key().equals(b.key())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -433,7 +424,7 @@ final class Relay {
                 deltas += record(tx, row);
             }
             tx.insert(positionTable, g.maxId(), Tuple.of(g.minId(), g.key(), g.rows()));
-            tx.commit();
+            lastWritten = tx.commit();
         }
         if (newShapes != null) {
             loggedShapes().putAll(newShapes);

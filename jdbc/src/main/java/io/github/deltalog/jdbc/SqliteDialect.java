@@ -57,6 +57,15 @@ final class SqliteDialect implements Dialect {
         }
     }
 
+    /**
+     * One writer at a time holds the database from its first write to its commit, and a new outbox id is above
+     * every id present, so a committed transaction's rows are consecutive.
+     */
+    @Override
+    public boolean transactionsContiguous() {
+        return true;
+    }
+
     @Override
     public Object schemaToken(Connection c) throws SQLException {
         try (Statement s = c.createStatement();

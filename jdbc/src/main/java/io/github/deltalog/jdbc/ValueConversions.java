@@ -51,6 +51,12 @@ final class ValueConversions {
      */
     static Object conform(Object v, ColumnType type, int scale) {
         if (type == ColumnType.DECIMAL) {
+            if (v instanceof Double x && scale >= 0 && scale < POWERS_OF_TEN.length) {
+                BigDecimal exact = atScale(x, scale);
+                if (exact != null) {
+                    return exact;
+                }
+            }
             BigDecimal d = decimal(v);
             return d == null ? null : scaled(d, scale);
         }
@@ -130,6 +136,25 @@ final class ValueConversions {
             case SHORT -> l == (short) l ? Short.valueOf((short) l) : null;
             default -> l == (byte) l ? Byte.valueOf((byte) l) : null;
         };
+    }
+
+    private static final double[] POWERS_OF_TEN = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+
+    /**
+     * The decimal of {@code scale} fraction digits that is {@code d} when read as a double, without the decimal
+     * string {@code BigDecimal.valueOf(double)} formats (profiled: most of the relay's conversions of SQLite's
+     * REAL-stored decimals): below 2<sup>50</sup> units of the scale a double's rounding interval holds at most one
+     * such decimal, so this is exactly what the string, set to the scale, gives. Null if there is none or the value
+     * is too large (then the general path decides).
+     */
+    private static BigDecimal atScale(double d, int scale) {
+        double units = d * POWERS_OF_TEN[scale];
+        if (!(Math.abs(units) < 0x1p50)) {
+            return null;
+        }
+        BigDecimal candidate = BigDecimal.valueOf(Math.round(units), scale);
+        // doubleValue() is correctly rounded: the candidate reads back as d only if it is that decimal.
+        return candidate.doubleValue() == d ? candidate : null;
     }
 
     private static BigDecimal decimal(Object v) {
