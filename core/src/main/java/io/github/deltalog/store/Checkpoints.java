@@ -86,11 +86,12 @@ final class Checkpoints {
     }
 
     /**
-     * Runs an action under the checkpoint lock: no checkpoint, space reclaim or backup runs meanwhile, so no store
-     * commit sees the action's changes half made.
+     * Runs an action under the store-commit lock: no store commit sees the action's changes half made. A checkpoint
+     * under way holds the action off only while it writes the store's pages, not during its journal rotation or
+     * its syncs.
      */
-    <T> T excludingCheckpoints(java.util.function.Supplier<T> action) {
-        synchronized (lock) {
+    <T> T excludingStoreCommits(java.util.function.Supplier<T> action) {
+        synchronized (s.storeCommitLock) {
             return action.get();
         }
     }
@@ -173,7 +174,10 @@ final class Checkpoints {
             synchronized (lock) {
                 s.checkOpen();
                 openSideMaps();
-                Uninterrupted.run(() -> s.store.compact(RECLAIM_FILL_RATE, RECLAIM_WRITE_LIMIT));
+                // MVStore's compaction commits the store: the store-commit lock keeps map records out of it.
+                synchronized (s.storeCommitLock) {
+                    Uninterrupted.run(() -> s.store.compact(RECLAIM_FILL_RATE, RECLAIM_WRITE_LIMIT));
+                }
                 checkpointLocked();
             }
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError | AssertionError e) {
@@ -245,6 +249,12 @@ final class Checkpoints {
      * file into the free space before them, which truncates the file.
      */
     private void compactRound(FileStore<?> file, long[] rewriteBudget, long deadline) {
+        synchronized (s.storeCommitLock) { // before the write lock, as the lock order says
+            compactRoundLocked(file, rewriteBudget, deadline);
+        }
+    }
+
+    private void compactRoundLocked(FileStore<?> file, long[] rewriteBudget, long deadline) {
         // The whole round holds the write lock, so commits wait for it (a round is bounded by the rewrite budget
         // and the caller's time budget). With writers putting meanwhile, MVStore's chunk moves failed its own
         // consistency checks (FreeSpaceBitSet assertions under -ea, CompactionTest) and the file did not shrink:

@@ -9,9 +9,11 @@ import org.h2.mvstore.MVMap;
  * The commit path of {@link MapChanges} (a view refresh): one journal record, then the maps, like a delta commit;
  * the store file gets them at the next regular checkpoint. Holds no lock of its own.
  *
- * <p>The record is appended and applied under the checkpoint lock as well as the write lock, so that a store
- * commit never holds part of a record's changes: every record is either wholly in the store (and in a journal
- * generation the checkpoint covers) or wholly after the checkpoint, where recovery replays it. A log whose store
+ * <p>The record is appended and applied under the store-commit lock as well as the write lock, so that a store
+ * commit never holds part of a record's changes: every record is either wholly in the store or wholly out of it;
+ * either way recovery replays it from the journal if its generation is after the checkpoint, and replay is
+ * idempotent (values are absolute). So a refresh does not wait for a checkpoint's journal rotation and syncs, only
+ * for its page writes. A log whose store
  * does not yet declare the record kind ({@link LogMeta#hasMapRecords()}) takes the slow path once: the changes
  * and the format upgrade are stored by a checkpoint, so that no version of deltalog that does not know the record
  * kind ever reads a journal holding one (it refuses the store's format first). A change set too large for one
@@ -62,7 +64,7 @@ final class MapCommits {
         }
         if (s.journal == null) {
             // In memory or attached: the maps are all there is (an attached log's application commits them).
-            return checkpoints.excludingCheckpoints(() -> underWriteLock(changes, valid));
+            return checkpoints.excludingStoreCommits(() -> underWriteLock(changes, valid));
         }
         byte[] record = formatReady ? changes.encode(prefix, MAX_RECORD_BODY) : null;
         if (record == null) {
@@ -78,7 +80,7 @@ final class MapCommits {
             formatReady = formatReady || s.meta.hasMapRecords();
             return done[0];
         }
-        long seq = checkpoints.excludingCheckpoints(() -> appendAndApply(changes, valid, record));
+        long seq = checkpoints.excludingStoreCommits(() -> appendAndApply(changes, valid, record));
         if (seq < 0) {
             return false;
         }

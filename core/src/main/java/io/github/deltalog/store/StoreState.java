@@ -20,6 +20,10 @@ import org.h2.mvstore.MVStore;
  * <ol>
  *   <li>the purge lock ({@link Purges}): one purge at a time; the count fallback holds purges off with it;
  *   <li>the checkpoint lock ({@link Checkpoints}): one checkpoint, space reclaim or close at a time;
+ *   <li>the store-commit lock (here): held by every store commit (and MVStore compaction, which commits) and by a
+ *       view's journal record while it is appended and applied ({@link MapCommits}), so that no store commit holds
+ *       part of a record. It covers the store commit only, not the fsyncs around it, so a refresh waits for a
+ *       checkpoint's page writes at most, not its journal rotation or its sync;
  *   <li>the write lock (here): the order of commits, journal appends, catalog and consumer changes, and the
  *       checkpoint's cut of the journal. Held for short, bounded steps only; never while waiting for an fsync.
  * </ol>
@@ -51,6 +55,8 @@ final class StoreState {
 
     /** Orders commits, journal appends and catalog and consumer changes. */
     final ReentrantLock writeLock = new ReentrantLock();
+    /** Orders store commits with the append and apply of map records (see the lock order above). */
+    final Object storeCommitLock = new Object();
     /** Builds journal records; used under the write lock. */
     final JournalFiles.RecordBuilder record = new JournalFiles.RecordBuilder();
     /** Running totals for metrics; updated on the hot paths without a lock of their own. */
@@ -220,7 +226,9 @@ final class StoreState {
     void commitStore(boolean closing) {
         try {
             Uninterrupted.run(() -> {
-                store.commit();
+                synchronized (storeCommitLock) {
+                    store.commit();
+                }
                 store.sync();
             });
         } catch (RuntimeException e) {

@@ -179,13 +179,54 @@ public interface Dialect {
      * Tells whether a row one transaction reads may exist for that transaction only, so that the relay must move
      * only the outbox rows a second, concurrent transaction (on another connection) sees too. H2 2.x needs it: a
      * kill can persist a transaction's change without its undo-log entry, recovery then cannot roll that change
-     * back, and the dead row stays visible to any later transaction that happens to get the same transaction id
-     * (and only to it). Two concurrent transactions never share an id, so a row both see is committed.
+     * back, and the dead row stays visible to any later transaction that happens to get the same transaction id.
+     * Two concurrent transactions never share an id, but H2 also shows a dead row to every reader while a
+     * transaction with its id commits: the witness alone is not enough, {@link #uncommittedOutboxRows} is the
+     * exact check.
      *
      * @return true if the relay needs a witness connection
      */
     default boolean needsWitness() {
         return false;
+    }
+
+    /**
+     * Tells which outbox rows between {@code minId} and {@code maxId} the database does not hold as committed now,
+     * though a statement may have shown them: H2 2.x shows the dead row of a transaction a kill cut short (see
+     * {@link #needsWitness}) to every reader while a later transaction that got the same, recycled id commits, so
+     * neither the relay's read nor its witness can tell it from a committed row. The relay calls this after
+     * {@link #flushCommitted}, which waited for the commits in progress at its read to end, and moves no row named
+     * here. Cost: one scan of the id range in the outbox's own storage.
+     *
+     * @param c a connection, in auto-commit mode
+     * @param minId the smallest outbox id read
+     * @param maxId the largest outbox id read
+     * @return the rows, empty where the database never shows an uncommitted row to another transaction (SQLite)
+     * @throws SQLException if the database fails
+     */
+    default UncommittedRows uncommittedOutboxRows(Connection c, long minId, long maxId) throws SQLException {
+        return UncommittedRows.NONE;
+    }
+
+    /**
+     * Outbox rows the database does not hold as committed.
+     *
+     * @param dead rows of a transaction that has ended without committing them (a kill cut it short): never moved
+     * @param open rows of a transaction that is still open (committing, or a dead row whose recycled id a live
+     *     transaction has now): their transactions wait for a later pass
+     */
+    record UncommittedRows(java.util.Set<Long> dead, java.util.Set<Long> open) {
+        /** No such rows. */
+        public static final UncommittedRows NONE = new UncommittedRows(java.util.Set.of(), java.util.Set.of());
+
+        /**
+         * Tells whether there are none.
+         *
+         * @return true if both sets are empty
+         */
+        public boolean isEmpty() {
+            return dead.isEmpty() && open.isEmpty();
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -18,13 +19,18 @@ import org.h2.engine.Database;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.message.DbException;
+import org.h2.mvstore.Cursor;
 import org.h2.mvstore.FileStore;
+import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.db.MVPrimaryIndex;
 import org.h2.mvstore.db.MVTable;
 import org.h2.mvstore.db.Store;
 import org.h2.mvstore.tx.Transaction;
 import org.h2.mvstore.tx.TransactionStore;
+import org.h2.result.SearchRow;
 import org.h2.table.Table;
+import org.h2.value.VersionedValue;
 
 /**
  * H2 2.x: one Java row trigger per table ({@link H2CaptureTrigger}, which must be on the database's class path:
@@ -225,6 +231,53 @@ final class H2Dialect implements Dialect {
     @Override
     public boolean needsWitness() {
         return true;
+    }
+
+    /**
+     * Reads the outbox's map directly (the storage under H2's transactions): a row whose entry still carries a
+     * transaction's operation id and has no committed value is an insert not committed yet. Its transaction is
+     * {@code open} if a transaction with that id is open now (its commit may still be running, or a live
+     * transaction got the id of a dead one: either way the row waits), else the insert is {@code dead}: a kill cut
+     * its transaction short and recovery, finding no undo log for it, left it behind. Only the relay changes
+     * outbox rows after their insert, so a committed row is an entry without an operation id, or one whose pending
+     * change (the relay's delete) still has the committed value. Needs the embedded session and an outbox keyed by
+     * its id (both H2 layouts); else returns {@link UncommittedRows#NONE} and the witness alone decides.
+     */
+    @Override
+    public UncommittedRows uncommittedOutboxRows(Connection c, long minId, long maxId) throws SQLException {
+        JdbcConnection j = c.isWrapperFor(JdbcConnection.class) ? c.unwrap(JdbcConnection.class) : null;
+        if (j == null || !(j.getSession() instanceof SessionLocal session)) {
+            return UncommittedRows.NONE;
+        }
+        Database database = session.getDatabase();
+        Table table = database.getSchema(session.getCurrentSchemaName()).findTableOrView(session, OUTBOX);
+        if (!(table instanceof MVTable outbox)
+                || !(outbox.getScanIndex(session) instanceof MVPrimaryIndex primary)
+                || primary.getMainIndexColumn() != 0) {
+            return UncommittedRows.NONE;
+        }
+        Set<Integer> openIds = new HashSet<>();
+        for (Transaction t : database.getStore().getTransactionStore().getOpenTransactions()) {
+            openIds.add(t.getId());
+        }
+        Set<Long> dead = new HashSet<>();
+        Set<Long> open = new HashSet<>();
+        MVMap<Long, VersionedValue<SearchRow>> map = primary.getMVMap();
+        Cursor<Long, VersionedValue<SearchRow>> cursor = map.cursor(minId, maxId, false);
+        while (cursor.hasNext()) {
+            Long id = cursor.next();
+            VersionedValue<SearchRow> value = cursor.getValue();
+            long operation = value.getOperationId();
+            if (operation != 0 && value.getCommittedValue() == null) {
+                (openIds.contains(transactionOf(operation)) ? open : dead).add(id);
+            }
+        }
+        return dead.isEmpty() && open.isEmpty() ? UncommittedRows.NONE : new UncommittedRows(dead, open);
+    }
+
+    /** The transaction id in an H2 2.x operation id (the bits above its 40-bit undo log position). */
+    static int transactionOf(long operationId) {
+        return (int) (operationId >>> 40);
     }
 
     /**

@@ -131,6 +131,49 @@ final class OutboxReader {
         }
     }
 
+    /**
+     * Keeps of a batch what the database holds as committed ({@link Dialect#uncommittedOutboxRows}, asked after the
+     * relay's flush): drops the rows of transactions that ended without committing them, and the whole transaction
+     * of any row whose transaction is still open (it waits for a later pass, moved whole).
+     *
+     * @return the batch itself if nothing is to be dropped, else a new one
+     * @throws SQLException if the database fails
+     */
+    static Batch keepCommitted(Connection c, Dialect dialect, Batch batch) throws SQLException {
+        if (batch.groups().isEmpty()) {
+            return batch;
+        }
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (Group g : batch.groups()) {
+            min = Math.min(min, g.minId());
+            max = Math.max(max, g.maxId());
+        }
+        Dialect.UncommittedRows uncommitted = dialect.uncommittedOutboxRows(c, min, max);
+        if (uncommitted.isEmpty()) {
+            return batch;
+        }
+        List<Group> groups = new ArrayList<>();
+        Map<Object, List<OutboxRow>> rows = new HashMap<>();
+        for (Group g : batch.groups()) {
+            List<OutboxRow> kept = new ArrayList<>();
+            boolean open = false;
+            for (OutboxRow row : batch.rows().get(g.key())) {
+                if (uncommitted.open().contains(row.id())) {
+                    open = true;
+                } else if (!uncommitted.dead().contains(row.id())) {
+                    kept.add(row);
+                }
+            }
+            if (!open && !kept.isEmpty()) {
+                groups.add(new Group(
+                        g.key(), kept.get(0).id(), kept.get(kept.size() - 1).id(), kept.size()));
+                rows.put(g.key(), kept);
+            }
+        }
+        return new Batch(groups, rows, batch.more());
+    }
+
     /** A second connection to the captured database, opened on first use and closed after a relay call. */
     static final class Witness implements AutoCloseable {
         private final ConnectionSource source;

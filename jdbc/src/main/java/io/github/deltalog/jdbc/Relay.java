@@ -120,6 +120,15 @@ final class Relay {
                 // Makes the rows just read durable (the log must not hold what the database could lose) and the
                 // deletes done so far (the consumer may now pass them).
                 dialect.flushCommitted(c);
+                // After the flush, whose wait ended the commits in progress at the read: what a statement showed
+                // but the database does not hold as committed (a dead row of a killed transaction) never moves.
+                batch = OutboxReader.keepCommitted(c, dialect, batch);
+                groups = batch.groups();
+                rows = batch.rows();
+                if (groups.isEmpty()) {
+                    failed = false; // the rows left wait for a pass after their transactions ended
+                    return total;
+                }
                 Consumer consumer = consumer();
                 if (deletedUpTo > consumer.position()) {
                     consumer.advanceTo(deletedUpTo);

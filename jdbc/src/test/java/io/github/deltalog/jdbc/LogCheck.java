@@ -17,8 +17,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.h2.engine.Database;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.db.MVPrimaryIndex;
+import org.h2.mvstore.db.MVTable;
+import org.h2.mvstore.tx.Transaction;
+import org.h2.result.SearchRow;
+import org.h2.value.Value;
+import org.h2.value.ValueNull;
+import org.h2.value.VersionedValue;
 
 /** Checks a log filled by capture against the database it captured ({@link Workload}'s tables). */
 final class LogCheck {
@@ -74,6 +83,8 @@ final class LogCheck {
                 }
             }
         }
+        // Read first: the readers of committedRows hold low transaction ids, which would pass for live owners.
+        DeadWrites dead = DeadWrites.of(c, table);
         Map<Long, Tuple> database = new TreeMap<>();
         for (List<Object> row : committedRows(c, "SELECT id, tag, n, payload FROM items")) {
             long id = ((Number) row.get(0)).longValue();
@@ -100,15 +111,19 @@ final class LogCheck {
             List<String> diff = new ArrayList<>();
             for (Long id : new java.util.TreeSet<>(union(normalized.keySet(), database.keySet()))) {
                 if (!java.util.Objects.equals(normalized.get(id), database.get(id)) && diff.size() < 10) {
-                    diff.add(id + ": log " + normalized.get(id) + " db " + database.get(id));
+                    diff.add(id + ": log " + normalized.get(id) + " db " + database.get(id)
+                            + (dead.rows().containsKey(id)
+                                    ? ", H2 holds a dead write " + dead.rows().get(id)
+                                    : ""));
                 }
             }
-            throw new AssertionError(context + ": the view kept from the log differs from the database: " + diff);
+            throw new AssertionError(
+                    context + ": the view kept from the log differs from the database: " + diff + dead.describe());
         }
         Map<String, Long> seen = new HashMap<>();
         for (Map.Entry<Long, Set<String>> e : tagsByCommit.entrySet()) {
             Set<String> tags = e.getValue();
-            tags.retainAll(committedTagsOf(tags, committed, context, e.getKey()));
+            tags.retainAll(committedTagsOf(tags, committed, dead, context, e.getKey()));
         }
         for (Map.Entry<Long, Set<String>> e : tagsByCommit.entrySet()) {
             String tag = e.getValue().iterator().next();
@@ -224,6 +239,86 @@ final class LogCheck {
     }
 
     /**
+     * The writes H2 holds for transactions that are not open: {@code rows} of {@code items} by id (null for a dead
+     * delete) and {@code tags} inserted into {@code committed}. After a kill, H2 2.4.240 can store a transaction
+     * while its commit rewrites its rows, with some rows rewritten as committed, the others still marked with the
+     * transaction's id (or not stored at all), and its undo log already cleared (docs/TESTING.md "H2 under a kill"):
+     * recovery keeps the committed part and leaves the rest dead, shown to no one. The relay moves the outbox rows
+     * H2 kept as committed, so the log then holds writes the database lost. The check does not accept that (H2's
+     * tear is not capture's to hide, and no check can tell every such tear from a relay fault); a failure names the
+     * dead writes, which show the tear. Read from H2's storage under its transactions, with no transaction of this
+     * process open.
+     */
+    record DeadWrites(Map<Long, Tuple> rows, Set<String> tags) {
+        static final DeadWrites NONE = new DeadWrites(Map.of(), Set.of());
+
+        /** The dead writes for a failure message, or "" if there are none. */
+        String describe() {
+            return rows.isEmpty() && tags.isEmpty()
+                    ? ""
+                    : "; H2 holds dead writes (a commit it stored half rewritten, or a transaction cut short): items "
+                            + new TreeMap<>(rows) + ", committed tags " + tags;
+        }
+
+        static DeadWrites of(Connection c, String items) throws SQLException {
+            if (!c.isWrapperFor(JdbcConnection.class)) {
+                return NONE;
+            }
+            SessionLocal session = (SessionLocal) c.unwrap(JdbcConnection.class).getSession();
+            Database database = session.getDatabase();
+            Set<Integer> open = new HashSet<>();
+            for (Transaction t : database.getStore().getTransactionStore().getOpenTransactions()) {
+                open.add(t.getId());
+            }
+            Map<Long, Tuple> rows = new HashMap<>();
+            for (SearchRow[] w : deadWrites(session, items, open)) {
+                long id = w[1] == null
+                        ? w[0].getValue(0).getLong()
+                        : w[1].getValue(0).getLong();
+                rows.put(
+                        id,
+                        w[1] == null
+                                ? null
+                                : Tuple.of(
+                                        id,
+                                        string(w[1].getValue(1)),
+                                        (long) w[1].getValue(2).getInt(),
+                                        string(w[1].getValue(3))));
+            }
+            Set<String> tags = new HashSet<>();
+            for (SearchRow[] w : deadWrites(session, "COMMITTED", open)) {
+                if (w[1] != null) {
+                    tags.add(w[1].getValue(0).getString());
+                }
+            }
+            return new DeadWrites(rows, tags);
+        }
+
+        /** Pairs of (committed value or null, current value or null) of the table's dead entries. */
+        private static List<SearchRow[]> deadWrites(SessionLocal session, String table, Set<Integer> open) {
+            MVTable t = (MVTable) session.getDatabase()
+                    .getSchema(session.getCurrentSchemaName())
+                    .findTableOrView(session, table);
+            MVPrimaryIndex primary = (MVPrimaryIndex) t.getScanIndex(session);
+            List<SearchRow[]> dead = new ArrayList<>();
+            Cursor<Long, VersionedValue<SearchRow>> cursor = primary.getMVMap().cursor(null);
+            while (cursor.hasNext()) {
+                cursor.next();
+                VersionedValue<SearchRow> v = cursor.getValue();
+                long op = v.getOperationId();
+                if (op != 0 && !open.contains(H2Dialect.transactionOf(op))) {
+                    dead.add(new SearchRow[] {v.getCommittedValue(), v.getCurrentValue()});
+                }
+            }
+            return dead;
+        }
+
+        private static String string(Value v) {
+            return v == ValueNull.INSTANCE ? null : v.getString();
+        }
+    }
+
+    /**
      * Transaction ids at or below this may belong to a transaction the kill cut short: the child opens a handful of
      * connections (writers, the relay's two, install), far fewer than this.
      */
@@ -245,14 +340,16 @@ final class LogCheck {
         return rows;
     }
 
-    private static Set<String> committedTagsOf(Set<String> tags, Set<String> committed, String context, long ts) {
+    private static Set<String> committedTagsOf(
+            Set<String> tags, Set<String> committed, DeadWrites dead, String context, long ts) {
         // Each log commit holds the after images of one database transaction: exactly one tag (rows another
         // transaction updated earlier carry that earlier tag only in before images).
         if (tags.size() != 1) {
             throw new AssertionError(context + ": log commit " + ts + " mixes database transactions " + tags);
         }
         if (!committed.containsAll(tags)) {
-            throw new AssertionError(context + ": log commit " + ts + " holds uncommitted transaction " + tags);
+            throw new AssertionError(
+                    context + ": log commit " + ts + " holds uncommitted transaction " + tags + dead.describe());
         }
         return tags;
     }
