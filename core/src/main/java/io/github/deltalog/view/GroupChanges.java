@@ -363,7 +363,7 @@ final class GroupChanges {
         }
         // In key order: neighbouring counts share leaf pages, read (here) and written (by writeTo) once each while
         // they are cached, instead of in hash order across a map far larger than the page cache.
-        spilled.sort(Map.Entry.comparingByKey());
+        spilled.sort(this::bySpilledKey);
         for (Map.Entry<Key, ValueCount> e : spilled) {
             Long stored = fromEmpty ? null : values.get(e.getKey());
             count(e.getValue(), stored == null ? 0 : stored);
@@ -374,6 +374,26 @@ final class GroupChanges {
             settle(g);
         }
         touchedInOrder = groupsInOrder;
+    }
+
+    /**
+     * The order of the values map's keys ({@code [column, group key..., value]}) for changed counts, compared on
+     * their parts: the column's index, the group (the same object for the same group, so most comparisons skip
+     * its key), then the value.
+     */
+    private int bySpilledKey(Map.Entry<Key, ValueCount> a, Map.Entry<Key, ValueCount> b) {
+        ValueCount x = a.getValue();
+        ValueCount y = b.getValue();
+        if (x.column != y.column) {
+            return Integer.compare(valueColumns[x.column], valueColumns[y.column]);
+        }
+        if (x.group != y.group) {
+            int c = x.group.key.compareTo(y.group.key);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return ValueOrder.compare(x.value, y.value);
     }
 
     /** The order of a group's changed inline counts: by stored position, then new values by value. */

@@ -22,17 +22,17 @@ final class JoinChanges {
     private final String view;
     private final ViewDefinition.Join join;
     private final String leftTable;
-    private final MVMap<Key, Key> left;
-    private final MVMap<Key, Key> right;
+    private final MVMap<Key, byte[]> left;
+    private final MVMap<Key, byte[]> right;
     private final boolean fromEmpty;
-    private final Map<Key, Key> leftWrites = new LinkedHashMap<>();
-    private final Map<Key, Key> rightWrites = new LinkedHashMap<>();
+    private final Map<Key, byte[]> leftWrites = new LinkedHashMap<>();
+    private final Map<Key, byte[]> rightWrites = new LinkedHashMap<>();
     /** Index entries a change removes or replaces, which must be there (checked when the writes are applied). */
     private final Map<Key, String> leftMustExist = new HashMap<>();
 
     private final Map<Key, String> rightMustExist = new HashMap<>();
 
-    JoinChanges(String view, ViewDefinition def, MVMap<Key, Key> left, MVMap<Key, Key> right, boolean fromEmpty) {
+    JoinChanges(String view, ViewDefinition def, MVMap<Key, byte[]> left, MVMap<Key, byte[]> right, boolean fromEmpty) {
         this.view = view;
         this.join = def.join();
         this.leftTable = def.table();
@@ -96,9 +96,9 @@ final class JoinChanges {
         for (Key k : sorted(daByKey.keySet())) {
             List<Weighted> as = daByKey.get(k);
             long count = 0;
-            for (Cursor<Key, Key> c = side(right, k); c != null && c.hasNext(); ) {
+            for (Cursor<Key, byte[]> c = side(right, k); c != null && c.hasNext(); ) {
                 long bRow = (Long) c.next().parts[1];
-                Object[] b = c.getValue().parts;
+                Object[] b = RowBytesType.decode(c.getValue());
                 for (Weighted a : as) {
                     out.add(concat(a.row, b), a.weight, new Source(leftTable, a.rowId, rightTable, bRow));
                 }
@@ -121,9 +121,9 @@ final class JoinChanges {
         List<Key> bKeys = sorted(dbByKey.keySet());
         for (Key k : bKeys) {
             List<Weighted> bs = dbByKey.get(k);
-            for (Cursor<Key, Key> c = side(left, k); c != null && c.hasNext(); ) {
+            for (Cursor<Key, byte[]> c = side(left, k); c != null && c.hasNext(); ) {
                 long aRow = (Long) c.next().parts[1];
-                Object[] a = c.getValue().parts;
+                Object[] a = RowBytesType.decode(c.getValue());
                 for (Weighted b : bs) {
                     out.add(concat(a, b.row), b.weight, new Source(leftTable, aRow, rightTable, b.rowId));
                 }
@@ -167,7 +167,7 @@ final class JoinChanges {
             oldCount = storedRight;
         } else {
             long needed = net < 0 ? -net + 1 : 1;
-            for (Cursor<Key, Key> c = side(right, k); c != null && c.hasNext() && oldCount < needed; c.next()) {
+            for (Cursor<Key, byte[]> c = side(right, k); c != null && c.hasNext() && oldCount < needed; c.next()) {
                 oldCount++;
             }
         }
@@ -182,9 +182,9 @@ final class JoinChanges {
             return;
         }
         long w = newHas ? -1 : 1; // the old left rows lose their padding, or gain it
-        for (Cursor<Key, Key> c = side(left, k); c != null && c.hasNext(); ) {
+        for (Cursor<Key, byte[]> c = side(left, k); c != null && c.hasNext(); ) {
             long aRow = (Long) c.next().parts[1];
-            out.add(pad(c.getValue().parts), w, new Source(leftTable, aRow, null, 0));
+            out.add(pad(RowBytesType.decode(c.getValue())), w, new Source(leftTable, aRow, null, 0));
         }
         if (!newHas) {
             for (Weighted a : da) {
@@ -205,7 +205,7 @@ final class JoinChanges {
      * The stored rows of one side with a join key ([key, rowId] → row), as they were before this refresh; null
      * when building from empty (the stored state is ignored).
      */
-    private Cursor<Key, Key> side(MVMap<Key, Key> map, Key key) {
+    private Cursor<Key, byte[]> side(MVMap<Key, byte[]> map, Key key) {
         return fromEmpty ? null : map.cursor(key, Key.above(key.parts), false);
     }
 
@@ -253,7 +253,7 @@ final class JoinChanges {
      * removes must be in the index; that is checked by the write itself ({@link MapSink#change}), not by a lookup
      * here.
      */
-    private void stage(List<Weighted> rows, Map<Key, Key> writes, Map<Key, String> mustExist, String table) {
+    private void stage(List<Weighted> rows, Map<Key, byte[]> writes, Map<Key, String> mustExist, String table) {
         for (Weighted w : rows) {
             if (w.key == null) {
                 continue;
@@ -268,7 +268,7 @@ final class JoinChanges {
                 }
                 writes.put(k, null);
             } else {
-                writes.put(k, Key.of(w.row.values().toArray()));
+                writes.put(k, RowBytesType.encode(w.row));
             }
         }
     }
@@ -284,11 +284,11 @@ final class JoinChanges {
         writeTo(sink, right, rightWrites, rightMustExist);
     }
 
-    private void writeTo(MapSink sink, MVMap<Key, Key> map, Map<Key, Key> writes, Map<Key, String> mustExist) {
+    private void writeTo(MapSink sink, MVMap<Key, byte[]> map, Map<Key, byte[]> writes, Map<Key, String> mustExist) {
         // In key order, so that neighbouring index rows share their leaf's read and copy.
-        List<Map.Entry<Key, Key>> sorted = new ArrayList<>(writes.entrySet());
+        List<Map.Entry<Key, byte[]>> sorted = new ArrayList<>(writes.entrySet());
         sorted.sort(Map.Entry.comparingByKey());
-        for (Map.Entry<Key, Key> e : sorted) {
+        for (Map.Entry<Key, byte[]> e : sorted) {
             Key k = e.getKey();
             String table = mustExist.get(k);
             if (table != null) {

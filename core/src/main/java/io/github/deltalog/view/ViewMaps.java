@@ -32,8 +32,8 @@ final class ViewMaps {
 
     final MVMap<Key, Key> groups;
     final MVMap<Key, Long> values;
-    final MVMap<Key, Key> left;
-    final MVMap<Key, Key> right;
+    final MVMap<Key, byte[]> left;
+    final MVMap<Key, byte[]> right;
     final MVMap<Key, Key> changes;
     final MVMap<String, Long> meta;
 
@@ -41,14 +41,19 @@ final class ViewMaps {
         String p = "view." + id + ".";
         this.groups = store.openSideMap(p + "groups", keys());
         this.values = store.openSideMap(p + "values", valueCounts());
-        this.left = store.openSideMap(p + "left", keys());
-        this.right = store.openSideMap(p + "right", keys());
+        this.left = store.openSideMap(p + "left", arrangement());
+        this.right = store.openSideMap(p + "right", arrangement());
         this.changes = store.openSideMap(p + "changes", keys());
         this.meta = store.openSideMap(p + "meta", new MVMap.Builder<String, Long>());
     }
 
     private static MVMap.Builder<Key, Long> valueCounts() {
         return new MVMap.Builder<Key, Long>().keyType(KeyType.INSTANCE).valueType(LongDataType.INSTANCE);
+    }
+
+    /** An arrangement's rows stay encoded until a match needs them ({@link RowBytesType}); same bytes as keys(). */
+    private static MVMap.Builder<Key, byte[]> arrangement() {
+        return new MVMap.Builder<Key, byte[]>().keyType(KeyType.INSTANCE).valueType(RowBytesType.INSTANCE);
     }
 
     private static MVMap.Builder<Key, Key> keys() {
@@ -65,7 +70,8 @@ final class ViewMaps {
         }
         String part = name.substring(name.lastIndexOf('.') + 1);
         return switch (part) {
-            case "groups", "left", "right", "changes" -> keys();
+            case "groups", "changes" -> keys();
+            case "left", "right" -> arrangement();
             case "values" -> valueCounts();
             case "meta" -> new MVMap.Builder<String, Long>();
             default -> null;
