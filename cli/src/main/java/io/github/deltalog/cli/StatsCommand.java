@@ -59,12 +59,18 @@ final class StatsCommand extends FileCommand {
             out.printf("size            %s%n", Format.bytes(stats.fileSizeBytes()));
             out.printf("tables          %d%n", tables.size());
             long first = Long.MAX_VALUE;
+            // Names longer than the usual column (the capture's bookkeeping tables) keep a space before the count.
+            int width = 14;
+            for (String table : tables) {
+                width = Math.max(width, Format.printable(table).length() + 1);
+            }
+            String tableRow = "  %-" + width + "s%d deltas%s%s%n";
             for (String table : tables) {
                 long n = log.count(table, from);
                 long t = firstTimestamp(log, table, from);
                 first = Math.min(first, t);
                 out.printf(
-                        "  %-14s%d deltas%s%s%n",
+                        tableRow,
                         Format.printable(table),
                         n,
                         t == Long.MAX_VALUE ? "" : ", first at " + Timestamps.format(t),

@@ -176,6 +176,17 @@ class FileCommandsTest {
     }
 
     @Test
+    void statsKeepsALongTableNameApartFromItsCount() {
+        Path longNames = dir.resolve("long-names.deltas");
+        try (DeltaLog log = DeltaLog.open(longNames)) {
+            log.track("warehouse_movements_2026");
+            log.recordInsert("warehouse_movements_2026", 1, Tuple.of(1L));
+        }
+        String out = Cli.run("stats", longNames.toString()).out();
+        assertTrue(out.contains("  warehouse_movements_2026 1 deltas, first at "), out);
+    }
+
+    @Test
     void purgeBeforeRemovesOlderDeltas() {
         Cli.Result r = Cli.run("purge", file.toString(), "--before", "" + ts[2]);
         assertEquals(0, r.exitCode(), r::toString);
