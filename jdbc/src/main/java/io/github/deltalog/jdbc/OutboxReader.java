@@ -86,13 +86,8 @@ final class OutboxReader {
                 c.commit();
                 return batch;
             }
-            long min = Long.MAX_VALUE;
-            long max = Long.MIN_VALUE;
-            for (Group g : batch.groups()) {
-                min = Math.min(min, g.minId());
-                max = Math.max(max, g.maxId());
-            }
-            long[] seen = witness.ids(min, max);
+            long[] span = idSpan(batch.groups());
+            long[] seen = witness.ids(span[0], span[1]);
             List<Long> dead = new ArrayList<>();
             List<Group> groups = new ArrayList<>();
             Map<Object, List<OutboxRow>> rows = new HashMap<>();
@@ -139,6 +134,17 @@ final class OutboxReader {
         }
     }
 
+    /** The lowest and highest outbox id of some groups. */
+    private static long[] idSpan(List<Group> groups) {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (Group g : groups) {
+            min = Math.min(min, g.minId());
+            max = Math.max(max, g.maxId());
+        }
+        return new long[] {min, max};
+    }
+
     /**
      * Keeps of a batch what the database holds as committed ({@link Dialect#uncommittedOutboxRows}, asked after the
      * relay's flush): drops the rows of transactions that ended without committing them, and the whole transaction
@@ -151,13 +157,8 @@ final class OutboxReader {
         if (batch.groups().isEmpty()) {
             return batch;
         }
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        for (Group g : batch.groups()) {
-            min = Math.min(min, g.minId());
-            max = Math.max(max, g.maxId());
-        }
-        Dialect.UncommittedRows uncommitted = dialect.uncommittedOutboxRows(c, min, max);
+        long[] span = idSpan(batch.groups());
+        Dialect.UncommittedRows uncommitted = dialect.uncommittedOutboxRows(c, span[0], span[1]);
         if (uncommitted.isEmpty()) {
             return batch;
         }
@@ -391,17 +392,14 @@ final class OutboxReader {
     private static Map<Object, List<OutboxRow>> readRows(
             Connection c, Dialect dialect, List<Group> groups, CaptureCatalog.Shapes shapes) throws SQLException {
         Map<Object, List<OutboxRow>> byKey = new HashMap<>();
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
         for (Group g : groups) {
             byKey.put(g.key(), new ArrayList<>());
-            min = Math.min(min, g.minId());
-            max = Math.max(max, g.maxId());
         }
+        long[] span = idSpan(groups);
         try (PreparedStatement p =
                 c.prepareStatement("SELECT * FROM " + Dialect.OUTBOX + " WHERE ID >= ? AND ID <= ? ORDER BY ID")) {
-            p.setLong(1, min);
-            p.setLong(2, max);
+            p.setLong(1, span[0]);
+            p.setLong(2, span[1]);
             try (ResultSet rs = p.executeQuery()) {
                 int first = firstImageColumn(rs);
                 // By position (the outbox's column order, see Dialect): a lookup by name costs more than the read.
