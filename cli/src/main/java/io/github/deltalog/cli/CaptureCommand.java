@@ -204,6 +204,14 @@ final class CaptureCommand implements Runnable {
         boolean once;
 
         @Option(
+                names = "--table",
+                paramLabel = "TABLE",
+                description = "a table that must be captured (checked before relaying); repeat for several. The relay"
+                        + " moves every captured table's changes: a database transaction that wrote several tables"
+                        + " stays one log transaction")
+        List<String> tables = List.of();
+
+        @Option(
                 names = "--poll-interval",
                 paramLabel = "D",
                 converter = Durations.class,
@@ -234,6 +242,7 @@ final class CaptureCommand implements Runnable {
             boolean done = false;
             try {
                 withDatabase((c, capture, log) -> {
+                    capture.requireCaptured(c, tables.toArray(new String[0]));
                     long[] lastPrint = {System.nanoTime()};
                     do {
                         capture.relayAvailable(c, n -> {

@@ -72,7 +72,16 @@ class CaptureCommandTest {
                 capture.enlist(app);
             }
             exec(app, "INSERT INTO orders VALUES (1, 'a')", "INSERT INTO orders VALUES (2, 'b')");
-            Cli.Result relay = Cli.run("capture", "relay", "--once", "--jdbc", url, file);
+            exec(app, "CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT)");
+            Cli.Result uncaptured = Cli.run("capture", "relay", "--once", "--jdbc", url, "--table", "notes", file);
+            assertEquals(Main.EXIT_ERROR, uncaptured.exitCode(), uncaptured.toString());
+            assertTrue(
+                    uncaptured.err().contains("table notes is not captured in the SQLite database (captured: orders)"),
+                    uncaptured.toString());
+            Cli.Result missing = Cli.run("capture", "relay", "--once", "--jdbc", url, "--table", "nope", file);
+            assertEquals(Main.EXIT_ERROR, missing.exitCode(), missing.toString());
+            assertTrue(missing.err().contains("no table nope in the SQLite database"), missing.toString());
+            Cli.Result relay = Cli.run("capture", "relay", "--once", "--jdbc", url, "--table", "ORDERS", file);
             assertEquals(0, relay.exitCode(), relay.toString());
             assertTrue(relay.out().contains("relayed 2 database transactions (2 deltas)"), relay.toString());
         }

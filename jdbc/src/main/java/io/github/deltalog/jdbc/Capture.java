@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -272,6 +273,41 @@ public final class Capture implements AutoCloseable {
             return moved;
         } catch (SQLException e) {
             throw Failures.of("cannot uninstall capture", e);
+        }
+    }
+
+    /**
+     * Checks that capture is installed for tables, for a caller that means to relay them.
+     *
+     * @param c a connection to the database
+     * @param tables table names as the application writes them
+     * @throws CaptureException naming the first table that does not exist or is not captured, with the tables
+     *     that are; or if the database refuses or is locked
+     */
+    public void requireCaptured(Connection c, String... tables) {
+        try {
+            Dialect dialect = Dialect.of(c);
+            List<String> captured = new ArrayList<>();
+            if (CaptureCatalog.exists(c, dialect)) {
+                CaptureCatalog.Shapes shapes = CaptureCatalog.load(c);
+                for (int id : shapes.active()) {
+                    captured.add(shapes.all().get(id).table());
+                }
+                Collections.sort(captured);
+            }
+            for (String t : tables) {
+                String table = dialect.findTable(c, t);
+                if (table == null) {
+                    throw new CaptureException("no table " + t + " in the " + dialect.name() + " database");
+                }
+                if (!captured.contains(table)) {
+                    throw new CaptureException("table " + table + " is not captured in the " + dialect.name()
+                            + " database (captured: " + (captured.isEmpty() ? "none" : String.join(", ", captured))
+                            + "); install capture for it first");
+                }
+            }
+        } catch (SQLException e) {
+            throw Failures.of("cannot read which tables are captured", e);
         }
     }
 
