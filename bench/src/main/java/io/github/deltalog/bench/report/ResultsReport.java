@@ -126,8 +126,9 @@ public final class ResultsReport {
 
     private void machine() throws IOException {
         md.append("## Machine and run\n\n");
+        // run.properties names the CPU when the results file holds runs from more than one machine.
         md.append("- CPU: ")
-                .append(cpuModel())
+                .append(run.getProperty("cpu", cpuModel()))
                 .append(", ")
                 .append(Runtime.getRuntime().availableProcessors())
                 .append(" cores available (nproc)\n");
@@ -144,12 +145,33 @@ public final class ResultsReport {
                 .append(run.getProperty("uptimeAfter", "unknown"))
                 .append("`\n");
         md.append("- Command: `").append(run.getProperty("command", "unknown")).append("`\n");
+        reruns();
         md.append("- JMH settings:\n")
                 .append(results.settings.replace("- ", "  - "))
                 .append('\n');
-        md.append("**The machine is shared with other work and was loaded during the run (see the load averages):"
-                + " the figures are noisy, by up to several times between iterations. Compare implementations"
-                + " within this run only; the tables give medians, the charts too.**\n\n");
+        md.append("**")
+                .append(run.getProperty(
+                        "conditions",
+                        "The machine is shared with other work and was loaded during the run (see the load"
+                                + " averages): the figures are noisy, by up to several times between iterations."
+                                + " Compare implementations within this run only; the tables give medians, the"
+                                + " charts too."))
+                .append("**\n\n");
+    }
+
+    /**
+     * Lists the later runs that replaced some benchmarks' entries in the results file, from the properties {@code
+     * rerun.1}, {@code rerun.2}, ... of run.properties, oldest first.
+     */
+    private void reruns() {
+        StringBuilder list = new StringBuilder();
+        for (int i = 1; run.getProperty("rerun." + i) != null; i++) {
+            list.append("  - ").append(run.getProperty("rerun." + i)).append('\n');
+        }
+        if (list.length() > 0) {
+            md.append("- Reruns on the same machine, each replacing those benchmarks' entries in the results file:\n")
+                    .append(list);
+        }
     }
 
     private static String cpuModel() throws IOException {
