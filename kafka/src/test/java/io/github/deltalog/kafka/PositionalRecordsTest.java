@@ -12,12 +12,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
@@ -52,8 +54,15 @@ class PositionalRecordsTest {
                 admin.createTopics(topics).all().get();
             }
             Random rnd = new Random(seed);
+            // Every send is checked: a batch the broker did not take (a slow start on a loaded machine) fails the
+            // test with the producer's reason instead of showing up as deltas the source never read.
+            List<Future<RecordMetadata>> sends = new ArrayList<>();
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                    Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            broker.bootstrapServers(),
+                            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                            300_000),
                     new ByteArraySerializer(),
                     new ByteArraySerializer())) {
                 for (String t : tables) {
@@ -69,13 +78,16 @@ class PositionalRecordsTest {
                         byte[] value = form == 0
                                 ? DeltaRecords.value(d, "shop")
                                 : DeltaRecords.value(d, TableColumns.of(log, d), "shop", form == 2);
-                        producer.send(new ProducerRecord<>(topic, key, value));
+                        sends.add(producer.send(new ProducerRecord<>(topic, key, value)));
                         if (Workload.isDelete(d)) {
-                            producer.send(new ProducerRecord<>(topic, key, null));
+                            sends.add(producer.send(new ProducerRecord<>(topic, key, null)));
                         }
                     }
                 }
                 producer.flush();
+                for (Future<RecordMetadata> send : sends) {
+                    send.get();
+                }
             }
             Map<String, List<Delta>> read = new HashMap<>();
             int total = expected.values().stream().mapToInt(List::size).sum();
