@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.h2.mvstore.Cursor;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.WriteBuffer;
@@ -66,8 +67,8 @@ final class GroupChanges {
     private final boolean keepChanges;
     private final Map<Key, Group> touched = new HashMap<>();
     private final List<ViewChange> changes = new ArrayList<>();
-    /** Where a group's changed inline counts are written, reused group after group. */
-    private final WriteBuffer scratch = new WriteBuffer(1024);
+    /** Per value column, where a group's changed inline counts are written, reused group after group. */
+    private final WriteBuffer[] scratch;
     /** Where a group's new state is written, reused group after group. */
     private final WriteBuffer stateBuffer = new WriteBuffer(1024);
     /** The changed counts of spilled columns, in the values map's key order; set by {@link #prepare}. */
@@ -124,6 +125,10 @@ final class GroupChanges {
             for (int i : valueAggregates[c]) {
                 valueColumnOf[i] = c;
             }
+        }
+        this.scratch = new WriteBuffer[valueColumns.length];
+        for (int c = 0; c < scratch.length; c++) {
+            scratch[c] = new WriteBuffer(1024);
         }
         this.inline = inline;
         this.groupColumns = def.groupColumns();
@@ -269,10 +274,12 @@ final class GroupChanges {
                         k[j] = vc.after;
                         found[j] = vc.found;
                     }
-                    after = after.with(found, v, k, v.length, scratch);
+                    after = after.with(found, v, k, v.length, scratch[c]);
                 }
-                countsAfter[c] = after;
                 spill[c] = after.size() > INLINE_LIMIT;
+                // The state copies the counts from the buffer before the next group reuses it; spilled ones are
+                // written to the values map later.
+                countsAfter[c] = spill[c] && l != null ? after.detached() : after;
             }
         }
 
@@ -439,8 +446,8 @@ final class GroupChanges {
         // In key order: neighbouring groups (and counts) share leaf pages, read here and written by writeTo once
         // each while they are cached, instead of in hash order across a map far larger than the page cache.
         groupsInOrder.sort((a, b) -> a.key.compareTo(b.key));
+        load(groupsInOrder);
         for (Group g : groupsInOrder) {
-            g.load(fromEmpty ? null : groups.get(g.key));
             for (int c = 0; c < valueColumns.length; c++) {
                 g.mergeValues(c);
                 ValueCounts inlineCounts = g.counts[c];
@@ -474,6 +481,31 @@ final class GroupChanges {
             settle(g);
         }
         touchedInOrder = groupsInOrder;
+    }
+
+    /**
+     * Reads the stored states of groups given in key order: one lookup each when they are few next to the map,
+     * else one cursor walk over the map from the first of them (a lookup costs a descent of about log2(size)
+     * comparisons; the walk one comparison per entry it passes).
+     */
+    private void load(List<Group> inOrder) {
+        long size = fromEmpty ? 0 : groups.sizeAsLong();
+        long lookups = (long) inOrder.size() * (64 - Long.numberOfLeadingZeros(size));
+        if (fromEmpty || inOrder.isEmpty() || lookups < 2 * size) {
+            for (Group g : inOrder) {
+                g.load(fromEmpty ? null : groups.get(g.key));
+            }
+            return;
+        }
+        Cursor<Key, byte[]> c = groups.cursor(inOrder.get(0).key);
+        Key k = c.hasNext() ? c.next() : null;
+        for (Group g : inOrder) {
+            int order = -1;
+            while (k != null && (order = k.compareTo(g.key)) < 0) {
+                k = c.hasNext() ? c.next() : null;
+            }
+            g.load(k != null && order == 0 ? c.getValue() : null);
+        }
     }
 
     /** Notes a value's new count and what it does to its group's distinct counts and extremes. */

@@ -115,10 +115,24 @@ final class ValueCounts {
         }
         Object v = values[i];
         if (v == null) {
-            v = KeyType.readValue(ByteBuffer.wrap(bytes, starts[i], starts[i + 1] - starts[i]));
+            v = read(starts[i]);
             values[i] = v;
         }
         return v;
+    }
+
+    /** Builds the value at {@code bytes[at]}: a decimal whose unscaled value fits a long straight from its bytes. */
+    private Object read(int at) {
+        if (bytes[at] == KeyType.DECIMAL) {
+            int lengthAt = KeyType.varEnd(bytes, at + 1);
+            int length = (int) KeyType.varLong(bytes, lengthAt);
+            if (length > 0 && length <= 8) {
+                int scale = (int) KeyType.varLong(bytes, at + 1);
+                return BigDecimal.valueOf(
+                        KeyType.twosComplement(bytes, KeyType.varEnd(bytes, lengthAt), length), scale);
+            }
+        }
+        return KeyType.readValue(ByteBuffer.wrap(bytes, at, KeyType.valueEnd(bytes, at) - at));
     }
 
     /** Returns the count of the i-th smallest value. */
@@ -223,7 +237,8 @@ final class ValueCounts {
 
     /**
      * Returns a copy with some values' counts set: the unchanged entries' bytes are copied as they are, nothing
-     * is parsed again. O(size) bytes copied.
+     * is parsed again. O(size) bytes copied. The copy is written in {@code w} and reads its array: it is valid
+     * until {@code w} is written again ({@link #detached} makes one that stays).
      *
      * @param found what {@link #find} returned for each changed value
      * @param changed values sorted by {@link ValueOrder}, distinct
@@ -267,8 +282,16 @@ final class ValueCounts {
         }
         copy(w, i, size(), k, newStarts, newValues);
         newStarts[size] = w.position();
-        ByteBuffer b = w.getBuffer();
-        return new ValueCounts(Arrays.copyOf(b.array(), b.position()), 0, newStarts, newValues);
+        return new ValueCounts(w.getBuffer().array(), 0, newStarts, newValues);
+    }
+
+    /** Returns a copy in an array of its own (of one that {@link #with} wrote in a reused buffer). O(size). */
+    ValueCounts detached() {
+        int[] s = new int[starts.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = starts[i] - from;
+        }
+        return new ValueCounts(Arrays.copyOfRange(bytes, from, starts[starts.length - 1]), 0, s, values);
     }
 
     /** Copies entries {@code [from, to)} as they are to new entry k on; returns the next new entry. */
