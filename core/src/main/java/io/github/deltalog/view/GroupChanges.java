@@ -147,6 +147,8 @@ final class GroupChanges {
         /** The stored state's bytes, null for a new group; set by {@link #load}. */
         byte[] stored;
 
+        boolean loaded;
+
         long rows;
         final long[] n;
         /** SUM, AVG: the sum (of the added rows until {@link #load}); MIN, MAX: the stored extreme, then the new. */
@@ -186,6 +188,7 @@ final class GroupChanges {
 
         /** Adds the stored state (null for none) to what the rows noted. */
         void load(byte[] state) {
+            loaded = true;
             stored = state;
             if (state == null) {
                 if (inline) {
@@ -234,7 +237,9 @@ final class GroupChanges {
             if (l == null) {
                 return;
             }
-            l.sort(GroupChanges::byValue);
+            if (l.size() > 1) {
+                sortByValue(l);
+            }
             int kept = 0;
             ValueCount last = null;
             for (ValueCount vc : l) {
@@ -352,8 +357,22 @@ final class GroupChanges {
         }
     }
 
-    private static int byValue(ValueCount a, ValueCount b) {
-        return ValueOrder.compare(a.value, b.value);
+    /** Sorts by value: by insertion while short (a group's few changed values), else by the library sort. */
+    private static void sortByValue(List<ValueCount> l) {
+        int n = l.size();
+        if (n > 16) {
+            l.sort((a, b) -> ValueOrder.compare(a.value, b.value));
+            return;
+        }
+        for (int i = 1; i < n; i++) {
+            ValueCount v = l.get(i);
+            int j = i - 1;
+            while (j >= 0 && ValueOrder.compare(l.get(j).value, v.value) > 0) {
+                l.set(j + 1, l.get(j));
+                j--;
+            }
+            l.set(j + 1, v);
+        }
     }
 
     /**
@@ -442,11 +461,9 @@ final class GroupChanges {
      * @throws ViewException if a change removes a row the view never counted (incomplete base rows)
      */
     void prepare() {
-        List<Group> groupsInOrder = new ArrayList<>(touched.values());
         // In key order: neighbouring groups (and counts) share leaf pages, read here and written by writeTo once
         // each while they are cached, instead of in hash order across a map far larger than the page cache.
-        groupsInOrder.sort((a, b) -> a.key.compareTo(b.key));
-        load(groupsInOrder);
+        List<Group> groupsInOrder = load();
         for (Group g : groupsInOrder) {
             for (int c = 0; c < valueColumns.length; c++) {
                 g.mergeValues(c);
@@ -484,28 +501,52 @@ final class GroupChanges {
     }
 
     /**
-     * Reads the stored states of groups given in key order: one lookup each when they are few next to the map,
-     * else one cursor walk over the map from the first of them (a lookup costs a descent of about log2(size)
-     * comparisons; the walk one comparison per entry it passes).
+     * Reads the touched groups' stored states and returns the groups in key order. When they are few next to the
+     * map, sorts them and looks each up (a descent of about log2(size) comparisons); else walks the whole map once,
+     * finds each stored key among the touched groups by hash, and sorts only the new groups into that order.
      */
-    private void load(List<Group> inOrder) {
+    private List<Group> load() {
         long size = fromEmpty ? 0 : groups.sizeAsLong();
-        long lookups = (long) inOrder.size() * (64 - Long.numberOfLeadingZeros(size));
-        if (fromEmpty || inOrder.isEmpty() || lookups < 2 * size) {
+        long lookups = (long) touched.size() * (64 - Long.numberOfLeadingZeros(size));
+        if (fromEmpty || lookups < 2 * size) {
+            List<Group> inOrder = new ArrayList<>(touched.values());
+            inOrder.sort(GroupChanges::byKey);
             for (Group g : inOrder) {
                 g.load(fromEmpty ? null : groups.get(g.key));
             }
-            return;
+            return inOrder;
         }
-        Cursor<Key, byte[]> c = groups.cursor(inOrder.get(0).key);
-        Key k = c.hasNext() ? c.next() : null;
-        for (Group g : inOrder) {
-            int order = -1;
-            while (k != null && (order = k.compareTo(g.key)) < 0) {
-                k = c.hasNext() ? c.next() : null;
+        List<Group> stored = new ArrayList<>(touched.size());
+        Cursor<Key, byte[]> c = groups.cursor(null);
+        while (c.hasNext()) {
+            Group g = touched.get(c.next());
+            if (g != null) {
+                g.load(c.getValue());
+                stored.add(g);
             }
-            g.load(k != null && order == 0 ? c.getValue() : null);
         }
+        List<Group> fresh = new ArrayList<>();
+        for (Group g : touched.values()) {
+            if (!g.loaded) {
+                g.load(null);
+                fresh.add(g);
+            }
+        }
+        fresh.sort(GroupChanges::byKey);
+        List<Group> inOrder = new ArrayList<>(touched.size());
+        int i = 0;
+        for (Group g : stored) {
+            while (i < fresh.size() && byKey(fresh.get(i), g) < 0) {
+                inOrder.add(fresh.get(i++));
+            }
+            inOrder.add(g);
+        }
+        inOrder.addAll(fresh.subList(i, fresh.size()));
+        return inOrder;
+    }
+
+    private static int byKey(Group a, Group b) {
+        return a.key.compareTo(b.key);
     }
 
     /** Notes a value's new count and what it does to its group's distinct counts and extremes. */
