@@ -186,7 +186,7 @@ public final class MapChanges {
      *     limit}
      */
     byte[] encode(String prefix, long limit) {
-        ByteBuffer buf = ByteBuffer.allocate(1024);
+        ByteBuffer buf = ByteBuffer.allocate(initialCapacity(limit));
         ((Buffer) buf).position(JournalFiles.HEADER);
         buf.put(JournalFiles.MAP_CHANGES);
         buf = varInt(buf, maps.size());
@@ -223,6 +223,18 @@ public final class MapChanges {
         JournalFiles.putInt(b, 0, length - JournalFiles.HEADER);
         JournalFiles.putInt(b, 4, Crc32c.of(b, JournalFiles.HEADER, length - JournalFiles.HEADER));
         return length == b.length ? b : java.util.Arrays.copyOf(b, length);
+    }
+
+    /**
+     * A first guess at the record's size (byte array values, a view's group states, by their length), so that a
+     * record of megabytes is not built through a dozen doubling copies.
+     */
+    private int initialCapacity(long limit) {
+        long n = 1024;
+        for (int i = 0; i < ops; i++) {
+            n += 32 + (opValue[i] instanceof byte[] b ? b.length : 16);
+        }
+        return (int) Math.min(n, Math.min(limit, 64L << 20) + JournalFiles.HEADER + 64);
     }
 
     /** Appends what the scratch buffer holds, with its length plus {@code bias} first. */

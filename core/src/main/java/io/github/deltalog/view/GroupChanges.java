@@ -3,38 +3,47 @@ package io.github.deltalog.view;
 import io.github.deltalog.Tuple;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.WriteBuffer;
 
 /**
- * The effect of one refresh on a view's groups, staged in memory: weighted rows go in ({@link #add}), the touched
- * groups and value counts are read from the store once each, and {@link #prepare} computes and checks the new
- * states before anything is written, so that a bad row leaves the view unchanged. {@link #writeTo} then hands the
- * touched groups and value counts to a {@link MapSink}. Cost O(touched groups + touched values) reads and writes,
- * whatever the view's size.
+ * The effect of one refresh on a view's groups, staged in memory: weighted rows go in ({@link #add}), and {@link
+ * #prepare} reads the touched groups (in key order) and their value counts once each, then computes and checks
+ * the new states before anything is written, so that a bad row leaves the view unchanged. {@link #writeTo} then
+ * hands the touched groups and value counts to a {@link MapSink}. Cost O(touched groups + touched values) reads
+ * and writes, whatever the view's size.
  *
- * <p>A group's state is stored as {@code [rows, n0, x0, n1, x1, ...]}, one pair per aggregate: {@code n} counts
- * non-null values (distinct values for COUNT(DISTINCT)), {@code x} is the exact sum (SUM, AVG) or the current
- * extreme (MIN, MAX). MIN, MAX and COUNT(DISTINCT) read a count per (column, group, value). In a view of state
- * format 2 the state goes on with, per such column, the group's value counts inline (one byte array, {@link
- * ValueCounts#encode}) while the group has at most {@link #INLINE_LIMIT} distinct values, so that a change costs
- * one read and one write of its group; beyond that the column is spilled ({@code -1}) to the values map, one entry
- * per (column, group, value), until the group empties. A format 1 view keeps every column in the values map and
- * its states without the inline part. For a spilled column a new extreme comes from the values the refresh added,
- * or stays the stored one while it is still counted; only when the refresh removed the current extreme is the
- * values map searched for the next one (one seek, skipping values this refresh removes).
+ * <p>A group's state is stored as the {@link KeyType} encoding of {@code [rows, n0, x0, n1, x1, ...]} (kept as
+ * those bytes, {@link KeyBytesType}), one pair per aggregate: {@code n} counts non-null values (distinct values
+ * for COUNT(DISTINCT)), {@code x} is the exact sum (SUM, AVG) or the current extreme (MIN, MAX). MIN, MAX and
+ * COUNT(DISTINCT) read a count per (column, group, value). In a view of state format 2 the state goes on with,
+ * per such column, the group's value counts inline (one byte array, {@link ValueCounts#encode}) while the group
+ * has at most {@link #INLINE_LIMIT} distinct values, so that a change costs one read and one write of its group;
+ * beyond that the column is spilled ({@code -1}) to the values map, one entry per (column, group, value), until
+ * the group empties. A format 1 view keeps every column in the values map and its states without the inline
+ * part. For a spilled column a new extreme comes from the values the refresh added, or stays the stored one while
+ * it is still counted; only when the refresh removed the current extreme is the values map searched for the next
+ * one (one seek, skipping values this refresh removes).
+ *
+ * <p>A row's values are only noted by {@link #add} (per group and column, with their weights); {@link #prepare}
+ * sorts each group's noted values once, merges equal ones, and looks them up in the group's inline counts by
+ * binary search, so that no per-value key or hash lookup is made.
  */
 final class GroupChanges {
     /** The most distinct values of one column a group keeps inline in its state. */
     static final int INLINE_LIMIT = 128;
 
-    private static final Long SPILLED = -1L;
+    private static final long SPILLED = -1L;
 
     private final String view;
     private final ViewDefinition def;
@@ -43,6 +52,8 @@ final class GroupChanges {
     private final int[] columns;
     private final int[] groupColumns;
     private final int[] valueColumns;
+    /** The indexes into {@link #valueColumns} by column number: the values map's key order. */
+    private final int[] valueColumnsInKeyOrder;
     /** Per value column (index into {@link #valueColumns}), the aggregates that read its counts. */
     private final int[][] valueAggregates;
     /** Per aggregate, the index into {@link #valueColumns} of its column, -1 if it reads no value counts. */
@@ -50,17 +61,18 @@ final class GroupChanges {
     /** Whether group states hold their value counts inline (state format 2). */
     private final boolean inline;
 
-    private final MVMap<Key, Key> groups;
+    private final MVMap<Key, byte[]> groups;
     private final MVMap<Key, Long> values;
     private final boolean fromEmpty;
     private final boolean keepChanges;
     private final Map<Key, Group> touched = new HashMap<>();
-    private final Map<Key, ValueCount> valueDeltas = new HashMap<>();
     private final List<ViewChange> changes = new ArrayList<>();
-    /** Where a group's changed inline counts are written, reused group after group. */
-    private final WriteBuffer scratch = new WriteBuffer(1024);
-    /** The changed counts of spilled columns, in key order; set by {@link #prepare}. */
-    private final List<Map.Entry<Key, ValueCount>> spilled = new ArrayList<>();
+    /** Per value column, where a group's changed inline counts are written, reused group after group. */
+    private final WriteBuffer[] scratch;
+    /** Where a group's new state is written, reused group after group. */
+    private final WriteBuffer stateBuffer = new WriteBuffer(1024);
+    /** The changed counts of spilled columns, in the values map's key order; set by {@link #prepare}. */
+    private final List<ValueCount> spilled = new ArrayList<>();
     /** The touched groups in key order; set by {@link #prepare}. */
     private List<Group> touchedInOrder = List.of();
 
@@ -72,7 +84,7 @@ final class GroupChanges {
     GroupChanges(
             String view,
             ViewDefinition def,
-            MVMap<Key, Key> groups,
+            MVMap<Key, byte[]> groups,
             MVMap<Key, Long> values,
             boolean fromEmpty,
             boolean inline) {
@@ -92,6 +104,11 @@ final class GroupChanges {
             }
         }
         this.valueColumns = cols.stream().mapToInt(Integer::intValue).toArray();
+        this.valueColumnsInKeyOrder = java.util.stream.IntStream.range(0, valueColumns.length)
+                .boxed()
+                .sorted(java.util.Comparator.comparingInt(c -> valueColumns[c]))
+                .mapToInt(Integer::intValue)
+                .toArray();
         this.valueAggregates = new int[valueColumns.length][];
         for (int c = 0; c < valueColumns.length; c++) {
             List<Integer> on = new ArrayList<>();
@@ -103,11 +120,15 @@ final class GroupChanges {
             valueAggregates[c] = on.stream().mapToInt(Integer::intValue).toArray();
         }
         this.valueColumnOf = new int[n];
-        java.util.Arrays.fill(valueColumnOf, -1);
+        Arrays.fill(valueColumnOf, -1);
         for (int c = 0; c < valueAggregates.length; c++) {
             for (int i : valueAggregates[c]) {
                 valueColumnOf[i] = c;
             }
+        }
+        this.scratch = new WriteBuffer[valueColumns.length];
+        for (int c = 0; c < scratch.length; c++) {
+            scratch[c] = new WriteBuffer(1024);
         }
         this.inline = inline;
         this.groupColumns = def.groupColumns();
@@ -117,12 +138,20 @@ final class GroupChanges {
         this.keepChanges = def.keepsChanges();
     }
 
-    /** One group's state while the refresh runs. */
+    /**
+     * One group's state while the refresh runs: the rows' effect as {@link #add} notes it (counts and sums as
+     * differences), then, from {@link #load} on, the state after the refresh.
+     */
     private final class Group {
         final Key key;
-        final Key stored;
+        /** The stored state's bytes, null for a new group; set by {@link #load}. */
+        byte[] stored;
+
+        boolean loaded;
+
         long rows;
         final long[] n;
+        /** SUM, AVG: the sum (of the added rows until {@link #load}); MIN, MAX: the stored extreme, then the new. */
         final Object[] x;
         /** Per MIN/MAX aggregate: the best value the refresh added (or kept counted), null if none. */
         final Object[] added;
@@ -130,55 +159,106 @@ final class GroupChanges {
         final boolean[] extremeGone;
         /** Per value column: the stored inline counts, null where they are in the values map. */
         final ValueCounts[] counts;
-        /** Per inline value column: the refresh's changed counts, null if none. */
-        final List<List<ValueCount>> pending;
+        /**
+         * Per value column: the rows' values with their weights as added; after {@link #mergeValues}, one entry
+         * per changed value, sorted by {@link ValueOrder}. Null if none.
+         */
+        final List<ValueCount>[] changed;
         /** Per inline value column: the counts after the refresh, set by {@link #prepare}. */
         final ValueCounts[] countsAfter;
         /** Per inline value column: whether this refresh moves its counts to the values map. */
         final boolean[] spill;
         /** The state to write, set by {@link #prepare}. */
-        Key state;
+        byte[] state;
 
-        Group(Key key, Key stored) {
+        @SuppressWarnings("unchecked")
+        Group(Key key) {
             int aggregates = kinds.length;
             this.key = key;
-            this.stored = stored;
             this.n = new long[aggregates];
             this.x = new Object[aggregates];
             this.added = new Object[aggregates];
             this.extremeGone = new boolean[aggregates];
             int columns = valueColumns.length;
             this.counts = new ValueCounts[columns];
-            this.pending = new ArrayList<>(java.util.Collections.nCopies(columns, null));
+            this.changed = (List<ValueCount>[]) new List<?>[columns];
             this.countsAfter = new ValueCounts[columns];
             this.spill = new boolean[columns];
-            if (stored == null) {
+        }
+
+        /** Adds the stored state (null for none) to what the rows noted. */
+        void load(byte[] state) {
+            loaded = true;
+            stored = state;
+            if (state == null) {
                 if (inline) {
-                    java.util.Arrays.fill(counts, ValueCounts.EMPTY);
+                    Arrays.fill(counts, ValueCounts.EMPTY);
                 }
                 return;
             }
-            Object[] parts = stored.parts;
-            rows = (Long) parts[0];
-            for (int i = 0; i < aggregates; i++) {
-                n[i] = (Long) parts[1 + 2 * i];
-                x[i] = parts[2 + 2 * i];
+            ByteBuffer b = ByteBuffer.wrap(state);
+            int parts = DataUtils.readVarInt(b);
+            rows += (Long) KeyType.readValue(b);
+            for (int i = 0; i < kinds.length; i++) {
+                n[i] += (Long) KeyType.readValue(b);
+                Object s = KeyType.readValue(b);
+                if (kinds[i] == Aggregate.Kind.SUM || kinds[i] == Aggregate.Kind.AVG) {
+                    x[i] = s == null ? x[i] : x[i] == null ? s : ((BigDecimal) s).add((BigDecimal) x[i]);
+                } else {
+                    x[i] = s;
+                }
             }
-            for (int c = 0, p = 1 + 2 * aggregates; c < columns && p < parts.length; c++, p++) {
-                if (parts[p] instanceof byte[] inlineCounts) {
-                    counts[c] = ValueCounts.decode(inlineCounts, view);
+            for (int c = 0, p = 1 + 2 * kinds.length; c < counts.length && p < parts; c++, p++) {
+                int at = b.position();
+                if (state[at] == KeyType.BYTES) {
+                    int from = KeyType.varEnd(state, at + 1);
+                    int to = from + (int) KeyType.varLong(state, at + 1);
+                    counts[c] = ValueCounts.decode(state, from, to, view);
+                    ((java.nio.Buffer) b).position(to); // Buffer's: Android 26 lacks the covariant one
+                } else {
+                    KeyType.readValue(b); // spilled
                 }
             }
         }
 
-        /** Notes a changed count of an inline column. */
-        void pend(ValueCount vc) {
-            List<ValueCount> l = pending.get(vc.column);
+        /** Notes a row's value of a value column with the row's weight. */
+        void note(int column, Object value, long weight) {
+            List<ValueCount> l = changed[column];
             if (l == null) {
-                l = new ArrayList<>();
-                pending.set(vc.column, l);
+                l = new ArrayList<>(4);
+                changed[column] = l;
             }
-            l.add(vc);
+            l.add(new ValueCount(this, column, value, weight));
+        }
+
+        /** Sorts a column's noted values and merges equal ones; drops values whose weights cancel out. */
+        void mergeValues(int column) {
+            List<ValueCount> l = changed[column];
+            if (l == null) {
+                return;
+            }
+            if (l.size() > 1) {
+                sortByValue(l);
+            }
+            int kept = 0;
+            ValueCount last = null;
+            for (ValueCount vc : l) {
+                if (last != null && ValueOrder.compare(last.value, vc.value) == 0) {
+                    last.delta += vc.delta;
+                    continue;
+                }
+                if (last != null && last.delta != 0) {
+                    l.set(kept++, last);
+                }
+                last = vc;
+            }
+            if (last != null && last.delta != 0) {
+                l.set(kept++, last);
+            }
+            l.subList(kept, l.size()).clear();
+            if (kept == 0) {
+                changed[column] = null;
+            }
         }
 
         /** Computes the inline columns' counts after the refresh, and which of them spill. */
@@ -187,12 +267,9 @@ final class GroupChanges {
                 if (counts[c] == null) {
                     continue;
                 }
-                List<ValueCount> l = pending.get(c);
+                List<ValueCount> l = changed[c];
                 ValueCounts after = counts[c];
                 if (l != null) {
-                    // By stored position (found in count), values not stored before a stored one at the same
-                    // place, and those among themselves by value: the order of the values.
-                    l.sort(GroupChanges::byPosition);
                     Object[] v = new Object[l.size()];
                     long[] k = new long[l.size()];
                     int[] found = new int[l.size()];
@@ -202,33 +279,58 @@ final class GroupChanges {
                         k[j] = vc.after;
                         found[j] = vc.found;
                     }
-                    after = after.with(found, v, k, v.length, scratch);
+                    after = after.with(found, v, k, v.length, scratch[c]);
                 }
-                countsAfter[c] = after;
                 spill[c] = after.size() > INLINE_LIMIT;
+                // The state copies the counts from the buffer before the next group reuses it; spilled ones are
+                // written to the values map later.
+                countsAfter[c] = spill[c] && l != null ? after.detached() : after;
             }
         }
 
-        Key state() {
-            Object[] s = new Object[1 + 2 * n.length + (inline ? counts.length : 0)];
-            s[0] = rows;
+        /** Writes the state's bytes: the {@link KeyType} encoding of its values. */
+        byte[] state() {
+            WriteBuffer w = stateBuffer;
+            w.clear();
+            w.putVarInt(1 + 2 * n.length + (inline ? counts.length : 0));
+            KeyType.writeLong(w, rows);
             for (int i = 0; i < n.length; i++) {
-                s[1 + 2 * i] = n[i];
-                s[2 + 2 * i] = x[i];
+                KeyType.writeLong(w, n[i]);
+                KeyType.writeValue(w, x[i]);
             }
             if (inline) {
-                int p = 1 + 2 * n.length;
-                for (int c = 0; c < counts.length; c++, p++) {
+                for (int c = 0; c < counts.length; c++) {
                     if (counts[c] == null || spill[c]) {
-                        s[p] = SPILLED;
-                    } else if (pending.get(c) == null && stored != null) {
-                        s[p] = stored.parts[p]; // unchanged: the stored bytes as they are
+                        KeyType.writeLong(w, SPILLED);
                     } else {
-                        s[p] = countsAfter[c].encode();
+                        countsAfter[c].writeAsValue(w);
                     }
                 }
             }
-            return Key.of(s);
+            ByteBuffer b = w.getBuffer();
+            return Arrays.copyOf(b.array(), b.position());
+        }
+
+        /** Returns where a changed value is in {@link #changed}, or a negative number if the refresh left it. */
+        int changedIndex(int column, Object value) {
+            List<ValueCount> l = changed[column];
+            if (l == null) {
+                return -1;
+            }
+            int lo = 0;
+            int hi = l.size() - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                int c = ValueOrder.compare(l.get(mid).value, value);
+                if (c < 0) {
+                    lo = mid + 1;
+                } else if (c > 0) {
+                    hi = mid - 1;
+                } else {
+                    return mid;
+                }
+            }
+            return -1;
         }
     }
 
@@ -244,11 +346,32 @@ final class GroupChanges {
         long after = -1;
         /** For an inline column, where {@link ValueCounts#find} found the value in the stored counts. */
         int found;
+        /** For a spilled column, the key in the values map; set by {@link #prepare}. */
+        Key key;
 
-        ValueCount(Group group, int column, Object value) {
+        ValueCount(Group group, int column, Object value, long delta) {
             this.group = group;
             this.column = column;
             this.value = value;
+            this.delta = delta;
+        }
+    }
+
+    /** Sorts by value: by insertion while short (a group's few changed values), else by the library sort. */
+    private static void sortByValue(List<ValueCount> l) {
+        int n = l.size();
+        if (n > 16) {
+            l.sort((a, b) -> ValueOrder.compare(a.value, b.value));
+            return;
+        }
+        for (int i = 1; i < n; i++) {
+            ValueCount v = l.get(i);
+            int j = i - 1;
+            while (j >= 0 && ValueOrder.compare(l.get(j).value, v.value) > 0) {
+                l.set(j + 1, l.get(j));
+                j--;
+            }
+            l.set(j + 1, v);
         }
     }
 
@@ -285,7 +408,7 @@ final class GroupChanges {
         Key key = Key.of(k);
         Group g = touched.get(key);
         if (g == null) {
-            g = new Group(key, fromEmpty ? null : groups.get(key));
+            g = new Group(key);
             touched.put(key, g);
         }
         g.rows += weight;
@@ -317,17 +440,7 @@ final class GroupChanges {
         for (int c = 0; c < valueColumns.length; c++) {
             Object v = r.get(valueColumns[c]);
             if (v != null) {
-                Object[] vk = new Object[k.length + 2];
-                vk[0] = valueColumns[c];
-                System.arraycopy(k, 0, vk, 1, k.length);
-                vk[vk.length - 1] = v;
-                Key valueKey = Key.of(vk);
-                ValueCount count = valueDeltas.get(valueKey);
-                if (count == null) {
-                    count = new ValueCount(g, c, v);
-                    valueDeltas.put(valueKey, count);
-                }
-                count.delta += weight;
+                g.note(c, v, weight);
             }
         }
     }
@@ -341,35 +454,46 @@ final class GroupChanges {
     }
 
     /**
-     * Computes the new value counts, distinct counts, extremes and group states, and checks that no count went
-     * negative. Reads the store; writes nothing.
+     * Reads the touched groups' states (in key order) and the counts of their changed values, computes the new
+     * value counts, distinct counts, extremes and group states, and checks that no count went negative. Reads the
+     * store; writes nothing.
      *
      * @throws ViewException if a change removes a row the view never counted (incomplete base rows)
      */
     void prepare() {
-        for (Map.Entry<Key, ValueCount> e : valueDeltas.entrySet()) {
-            ValueCount vc = e.getValue();
-            if (vc.delta == 0) {
-                continue;
-            }
-            ValueCounts inlineCounts = vc.group.counts[vc.column];
-            if (inlineCounts != null) {
-                vc.group.pend(vc);
-                vc.found = inlineCounts.find(vc.value);
-                count(vc, inlineCounts.countAt(vc.found));
-            } else {
-                spilled.add(e);
+        // In key order: neighbouring groups (and counts) share leaf pages, read here and written by writeTo once
+        // each while they are cached, instead of in hash order across a map far larger than the page cache.
+        List<Group> groupsInOrder = load();
+        for (Group g : groupsInOrder) {
+            for (int c = 0; c < valueColumns.length; c++) {
+                g.mergeValues(c);
+                ValueCounts inlineCounts = g.counts[c];
+                if (inlineCounts == null || g.changed[c] == null) {
+                    continue;
+                }
+                for (ValueCount vc : g.changed[c]) {
+                    vc.found = inlineCounts.find(vc.value);
+                    count(vc, inlineCounts.countAt(vc.found));
+                }
             }
         }
-        // In key order: neighbouring counts share leaf pages, read (here) and written (by writeTo) once each while
-        // they are cached, instead of in hash order across a map far larger than the page cache.
-        spilled.sort(this::bySpilledKey);
-        for (Map.Entry<Key, ValueCount> e : spilled) {
-            Long stored = fromEmpty ? null : values.get(e.getKey());
-            count(e.getValue(), stored == null ? 0 : stored);
+        for (int c : valueColumnsInKeyOrder) {
+            for (Group g : groupsInOrder) {
+                if (g.counts[c] == null && g.changed[c] != null) {
+                    spilled.addAll(g.changed[c]);
+                }
+            }
         }
-        List<Group> groupsInOrder = new ArrayList<>(touched.values());
-        groupsInOrder.sort((a, b) -> a.key.compareTo(b.key));
+        for (ValueCount vc : spilled) {
+            Object[] group = vc.group.key.parts;
+            Object[] vk = new Object[group.length + 2];
+            vk[0] = valueColumns[vc.column];
+            System.arraycopy(group, 0, vk, 1, group.length);
+            vk[vk.length - 1] = vc.value;
+            vc.key = Key.of(vk);
+            Long stored = fromEmpty ? null : values.get(vc.key);
+            count(vc, stored == null ? 0 : stored);
+        }
         for (Group g : groupsInOrder) {
             settle(g);
         }
@@ -377,36 +501,52 @@ final class GroupChanges {
     }
 
     /**
-     * The order of the values map's keys ({@code [column, group key..., value]}) for changed counts, compared on
-     * their parts: the column's index, the group (the same object for the same group, so most comparisons skip
-     * its key), then the value.
+     * Reads the touched groups' stored states and returns the groups in key order. When they are few next to the
+     * map, sorts them and looks each up (a descent of about log2(size) comparisons); else walks the whole map once,
+     * finds each stored key among the touched groups by hash, and sorts only the new groups into that order.
      */
-    private int bySpilledKey(Map.Entry<Key, ValueCount> a, Map.Entry<Key, ValueCount> b) {
-        ValueCount x = a.getValue();
-        ValueCount y = b.getValue();
-        if (x.column != y.column) {
-            return Integer.compare(valueColumns[x.column], valueColumns[y.column]);
+    private List<Group> load() {
+        long size = fromEmpty ? 0 : groups.sizeAsLong();
+        long lookups = (long) touched.size() * (64 - Long.numberOfLeadingZeros(size));
+        if (fromEmpty || lookups < 2 * size) {
+            List<Group> inOrder = new ArrayList<>(touched.values());
+            inOrder.sort(GroupChanges::byKey);
+            for (Group g : inOrder) {
+                g.load(fromEmpty ? null : groups.get(g.key));
+            }
+            return inOrder;
         }
-        if (x.group != y.group) {
-            int c = x.group.key.compareTo(y.group.key);
-            if (c != 0) {
-                return c;
+        List<Group> stored = new ArrayList<>(touched.size());
+        Cursor<Key, byte[]> c = groups.cursor(null);
+        while (c.hasNext()) {
+            Group g = touched.get(c.next());
+            if (g != null) {
+                g.load(c.getValue());
+                stored.add(g);
             }
         }
-        return ValueOrder.compare(x.value, y.value);
+        List<Group> fresh = new ArrayList<>();
+        for (Group g : touched.values()) {
+            if (!g.loaded) {
+                g.load(null);
+                fresh.add(g);
+            }
+        }
+        fresh.sort(GroupChanges::byKey);
+        List<Group> inOrder = new ArrayList<>(touched.size());
+        int i = 0;
+        for (Group g : stored) {
+            while (i < fresh.size() && byKey(fresh.get(i), g) < 0) {
+                inOrder.add(fresh.get(i++));
+            }
+            inOrder.add(g);
+        }
+        inOrder.addAll(fresh.subList(i, fresh.size()));
+        return inOrder;
     }
 
-    /** The order of a group's changed inline counts: by stored position, then new values by value. */
-    private static int byPosition(ValueCount a, ValueCount b) {
-        int pa = a.found >= 0 ? a.found : -a.found - 1;
-        int pb = b.found >= 0 ? b.found : -b.found - 1;
-        if (pa != pb) {
-            return Integer.compare(pa, pb);
-        }
-        if ((a.found >= 0) != (b.found >= 0)) {
-            return a.found >= 0 ? 1 : -1; // a value not stored goes before the stored one at its insertion point
-        }
-        return ValueOrder.compare(a.value, b.value);
+    private static int byKey(Group a, Group b) {
+        return a.key.compareTo(b.key);
     }
 
     /** Notes a value's new count and what it does to its group's distinct counts and extremes. */
@@ -496,10 +636,12 @@ final class GroupChanges {
         System.arraycopy(group, 0, prefix, 1, group.length);
         boolean min = kinds[i] == Aggregate.Kind.MIN;
         Key k = min ? values.higherKey(Key.of(prefix)) : values.lowerKey(Key.above(prefix));
+        int column = valueColumnOf[i];
         while (k != null && k.startsWith(prefix)) {
-            ValueCount vc = valueDeltas.get(k);
-            if (vc == null || vc.after != 0) {
-                return k.parts[k.parts.length - 1];
+            Object value = k.parts[k.parts.length - 1];
+            int at = g.changedIndex(column, value);
+            if (at < 0 || g.changed[column].get(at).after != 0) {
+                return value;
             }
             k = min ? values.higherKey(k) : values.lowerKey(k);
         }
@@ -519,12 +661,11 @@ final class GroupChanges {
      * @param position the position the refresh brings the view to, for the change stream
      */
     void writeTo(MapSink sink, long position) {
-        for (Map.Entry<Key, ValueCount> e : spilled) {
-            long after = e.getValue().after;
-            if (after == 0) {
-                sink.remove(values, e.getKey());
-            } else if (after > 0) {
-                sink.put(values, e.getKey(), after);
+        for (ValueCount vc : spilled) {
+            if (vc.after == 0) {
+                sink.remove(values, vc.key);
+            } else if (vc.after > 0) {
+                sink.put(values, vc.key, vc.after);
             }
         }
         List<Group> changed = new ArrayList<>(touched.size());
@@ -537,7 +678,7 @@ final class GroupChanges {
                     sink.remove(groups, g.key);
                     changed.add(g);
                 }
-            } else if (g.stored == null || !g.state.equals(g.stored)) {
+            } else if (g.stored == null || !Arrays.equals(g.state, g.stored)) {
                 sink.put(groups, g.key, g.state);
                 changed.add(g);
             }
@@ -582,7 +723,11 @@ final class GroupChanges {
     }
 
     /** Turns a stored group state into the view's output values, in aggregate order. */
-    static Tuple output(List<Aggregate> aggregates, Key state) {
+    static Tuple output(List<Aggregate> aggregates, byte[] state) {
+        return output(aggregates, KeyBytesType.decode(state));
+    }
+
+    private static Tuple output(List<Aggregate> aggregates, Key state) {
         Object[] out = new Object[aggregates.size()];
         long rows = (Long) state.parts[0];
         for (int i = 0; i < out.length; i++) {
@@ -601,7 +746,7 @@ final class GroupChanges {
         return Tuple.of(out);
     }
 
-    private Tuple output(Key state) {
+    private Tuple output(byte[] state) {
         return output(aggregates, state);
     }
 

@@ -34,7 +34,8 @@ final class KeyType extends BasicDataType<Key> {
     private static final byte FLOAT = 7;
     private static final byte DOUBLE = 8;
     private static final byte STRING = 9;
-    private static final byte BYTES = 10;
+    /** The tag of a byte[] value: then a varint length and the bytes (a group state's inline value counts). */
+    static final byte BYTES = 10;
     /** The tag of a BigDecimal value: then a varint scale, a varint length and the unscaled two's complement. */
     static final byte DECIMAL = 11;
 
@@ -112,7 +113,12 @@ final class KeyType extends BasicDataType<Key> {
         } else if (v instanceof byte[] x) {
             bytes(b.put(BYTES), x);
         } else if (v instanceof BigDecimal x) {
-            bytes(b.put(DECIMAL).putVarInt(x.scale()), x.unscaledValue().toByteArray());
+            b.put(DECIMAL).putVarInt(x.scale());
+            if (x.precision() <= 18) {
+                twosComplement(b, unscaledLong(x));
+            } else {
+                bytes(b, x.unscaledValue().toByteArray());
+            }
         } else if (v instanceof BigInteger x) {
             bytes(b.put(BIG_INTEGER), x.toByteArray());
         } else if (v instanceof UUID x) {
@@ -135,6 +141,45 @@ final class KeyType extends BasicDataType<Key> {
 
     private static void bytes(WriteBuffer b, byte[] bytes) {
         b.putVarInt(bytes.length).put(bytes);
+    }
+
+    /** Writes a long as {@link #writeValue} writes a Long, without boxing it. */
+    static void writeLong(WriteBuffer b, long v) {
+        b.put(LONG).putVarLong(v);
+    }
+
+    /** Writes {@code bytes[from, from + length)} as one {@code byte[]} value, as {@link #writeValue} writes one. */
+    static void writeBytes(WriteBuffer b, byte[] bytes, int from, int length) {
+        b.put(BYTES).putVarInt(length).put(bytes, from, length);
+    }
+
+    /**
+     * Returns the unscaled value of a decimal of at most 18 digits, without the BigInteger that {@link
+     * BigDecimal#unscaledValue} builds for it.
+     */
+    static long unscaledLong(BigDecimal d) {
+        return d.scaleByPowerOfTen(d.scale()).longValueExact();
+    }
+
+    /**
+     * Writes a long as {@link BigInteger#toByteArray} writes it (a varint length, then the minimal big-endian two's
+     * complement), without building the BigInteger: the bytes a decimal's unscaled value takes.
+     */
+    private static void twosComplement(WriteBuffer b, long v) {
+        int length = (64 - Long.numberOfLeadingZeros(v < 0 ? ~v : v)) / 8 + 1;
+        b.putVarInt(length);
+        for (int shift = 8 * (length - 1); shift >= 0; shift -= 8) {
+            b.put((byte) (v >> shift));
+        }
+    }
+
+    /** Reads {@code length} (1 to 8) bytes of big-endian two's complement as a long. */
+    static long twosComplement(byte[] b, int from, int length) {
+        long v = b[from]; // the first byte carries the sign
+        for (int i = 1; i < length; i++) {
+            v = (v << 8) | (b[from + i] & 0xFF);
+        }
+        return v;
     }
 
     private static byte[] bytes(ByteBuffer b) {

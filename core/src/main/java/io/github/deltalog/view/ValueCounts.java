@@ -19,17 +19,20 @@ import org.h2.mvstore.WriteBuffer;
  * built values are a cache); not thread-safe, as it lives within one refresh.
  */
 final class ValueCounts {
-    static final ValueCounts EMPTY = new ValueCounts(new byte[] {0}, new int[] {1}, null);
+    static final ValueCounts EMPTY = new ValueCounts(new byte[] {0}, 0, new int[] {1}, null);
 
     /** The stored form: varint size, then per value its {@link KeyType} encoding and a varlong count. */
     private final byte[] bytes;
+    /** Where the stored form starts in {@link #bytes} (its size); it ends at {@code starts[size]}. */
+    private final int from;
     /** Where entry i starts; {@code starts[size]} is the end. A count is read where its value ends. */
     private final int[] starts;
     /** The values built so far, null where not yet; the array itself is made on the first one. */
     private Object[] values;
 
-    private ValueCounts(byte[] bytes, int[] starts, Object[] values) {
+    private ValueCounts(byte[] bytes, int from, int[] starts, Object[] values) {
         this.bytes = bytes;
+        this.from = from;
         this.starts = starts;
         this.values = values;
     }
@@ -43,10 +46,20 @@ final class ValueCounts {
      * @throws ViewException if the bytes do not parse as values with positive counts (a damaged state)
      */
     static ValueCounts decode(byte[] bytes, String view) {
+        return decode(bytes, 0, bytes.length, view);
+    }
+
+    /**
+     * Reads a multiset stored by {@link #encode} in {@code bytes[from, to)} (a group state's inline part), as
+     * {@link #decode(byte[], String)} does; the array is kept, not copied.
+     *
+     * @throws ViewException if the bytes do not parse as values with positive counts (a damaged state)
+     */
+    static ValueCounts decode(byte[] bytes, int from, int to, String view) {
         try {
-            long size = KeyType.varLong(bytes, 0);
-            int at = KeyType.varEnd(bytes, 0);
-            if (size < 0 || size > bytes.length - at) {
+            long size = KeyType.varLong(bytes, from);
+            int at = KeyType.varEnd(bytes, from);
+            if (size < 0 || size > to - at) {
                 throw damaged(view, null);
             }
             int n = (int) size;
@@ -59,11 +72,11 @@ final class ValueCounts {
                 }
                 at = KeyType.varEnd(bytes, at);
             }
-            if (at != bytes.length) {
+            if (at != to) {
                 throw damaged(view, null);
             }
             starts[n] = at;
-            return new ValueCounts(bytes, starts, null);
+            return new ValueCounts(bytes, from, starts, null);
         } catch (RuntimeException e) {
             throw e instanceof ViewException x ? x : damaged(view, e);
         }
@@ -81,7 +94,13 @@ final class ValueCounts {
      * KeyType} encoding and a varlong count.
      */
     byte[] encode() {
-        return bytes;
+        int to = starts[starts.length - 1];
+        return from == 0 && to == bytes.length ? bytes : Arrays.copyOfRange(bytes, from, to);
+    }
+
+    /** Writes the stored form as one {@code byte[]} value of a key ({@link KeyType#writeValue}), without a copy. */
+    void writeAsValue(WriteBuffer w) {
+        KeyType.writeBytes(w, bytes, from, starts[starts.length - 1] - from);
     }
 
     /** Returns how many distinct values there are. */
@@ -96,10 +115,24 @@ final class ValueCounts {
         }
         Object v = values[i];
         if (v == null) {
-            v = KeyType.readValue(ByteBuffer.wrap(bytes, starts[i], starts[i + 1] - starts[i]));
+            v = read(starts[i]);
             values[i] = v;
         }
         return v;
+    }
+
+    /** Builds the value at {@code bytes[at]}: a decimal whose unscaled value fits a long straight from its bytes. */
+    private Object read(int at) {
+        if (bytes[at] == KeyType.DECIMAL) {
+            int lengthAt = KeyType.varEnd(bytes, at + 1);
+            int length = (int) KeyType.varLong(bytes, lengthAt);
+            if (length > 0 && length <= 8) {
+                int scale = (int) KeyType.varLong(bytes, at + 1);
+                return BigDecimal.valueOf(
+                        KeyType.twosComplement(bytes, KeyType.varEnd(bytes, lengthAt), length), scale);
+            }
+        }
+        return KeyType.readValue(ByteBuffer.wrap(bytes, at, KeyType.valueEnd(bytes, at) - at));
     }
 
     /** Returns the count of the i-th smallest value. */
@@ -126,13 +159,22 @@ final class ValueCounts {
     }
 
     private int indexOf(Object value) {
-        // The probe's unscaled bytes, so that stored decimals of its scale compare without being built.
-        byte[] unscaled = value instanceof BigDecimal d ? d.unscaledValue().toByteArray() : null;
+        // The probe's unscaled value, so that stored decimals of its scale compare without being built: as a long
+        // when it fits one (an amount, a price), else as its bytes.
+        long small = 0;
+        byte[] unscaled = null;
+        if (value instanceof BigDecimal d) {
+            if (d.precision() <= 18) {
+                small = KeyType.unscaledLong(d);
+            } else {
+                unscaled = d.unscaledValue().toByteArray();
+            }
+        }
         int lo = 0;
         int hi = size() - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = compareAt(mid, value, unscaled);
+            int c = compareAt(mid, value, small, unscaled);
             if (c < 0) {
                 lo = mid + 1;
             } else if (c > 0) {
@@ -148,7 +190,7 @@ final class ValueCounts {
      * Compares entry i's value with a probe as {@link ValueOrder} does: on the stored bytes when both are Longs,
      * or BigDecimals of one scale (their order is then their unscaled values' order); else on the built value.
      */
-    private int compareAt(int i, Object probe, byte[] unscaled) {
+    private int compareAt(int i, Object probe, long small, byte[] unscaled) {
         if (values == null || values[i] == null) {
             int at = starts[i];
             byte tag = bytes[at];
@@ -156,11 +198,19 @@ final class ValueCounts {
                 return Long.compare(KeyType.varLong(bytes, at + 1), p);
             }
             if (tag == KeyType.DECIMAL
-                    && unscaled != null
-                    && (int) KeyType.varLong(bytes, at + 1) == ((BigDecimal) probe).scale()) {
+                    && probe instanceof BigDecimal p
+                    && (int) KeyType.varLong(bytes, at + 1) == p.scale()) {
                 int lengthAt = KeyType.varEnd(bytes, at + 1);
-                int from = KeyType.varEnd(bytes, lengthAt);
-                return compareTwosComplement(bytes, from, (int) KeyType.varLong(bytes, lengthAt), unscaled);
+                int start = KeyType.varEnd(bytes, lengthAt);
+                int length = (int) KeyType.varLong(bytes, lengthAt);
+                if (unscaled != null) {
+                    return compareTwosComplement(bytes, start, length, unscaled);
+                }
+                if (length > 0 && length <= 8) {
+                    return Long.compare(KeyType.twosComplement(bytes, start, length), small);
+                }
+                // a stored unscaled value longer than a long is further from 0 than the probe's
+                return length > 8 ? (bytes[start] < 0 ? -1 : 1) : ValueOrder.compare(value(i), probe);
             }
         }
         return ValueOrder.compare(value(i), probe);
@@ -187,7 +237,8 @@ final class ValueCounts {
 
     /**
      * Returns a copy with some values' counts set: the unchanged entries' bytes are copied as they are, nothing
-     * is parsed again. O(size) bytes copied.
+     * is parsed again. O(size) bytes copied. The copy is written in {@code w} and reads its array: it is valid
+     * until {@code w} is written again ({@link #detached} makes one that stays).
      *
      * @param found what {@link #find} returned for each changed value
      * @param changed values sorted by {@link ValueOrder}, distinct
@@ -203,7 +254,7 @@ final class ValueCounts {
         }
         // The new entries' offsets and built values follow from the copy: nothing is parsed again.
         int[] newStarts = new int[size + 1];
-        Object[] newValues = new Object[size];
+        Object[] newValues = values == null ? null : new Object[size];
         w.clear();
         w.putVarInt(size);
         int i = 0;
@@ -219,7 +270,9 @@ final class ValueCounts {
                 } else {
                     KeyType.writeValue(w, changed[j]);
                 }
-                newValues[k] = changed[j];
+                if (newValues != null) {
+                    newValues[k] = changed[j];
+                }
                 w.putVarLong(after[j]);
                 k++;
             }
@@ -229,8 +282,16 @@ final class ValueCounts {
         }
         copy(w, i, size(), k, newStarts, newValues);
         newStarts[size] = w.position();
-        ByteBuffer b = w.getBuffer();
-        return new ValueCounts(Arrays.copyOf(b.array(), b.position()), newStarts, newValues);
+        return new ValueCounts(w.getBuffer().array(), 0, newStarts, newValues);
+    }
+
+    /** Returns a copy in an array of its own (of one that {@link #with} wrote in a reused buffer). O(size). */
+    ValueCounts detached() {
+        int[] s = new int[starts.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = starts[i] - from;
+        }
+        return new ValueCounts(Arrays.copyOfRange(bytes, from, starts[starts.length - 1]), 0, s, values);
     }
 
     /** Copies entries {@code [from, to)} as they are to new entry k on; returns the next new entry. */
@@ -239,7 +300,9 @@ final class ValueCounts {
         w.put(bytes, starts[from], starts[to] - starts[from]);
         for (int i = from; i < to; i++, k++) {
             newStarts[k] = starts[i] + shift;
-            newValues[k] = values == null ? null : values[i];
+            if (newValues != null) {
+                newValues[k] = values[i];
+            }
         }
         return k;
     }

@@ -380,9 +380,9 @@ public final class View {
      */
     public Iterable<ViewRow> rows() {
         List<Aggregate> aggregates = def.aggregates();
-        MVMap<Key, Key> groups = maps.groups;
+        MVMap<Key, byte[]> groups = maps.groups;
         return () -> {
-            Cursor<Key, Key> c = groups.cursor(null);
+            Cursor<Key, byte[]> c = groups.cursor(null);
             return new Iterator<>() {
                 @Override
                 public boolean hasNext() {
@@ -417,7 +417,7 @@ public final class View {
      * @return the aggregates, or null if the group has no row
      */
     public Tuple get(Tuple key) {
-        Key state = maps.groups.get(Key.of(key.values().toArray()));
+        byte[] state = maps.groups.get(Key.of(key.values().toArray()));
         return state == null ? null : GroupChanges.output(def.aggregates(), state);
     }
 

@@ -30,7 +30,7 @@ final class ViewMaps {
     static final String CHANGES_FROM = "changesFrom";
     private static final String FORMAT_KEY = "format";
 
-    final MVMap<Key, Key> groups;
+    final MVMap<Key, byte[]> groups;
     final MVMap<Key, Long> values;
     final MVMap<Key, byte[]> left;
     final MVMap<Key, byte[]> right;
@@ -39,7 +39,7 @@ final class ViewMaps {
 
     private ViewMaps(LogStore store, long id) {
         String p = "view." + id + ".";
-        this.groups = store.openSideMap(p + "groups", keys());
+        this.groups = store.openSideMap(p + "groups", states());
         this.values = store.openSideMap(p + "values", valueCounts());
         this.left = store.openSideMap(p + "left", arrangement());
         this.right = store.openSideMap(p + "right", arrangement());
@@ -56,6 +56,11 @@ final class ViewMaps {
         return new MVMap.Builder<Key, byte[]>().keyType(KeyType.INSTANCE).valueType(RowBytesType.INSTANCE);
     }
 
+    /** Group states stay encoded ({@link KeyBytesType}); same bytes as keys(). */
+    private static MVMap.Builder<Key, byte[]> states() {
+        return new MVMap.Builder<Key, byte[]>().keyType(KeyType.INSTANCE).valueType(KeyBytesType.INSTANCE);
+    }
+
     private static MVMap.Builder<Key, Key> keys() {
         return new MVMap.Builder<Key, Key>().keyType(KeyType.INSTANCE).valueType(KeyType.INSTANCE);
     }
@@ -70,7 +75,8 @@ final class ViewMaps {
         }
         String part = name.substring(name.lastIndexOf('.') + 1);
         return switch (part) {
-            case "groups", "changes" -> keys();
+            case "groups" -> states();
+            case "changes" -> keys();
             case "left", "right" -> arrangement();
             case "values" -> valueCounts();
             case "meta" -> new MVMap.Builder<String, Long>();

@@ -50,6 +50,66 @@ class KeyTypeRoundTripTest {
         }
     }
 
+    /**
+     * A decimal is written as its scale, then its unscaled value's {@link BigInteger#toByteArray} with its length,
+     * whether the writer takes the long path (at most 18 digits) or the BigInteger one: the format the stored
+     * states and golden files hold.
+     */
+    @Test
+    void decimalsAreWrittenAsTheirUnscaledTwosComplement() {
+        SplittableRandom rnd = new SplittableRandom(SEED);
+        String msg = "seed " + SEED + " (-Dviews.keytype.seed=" + SEED + ")";
+        for (int round = 0; round < 5000; round++) {
+            BigDecimal d =
+                    round < 40 ? BigDecimal.valueOf((round % 2 == 0 ? 1 : -1) * (1L << (round / 2)), 2) : decimal(rnd);
+            WriteBuffer w = new WriteBuffer(32);
+            KeyType.writeValue(w, d);
+            WriteBuffer want = new WriteBuffer(32);
+            byte[] unscaled = d.unscaledValue().toByteArray();
+            want.put(KeyType.DECIMAL)
+                    .putVarInt(d.scale())
+                    .putVarInt(unscaled.length)
+                    .put(unscaled);
+            assertArrayEquals(bytes(want), bytes(w), msg + ", " + d);
+        }
+    }
+
+    /**
+     * A multiset of decimals finds every probe where {@link ValueOrder} puts it, whether the probe's unscaled
+     * value fits a long or not and whatever the stored values' lengths.
+     */
+    @Test
+    void valueCountsFindDecimalsInValueOrder() {
+        SplittableRandom rnd = new SplittableRandom(SEED);
+        String msg = "seed " + SEED + " (-Dviews.keytype.seed=" + SEED + ")";
+        for (int round = 0; round < 300; round++) {
+            int scale = rnd.nextInt(0, 3);
+            java.util.TreeSet<Object> sorted = new java.util.TreeSet<>(ValueOrder.COMPARATOR);
+            for (int i = 0; i < 20; i++) {
+                sorted.add(decimal(rnd).setScale(scale, java.math.RoundingMode.DOWN));
+            }
+            Object[] values = sorted.toArray();
+            int[] found = new int[values.length];
+            long[] counts = new long[values.length];
+            for (int i = 0; i < values.length; i++) {
+                found[i] = -1;
+                counts[i] = 1;
+            }
+            ValueCounts vc = ValueCounts.EMPTY.with(found, values, counts, values.length, new WriteBuffer(64));
+            vc = ValueCounts.decode(vc.encode(), "v");
+            for (int probe = 0; probe < 40; probe++) {
+                BigDecimal p = decimal(rnd).setScale(scale, java.math.RoundingMode.DOWN);
+                int want = java.util.Arrays.binarySearch(values, p, ValueOrder.COMPARATOR);
+                assertEquals(want, vc.find(p), msg + ", probe " + p + " in " + sorted);
+            }
+        }
+    }
+
+    private static byte[] bytes(WriteBuffer w) {
+        ByteBuffer b = w.getBuffer();
+        return java.util.Arrays.copyOf(b.array(), b.position());
+    }
+
     /** Decimals of every unscaled length from 1 to 10 bytes, both signs, the long range's ends. */
     private static BigDecimal decimal(SplittableRandom rnd) {
         int scale = rnd.nextInt(-3, 12);
