@@ -98,7 +98,7 @@ final class JoinChanges {
             long count = 0;
             for (Cursor<Key, byte[]> c = side(right, k); c != null && c.hasNext(); ) {
                 long bRow = (Long) c.next().parts[1];
-                Object[] b = RowBytesType.decode(c.getValue());
+                Object[] b = KeyBytesType.decode(c.getValue()).parts;
                 for (Weighted a : as) {
                     out.add(concat(a.row, b), a.weight, new Source(leftTable, a.rowId, rightTable, bRow));
                 }
@@ -123,7 +123,7 @@ final class JoinChanges {
             List<Weighted> bs = dbByKey.get(k);
             for (Cursor<Key, byte[]> c = side(left, k); c != null && c.hasNext(); ) {
                 long aRow = (Long) c.next().parts[1];
-                Object[] a = RowBytesType.decode(c.getValue());
+                Object[] a = KeyBytesType.decode(c.getValue()).parts;
                 for (Weighted b : bs) {
                     out.add(concat(a, b.row), b.weight, new Source(leftTable, aRow, rightTable, b.rowId));
                 }
@@ -184,7 +184,7 @@ final class JoinChanges {
         long w = newHas ? -1 : 1; // the old left rows lose their padding, or gain it
         for (Cursor<Key, byte[]> c = side(left, k); c != null && c.hasNext(); ) {
             long aRow = (Long) c.next().parts[1];
-            out.add(pad(RowBytesType.decode(c.getValue())), w, new Source(leftTable, aRow, null, 0));
+            out.add(pad(KeyBytesType.decode(c.getValue()).parts), w, new Source(leftTable, aRow, null, 0));
         }
         if (!newHas) {
             for (Weighted a : da) {
@@ -268,7 +268,7 @@ final class JoinChanges {
                 }
                 writes.put(k, null);
             } else {
-                writes.put(k, RowBytesType.encode(w.row));
+                writes.put(k, KeyBytesType.encode(w.row));
             }
         }
     }

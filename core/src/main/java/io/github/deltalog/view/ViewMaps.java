@@ -51,9 +51,9 @@ final class ViewMaps {
         return new MVMap.Builder<Key, Long>().keyType(KeyType.INSTANCE).valueType(LongDataType.INSTANCE);
     }
 
-    /** An arrangement's rows stay encoded until a match needs them ({@link RowBytesType}); same bytes as keys(). */
+    /** An arrangement's rows stay encoded until a match needs them ({@link KeyBytesType}); same bytes as keys(). */
     private static MVMap.Builder<Key, byte[]> arrangement() {
-        return new MVMap.Builder<Key, byte[]>().keyType(KeyType.INSTANCE).valueType(RowBytesType.INSTANCE);
+        return new MVMap.Builder<Key, byte[]>().keyType(KeyType.INSTANCE).valueType(KeyBytesType.INSTANCE);
     }
 
     /** Group states stay encoded ({@link KeyBytesType}); same bytes as keys(). */

@@ -21,17 +21,18 @@ import org.h2.mvstore.WriteBuffer;
 import org.junit.jupiter.api.Test;
 
 /**
- * A join arrangement's rows kept encoded ({@link RowBytesType}) are the bytes {@link KeyType} writes for them, so
- * stores and journal records written by either type read back with the other; rows read from a page (several in a
- * row, from a buffer that starts inside its array) keep exactly their bytes and decode to the values written.
+ * Group states and join arrangement rows kept encoded ({@link KeyBytesType}) are the bytes {@link KeyType} writes
+ * for them, so stores and journal records written by either type read back with the other; rows read from a page
+ * (several in a row, from a buffer that starts inside its array) keep exactly their bytes and decode to the values
+ * written.
  */
-class RowBytesTypeTest {
-    private static final long SEED = Long.getLong("views.rowbytes.seed", System.nanoTime());
+class KeyBytesTypeTest {
+    private static final long SEED = Long.getLong("views.keybytes.seed", System.nanoTime());
 
     @Test
     void rowsKeepKeyTypesBytesAndDecodeToTheirValues() {
         SplittableRandom rnd = new SplittableRandom(SEED);
-        String msg = "seed " + SEED + " (-Dviews.rowbytes.seed=" + SEED + ")";
+        String msg = "seed " + SEED + " (-Dviews.keybytes.seed=" + SEED + ")";
         for (int round = 0; round < 300; round++) {
             List<Tuple> rows = new ArrayList<>();
             WriteBuffer page = new WriteBuffer(256);
@@ -39,9 +40,9 @@ class RowBytesTypeTest {
             for (int r = rnd.nextInt(1, 6); r > 0; r--) {
                 Tuple row = row(rnd);
                 rows.add(row);
-                byte[] encoded = RowBytesType.encode(row);
+                byte[] encoded = KeyBytesType.encode(row);
                 assertArrayEquals(keyTypeBytes(row), encoded, msg + ", round " + round + ": " + row);
-                RowBytesType.INSTANCE.write(page, encoded);
+                KeyBytesType.INSTANCE.write(page, encoded);
             }
             ByteBuffer written = page.getBuffer();
             written.flip();
@@ -50,9 +51,9 @@ class RowBytesTypeTest {
             ByteBuffer slice = ByteBuffer.wrap(all, 1, all.length - 1).slice();
             ByteBuffer old = slice.duplicate();
             for (Tuple row : rows) {
-                byte[] read = RowBytesType.INSTANCE.read(slice);
+                byte[] read = KeyBytesType.INSTANCE.read(slice);
                 assertArrayEquals(keyTypeBytes(row), read, msg + ", round " + round);
-                assertEquals(row, Tuple.of(RowBytesType.decode(read)), msg + ", round " + round);
+                assertEquals(row, Tuple.of(KeyBytesType.decode(read).parts), msg + ", round " + round);
                 // What an older version, reading the arrangement with KeyType, gets from the same bytes.
                 assertEquals(row, Tuple.of(KeyType.INSTANCE.read(old).parts), msg + ", round " + round);
             }
@@ -63,15 +64,15 @@ class RowBytesTypeTest {
 
     @Test
     void damagedRowsFailAsCorruptState() {
-        byte[] row = RowBytesType.encode(Tuple.of(7L, "x", BigDecimal.ONE));
+        byte[] row = KeyBytesType.encode(Tuple.of(7L, "x", BigDecimal.ONE));
         byte[] unknownTag = row.clone();
         unknownTag[1] = 99;
-        assertThrows(CorruptLogException.class, () -> RowBytesType.INSTANCE.read(ByteBuffer.wrap(unknownTag)));
+        assertThrows(CorruptLogException.class, () -> KeyBytesType.INSTANCE.read(ByteBuffer.wrap(unknownTag)));
         byte[] tooLong = java.util.Arrays.copyOf(row, row.length + 1);
-        assertThrows(CorruptLogException.class, () -> RowBytesType.decode(tooLong));
+        assertThrows(CorruptLogException.class, () -> KeyBytesType.decode(tooLong));
         byte[] claimsMore = row.clone();
         claimsMore[0] = 120;
-        assertThrows(CorruptLogException.class, () -> RowBytesType.INSTANCE.read(ByteBuffer.wrap(claimsMore)));
+        assertThrows(CorruptLogException.class, () -> KeyBytesType.INSTANCE.read(ByteBuffer.wrap(claimsMore)));
     }
 
     private static byte[] keyTypeBytes(Tuple row) {
