@@ -114,8 +114,11 @@ public final class View {
                 throw new ViewException("view '" + name + "' exists with another definition (" + signature
                         + "); drop it first to change it to (" + def.signature() + ")");
             }
-            View v = new View(
-                    log, store, name, def, base, ViewMaps.open(store, Long.parseLong(entry.substring(0, nl)), name));
+            ViewMaps maps = ViewMaps.open(store, Long.parseLong(entry.substring(0, nl)), name);
+            if (!store.isReadOnly()) {
+                maps.migrate(store);
+            }
+            View v = new View(log, store, name, def, base, maps);
             v.reconcileConsumer();
             return v;
         }
