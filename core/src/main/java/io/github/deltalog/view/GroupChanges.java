@@ -364,10 +364,9 @@ final class GroupChanges {
         // In key order: neighbouring counts share leaf pages, read (here) and written (by writeTo) once each while
         // they are cached, instead of in hash order across a map far larger than the page cache.
         spilled.sort(this::bySpilledKey);
-        SortedLookup<Key, Long> stored = fromEmpty || spilled.isEmpty() ? null : new SortedLookup<>(values);
         for (Map.Entry<Key, ValueCount> e : spilled) {
-            Long count = stored == null ? null : stored.get(e.getKey());
-            count(e.getValue(), count == null ? 0 : count);
+            Long stored = fromEmpty ? null : values.get(e.getKey());
+            count(e.getValue(), stored == null ? 0 : stored);
         }
         List<Group> groupsInOrder = new ArrayList<>(touched.values());
         groupsInOrder.sort((a, b) -> a.key.compareTo(b.key));
