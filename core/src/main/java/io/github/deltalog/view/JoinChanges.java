@@ -5,47 +5,34 @@ import io.github.deltalog.Tuple;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 
 /**
  * The effect of one refresh on a join view, by the delta rule {@code Δ(A⋈B) = ΔA⋈B + A⋈ΔB + ΔA⋈ΔB} (A and B
  * as they were before the refresh), plus for a left join the padded rows of keys whose match changed. A and B are
- * the view's arrangements: each side's rows indexed by {@link ArrangementKey} (the join value's bytes, rowId) in
- * the store, kept from the same deltas; rows with a NULL key match nothing and are not indexed. Cost: O(Δ ×
- * matching rows) seeks and rows, independent of the tables' sizes (a side probed for a large share of its keys is
- * read in one pass instead, {@link #DENSE}). Join keys match by {@code equals} (an Integer 1 does not match a Long
- * 1).
+ * the view's arrangements: each side's rows indexed by {@code [join key, rowId]} in the store, kept from the same
+ * deltas; rows with a NULL key match nothing and are not indexed. Cost: O(Δ × matching rows) seeks and rows,
+ * independent of the tables' sizes. Join keys match by {@code equals} (an Integer 1 does not match a Long 1).
  */
 final class JoinChanges {
-    /**
-     * A side is read in one pass over the probed range, instead of one seek per key, when at least one key in
-     * this many is probed: a seek costs about as much as stepping over that many rows.
-     */
-    static final int DENSE = 16;
-
     private final String view;
     private final ViewDefinition.Join join;
     private final String leftTable;
-    private final MVMap<ArrangementKey, byte[]> left;
-    private final MVMap<ArrangementKey, byte[]> right;
+    private final MVMap<Key, byte[]> left;
+    private final MVMap<Key, byte[]> right;
     private final boolean fromEmpty;
-    private final Map<ArrangementKey, byte[]> leftWrites = new HashMap<>();
-    private final Map<ArrangementKey, byte[]> rightWrites = new HashMap<>();
+    private final Map<Key, byte[]> leftWrites = new LinkedHashMap<>();
+    private final Map<Key, byte[]> rightWrites = new LinkedHashMap<>();
     /** Index entries a change removes or replaces, which must be there (checked when the writes are applied). */
-    private final Map<ArrangementKey, String> leftMustExist = new HashMap<>();
+    private final Map<Key, String> leftMustExist = new HashMap<>();
 
-    private final Map<ArrangementKey, String> rightMustExist = new HashMap<>();
+    private final Map<Key, String> rightMustExist = new HashMap<>();
 
-    JoinChanges(
-            String view,
-            ViewDefinition def,
-            MVMap<ArrangementKey, byte[]> left,
-            MVMap<ArrangementKey, byte[]> right,
-            boolean fromEmpty) {
+    JoinChanges(String view, ViewDefinition def, MVMap<Key, byte[]> left, MVMap<Key, byte[]> right, boolean fromEmpty) {
         this.view = view;
         this.join = def.join();
         this.leftTable = def.table();
@@ -54,11 +41,8 @@ final class JoinChanges {
         this.fromEmpty = fromEmpty;
     }
 
-    /** A row with a weight and the first arrangement key of its join value (null for a NULL join value). */
-    private record Weighted(long rowId, Tuple row, long weight, ArrangementKey key) {}
-
-    /** A stored row of one side: its id and its encoded values ({@link RowBytesType}). */
-    private record Stored(long rowId, byte[] row) {}
+    /** A row with a weight and its join key. */
+    private record Weighted(long rowId, Tuple row, long weight, Object key) {}
 
     /** Names a joined row for messages. */
     private record Source(String a, long aRow, String b, long bRow) {
@@ -72,8 +56,8 @@ final class JoinChanges {
 
     /**
      * Computes the joined rows' changes into {@code out} and stages the arrangements' changes. Each side's
-     * arrangement is read once per changed join value of the other side, in key order (one seek per value, or
-     * one pass when the values are {@link #DENSE}).
+     * arrangement is read once per changed join key of the other side (one seek, then its matching rows), in key
+     * order, so that neighbouring keys share their leaves while they are cached.
      *
      * @param deltas the merged deltas of both tables (at most one per row)
      * @throws ViewException if a row lacks its join key column or a change removes a row the view never held
@@ -85,44 +69,42 @@ final class JoinChanges {
             boolean isLeft = d.table().equals(leftTable);
             int col = isLeft ? join.leftColumn() : join.rightColumn();
             List<Weighted> into = isLeft ? da : db;
-            Tuple before = d.op().before();
-            Tuple after = d.op().after();
-            ArrangementKey beforeKey = before == null ? null : key(d, before, col);
-            if (before != null) {
-                into.add(new Weighted(d.rowId(), before, -1, beforeKey));
+            if (d.op().before() != null) {
+                into.add(weighted(d, d.op().before(), -1, col));
             }
-            if (after != null) {
-                ArrangementKey k = key(d, after, col);
-                // An update that keeps its join value shares the key: one encoding, one hash.
-                into.add(new Weighted(d.rowId(), after, 1, beforeKey != null && beforeKey.equals(k) ? beforeKey : k));
+            if (d.op().after() != null) {
+                into.add(weighted(d, d.op().after(), 1, col));
             }
         }
-        Map<ArrangementKey, List<Weighted>> daByKey = new HashMap<>();
+        Map<Key, List<Weighted>> daByKey = new HashMap<>();
         for (Weighted a : da) {
             if (a.key != null) {
-                daByKey.computeIfAbsent(a.key, k -> new ArrayList<>(2)).add(a);
+                daByKey.computeIfAbsent(Key.of(a.key), k -> new ArrayList<>()).add(a);
             } else if (join.outer()) {
                 out.add(pad(a.row), a.weight, new Source(leftTable, a.rowId, null, 0));
             }
         }
-        Map<ArrangementKey, List<Weighted>> dbByKey = new HashMap<>();
+        Map<Key, List<Weighted>> dbByKey = new HashMap<>();
         for (Weighted b : db) {
             if (b.key != null) {
-                dbByKey.computeIfAbsent(b.key, k -> new ArrayList<>(2)).add(b);
+                dbByKey.computeIfAbsent(Key.of(b.key), k -> new ArrayList<>()).add(b);
             }
         }
         String rightTable = join.table();
-        // ΔA⋈B and ΔA⋈ΔB; B's stored rows per key also give the padding below its old match count.
-        List<ArrangementKey> aKeys = sorted(daByKey.keySet());
-        Map<ArrangementKey, List<Stored>> rightStored = stored(right, aKeys);
-        for (ArrangementKey k : aKeys) {
+        // ΔA⋈B and ΔA⋈ΔB; counts B's stored rows per key on the way, for the padding below.
+        Map<Key, Long> rightCounts = new HashMap<>();
+        for (Key k : sorted(daByKey.keySet())) {
             List<Weighted> as = daByKey.get(k);
-            for (Stored b : rightStored.getOrDefault(k, List.of())) {
-                Object[] bValues = RowBytesType.decode(b.row);
+            long count = 0;
+            for (Cursor<Key, byte[]> c = side(right, k); c != null && c.hasNext(); ) {
+                long bRow = (Long) c.next().parts[1];
+                Object[] b = RowBytesType.decode(c.getValue());
                 for (Weighted a : as) {
-                    out.add(concat(a.row, bValues), a.weight, new Source(leftTable, a.rowId, rightTable, b.rowId));
+                    out.add(concat(a.row, b), a.weight, new Source(leftTable, a.rowId, rightTable, bRow));
                 }
+                count++;
             }
+            rightCounts.put(k, count);
             List<Weighted> bs = dbByKey.get(k);
             if (bs != null) {
                 for (Weighted a : as) {
@@ -136,113 +118,56 @@ final class JoinChanges {
             }
         }
         // A⋈ΔB
-        List<ArrangementKey> bKeys = sorted(dbByKey.keySet());
-        Map<ArrangementKey, List<Stored>> leftStored = stored(left, bKeys);
-        for (ArrangementKey k : bKeys) {
+        List<Key> bKeys = sorted(dbByKey.keySet());
+        for (Key k : bKeys) {
             List<Weighted> bs = dbByKey.get(k);
-            for (Stored a : leftStored.getOrDefault(k, List.of())) {
-                Object[] aValues = RowBytesType.decode(a.row);
+            for (Cursor<Key, byte[]> c = side(left, k); c != null && c.hasNext(); ) {
+                long aRow = (Long) c.next().parts[1];
+                Object[] a = RowBytesType.decode(c.getValue());
                 for (Weighted b : bs) {
-                    out.add(concat(aValues, b.row), b.weight, new Source(leftTable, a.rowId, rightTable, b.rowId));
+                    out.add(concat(a, b.row), b.weight, new Source(leftTable, aRow, rightTable, b.rowId));
                 }
             }
         }
         if (join.outer()) {
-            for (ArrangementKey k : aKeys) {
-                if (!dbByKey.containsKey(k) && !rightStored.containsKey(k)) {
-                    for (Weighted a : daByKey.get(k)) { // no match before or after
+            for (Map.Entry<Key, List<Weighted>> e : daByKey.entrySet()) {
+                if (!dbByKey.containsKey(e.getKey()) && rightCounts.get(e.getKey()) == 0) {
+                    for (Weighted a : e.getValue()) { // no match before or after
                         out.add(pad(a.row), a.weight, new Source(leftTable, a.rowId, null, 0));
                     }
                 }
             }
-            for (ArrangementKey k : bKeys) {
-                List<Stored> storedRight = daByKey.containsKey(k) ? rightStored.getOrDefault(k, List.of()) : null;
-                padChanges(
-                        k,
-                        daByKey.getOrDefault(k, List.of()),
-                        dbByKey.get(k),
-                        storedRight,
-                        leftStored.getOrDefault(k, List.of()),
-                        out);
+            for (Key k : bKeys) {
+                padChanges(k, daByKey.getOrDefault(k, List.of()), dbByKey.get(k), rightCounts.get(k), out);
             }
         }
         stage(da, leftWrites, leftMustExist, leftTable);
         stage(db, rightWrites, rightMustExist, rightTable);
     }
 
-    private static List<ArrangementKey> sorted(Set<ArrangementKey> keys) {
-        List<ArrangementKey> l = new ArrayList<>(keys);
+    private static List<Key> sorted(java.util.Set<Key> keys) {
+        List<Key> l = new ArrayList<>(keys);
         Collections.sort(l);
         return l;
-    }
-
-    /**
-     * The stored rows of one side for join values (as their first keys, sorted), as they were before this
-     * refresh; values without rows are left out. Empty when building from empty (the stored state is ignored).
-     * One seek per value, or one pass from the first value to the last when they are {@link #DENSE}.
-     */
-    private Map<ArrangementKey, List<Stored>> stored(MVMap<ArrangementKey, byte[]> map, List<ArrangementKey> keys) {
-        Map<ArrangementKey, List<Stored>> found = new HashMap<>();
-        if (fromEmpty || keys.isEmpty()) {
-            return found;
-        }
-        if ((long) keys.size() * DENSE >= map.sizeAsLong()) {
-            Cursor<ArrangementKey, byte[]> c =
-                    map.cursor(keys.get(0), ArrangementKey.last(keys.get(keys.size() - 1).joinKey), false);
-            int i = 0;
-            while (c.hasNext()) {
-                ArrangementKey k = c.next();
-                int cmp = -1;
-                while (i < keys.size() && (cmp = ArrangementKey.compareJoinKeys(keys.get(i).joinKey, k.joinKey)) < 0) {
-                    i++;
-                }
-                if (cmp == 0) {
-                    found.computeIfAbsent(keys.get(i), x -> new ArrayList<>()).add(new Stored(k.rowId, c.getValue()));
-                }
-            }
-            return found;
-        }
-        for (ArrangementKey key : keys) {
-            List<Stored> rows = null;
-            for (Cursor<ArrangementKey, byte[]> c = map.cursor(key, ArrangementKey.last(key.joinKey), false);
-                    c.hasNext(); ) {
-                long rowId = c.next().rowId;
-                if (rows == null) {
-                    rows = new ArrayList<>();
-                    found.put(key, rows);
-                }
-                rows.add(new Stored(rowId, c.getValue()));
-            }
-        }
-        return found;
     }
 
     /**
      * The padded (unmatched) left rows of a join key whose right rows changed: what changes when the key gains or
      * loses its matches.
      *
-     * @param storedRight the key's right rows before, if read already
-     * @param storedLeft the key's left rows before
+     * @param storedRight how many right rows the key had before, if counted already
      */
-    private void padChanges(
-            ArrangementKey k,
-            List<Weighted> da,
-            List<Weighted> db,
-            List<Stored> storedRight,
-            List<Stored> storedLeft,
-            GroupChanges out) {
+    private void padChanges(Key k, List<Weighted> da, List<Weighted> db, Long storedRight, GroupChanges out) {
         long net = 0;
         for (Weighted b : db) {
             net += b.weight;
         }
         long oldCount = 0;
         if (storedRight != null) {
-            oldCount = storedRight.size();
-        } else if (!fromEmpty) {
+            oldCount = storedRight;
+        } else {
             long needed = net < 0 ? -net + 1 : 1;
-            for (Cursor<ArrangementKey, byte[]> c = right.cursor(k, ArrangementKey.last(k.joinKey), false);
-                    c.hasNext() && oldCount < needed;
-                    c.next()) {
+            for (Cursor<Key, byte[]> c = side(right, k); c != null && c.hasNext() && oldCount < needed; c.next()) {
                 oldCount++;
             }
         }
@@ -257,8 +182,9 @@ final class JoinChanges {
             return;
         }
         long w = newHas ? -1 : 1; // the old left rows lose their padding, or gain it
-        for (Stored a : storedLeft) {
-            out.add(pad(RowBytesType.decode(a.row)), w, new Source(leftTable, a.rowId, null, 0));
+        for (Cursor<Key, byte[]> c = side(left, k); c != null && c.hasNext(); ) {
+            long aRow = (Long) c.next().parts[1];
+            out.add(pad(RowBytesType.decode(c.getValue())), w, new Source(leftTable, aRow, null, 0));
         }
         if (!newHas) {
             for (Weighted a : da) {
@@ -267,14 +193,20 @@ final class JoinChanges {
         }
     }
 
-    /** The first arrangement key of a row's join value; null for a NULL value. */
-    private ArrangementKey key(Delta d, Tuple row, int col) {
+    private Weighted weighted(Delta d, Tuple row, long weight, int col) {
         if (col >= row.size()) {
             throw new ViewException("view '" + view + "' joins on column " + col + " but row " + d.rowId()
                     + " of table '" + d.table() + "' has " + row.size() + " columns: " + row);
         }
-        Object v = row.get(col);
-        return v == null ? null : ArrangementKey.first(ArrangementKey.encode(v));
+        return new Weighted(d.rowId(), row, weight, row.get(col));
+    }
+
+    /**
+     * The stored rows of one side with a join key ([key, rowId] → row), as they were before this refresh; null
+     * when building from empty (the stored state is ignored).
+     */
+    private Cursor<Key, byte[]> side(MVMap<Key, byte[]> map, Key key) {
+        return fromEmpty ? null : map.cursor(key, Key.above(key.parts), false);
     }
 
     private static Tuple concat(Tuple a, Tuple b) {
@@ -321,16 +253,12 @@ final class JoinChanges {
      * removes must be in the index; that is checked by the write itself ({@link MapSink#change}), not by a lookup
      * here.
      */
-    private void stage(
-            List<Weighted> rows,
-            Map<ArrangementKey, byte[]> writes,
-            Map<ArrangementKey, String> mustExist,
-            String table) {
+    private void stage(List<Weighted> rows, Map<Key, byte[]> writes, Map<Key, String> mustExist, String table) {
         for (Weighted w : rows) {
             if (w.key == null) {
                 continue;
             }
-            ArrangementKey k = new ArrangementKey(w.key.joinKey, w.rowId);
+            Key k = Key.of(w.key, w.rowId);
             if (w.weight < 0) {
                 if (!writes.containsKey(k)) {
                     if (fromEmpty) {
@@ -356,22 +284,20 @@ final class JoinChanges {
         writeTo(sink, right, rightWrites, rightMustExist);
     }
 
-    private void writeTo(
-            MapSink sink,
-            MVMap<ArrangementKey, byte[]> map,
-            Map<ArrangementKey, byte[]> writes,
-            Map<ArrangementKey, String> mustExist) {
+    private void writeTo(MapSink sink, MVMap<Key, byte[]> map, Map<Key, byte[]> writes, Map<Key, String> mustExist) {
         // In key order, so that neighbouring index rows share their leaf's read and copy.
-        List<ArrangementKey> sorted = sorted(writes.keySet());
-        for (ArrangementKey k : sorted) {
-            byte[] row = writes.get(k);
+        List<Map.Entry<Key, byte[]>> sorted = new ArrayList<>(writes.entrySet());
+        sorted.sort(Map.Entry.comparingByKey());
+        for (Map.Entry<Key, byte[]> e : sorted) {
+            Key k = e.getKey();
             String table = mustExist.get(k);
             if (table != null) {
-                sink.change(map, k, row, () -> neverHeld(k.rowId, table));
-            } else if (row == null) {
+                long rowId = (Long) k.parts[1];
+                sink.change(map, k, e.getValue(), () -> neverHeld(rowId, table));
+            } else if (e.getValue() == null) {
                 sink.remove(map, k);
             } else {
-                sink.put(map, k, row);
+                sink.put(map, k, e.getValue());
             }
         }
     }

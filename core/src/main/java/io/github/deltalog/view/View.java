@@ -114,11 +114,8 @@ public final class View {
                 throw new ViewException("view '" + name + "' exists with another definition (" + signature
                         + "); drop it first to change it to (" + def.signature() + ")");
             }
-            ViewMaps maps = ViewMaps.open(store, Long.parseLong(entry.substring(0, nl)), name);
-            if (!store.isReadOnly()) {
-                maps.migrate(store);
-            }
-            View v = new View(log, store, name, def, base, maps);
+            View v = new View(
+                    log, store, name, def, base, ViewMaps.open(store, Long.parseLong(entry.substring(0, nl)), name));
             v.reconcileConsumer();
             return v;
         }
