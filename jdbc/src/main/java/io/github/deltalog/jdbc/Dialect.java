@@ -191,6 +191,22 @@ public interface Dialect {
     }
 
     /**
+     * Returns the outbox rows between {@code minId} and {@code maxId} that the open transaction of {@code c} holds as
+     * its own uncommitted inserts. Before that transaction wrote anything, these can only be dead rows whose
+     * (recycled) transaction id it got (see {@link #needsWitness}): exactly the rows of its read that the witness
+     * would not see, found without the witness's second query.
+     *
+     * @param c a connection with a transaction open that has written nothing
+     * @param minId the smallest outbox id read
+     * @param maxId the largest outbox id read
+     * @return the ids, ascending; null if the dialect cannot tell (then the witness decides)
+     * @throws SQLException if the database fails
+     */
+    default long[] ownUncommittedOutboxRows(Connection c, long minId, long maxId) throws SQLException {
+        return null;
+    }
+
+    /**
      * Tells whether each committed transaction's outbox rows are consecutive among the committed rows in id order
      * (no other transaction's row between its first and last), as where one writer at a time holds the database
      * from its first write to its commit (SQLite). The relay then cuts a pass that stops at its row limit without a

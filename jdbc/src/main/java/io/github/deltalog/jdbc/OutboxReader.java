@@ -75,7 +75,9 @@ final class OutboxReader {
      * connection, run while that transaction is still open (so under another transaction id), sees too. A row
      * only {@code c}'s transaction sees is a dead change H2's recovery could not roll back (see
      * {@link Dialect#needsWitness}): it is deleted in that same transaction, which H2 lets delete it as its own,
-     * and that completes the rollback the crash interrupted.
+     * and that completes the rollback the crash interrupted. Where the dialect can name those rows from its storage
+     * ({@link Dialect#ownUncommittedOutboxRows}: the rows {@code c}'s transaction holds as its own), the witness
+     * connection is not used.
      */
     private static Batch readWitnessed(Connection c, Dialect dialect, CaptureCatalog.Shapes shapes, Witness witness)
             throws SQLException {
@@ -87,7 +89,12 @@ final class OutboxReader {
                 return batch;
             }
             long[] span = idSpan(batch.groups());
-            long[] seen = witness.ids(span[0], span[1]);
+            long[] own = dialect.ownUncommittedOutboxRows(c, span[0], span[1]);
+            if (own != null && own.length == 0) {
+                c.commit();
+                return batch;
+            }
+            long[] seen = own == null ? witness.ids(span[0], span[1]) : null;
             List<Long> dead = new ArrayList<>();
             List<Group> groups = new ArrayList<>();
             Map<Object, List<OutboxRow>> rows = new HashMap<>();
@@ -96,7 +103,9 @@ final class OutboxReader {
                 List<OutboxRow> kept = all;
                 for (int i = 0; i < all.size(); i++) {
                     OutboxRow row = all.get(i);
-                    if (Arrays.binarySearch(seen, row.id()) < 0) {
+                    if (own != null
+                            ? Arrays.binarySearch(own, row.id()) >= 0
+                            : Arrays.binarySearch(seen, row.id()) < 0) {
                         if (kept == all) {
                             kept = new ArrayList<>(all.subList(0, i));
                         }

@@ -40,7 +40,17 @@ class DeadOutboxRowTest {
                 Connection relay = Db.H2.connect(dir)) {
             Db.exec(app, "CREATE TABLE t(id BIGINT PRIMARY KEY, v VARCHAR(10))");
             capture.install(app, "t");
-            int deadId = insertDead(app, "INSERT INTO t VALUES (1, 'dead')");
+            // The dead transaction does not get the lowest id, so the relay's own transactions never get it below
+            // (one that did would be the transaction this test holds as committing: no such state exists in H2,
+            // an id is taken until its commit has ended; the relay's own case is the next test's).
+            int deadId;
+            try (Connection lower = Db.H2.connect(dir)) {
+                lower.setAutoCommit(false);
+                int low = session(lower).getTransaction().getId();
+                deadId = insertDead(app, "INSERT INTO t VALUES (1, 'dead')");
+                assertTrue(deadId > low);
+                lower.rollback();
+            }
             Db.exec(app, "INSERT INTO t VALUES (2, 'committed')");
             TransactionStore store = session(app).getDatabase().getStore().getTransactionStore();
             assertEquals(List.of(List.of(2L)), LogCheck.committedRows(app, "SELECT id FROM t"), "the database");
@@ -76,6 +86,42 @@ class DeadOutboxRowTest {
             }
             Db.exec(app, "INSERT INTO t VALUES (3, 'committed')");
             capture.relayAvailable(relay);
+            assertEquals(List.of(2L, 3L), insertedIds(log), "the log");
+        }
+    }
+
+    /**
+     * The relay's own read transaction gets the dead transaction's id (H2 hands out the lowest free one): its read
+     * shows the dead row as the relay's own write. The row is not moved, and it is deleted, which ends it.
+     */
+    @Test
+    void aDeadRowTheRelaysOwnTransactionSeesIsDeletedNotMoved() throws Exception {
+        try (DeltaLog log = DeltaLog.open(dir.resolve("log.deltas"));
+                Capture capture = Capture.of(log, () -> Db.H2.connect(dir));
+                Connection app = Db.H2.connect(dir);
+                Connection relay = Db.H2.connect(dir)) {
+            Db.exec(app, "CREATE TABLE t(id BIGINT PRIMARY KEY, v VARCHAR(10))");
+            capture.install(app, "t");
+            int deadId = insertDead(app, "INSERT INTO t VALUES (1, 'dead')");
+            Db.exec(app, "INSERT INTO t VALUES (2, 'committed')");
+            relay.setAutoCommit(false);
+            assertEquals(deadId, session(relay).getTransaction().getId(), "the relay's transaction gets the dead id");
+            try (java.sql.Statement st = relay.createStatement();
+                    java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + Dialect.OUTBOX)) {
+                rs.next();
+                assertEquals(2, rs.getLong(1), "the relay's transaction sees the dead row as its own");
+            }
+            relay.rollback();
+            relay.setAutoCommit(true);
+
+            assertEquals(1, capture.relayAvailable(relay));
+            assertEquals(List.of(2L), insertedIds(log), "the log");
+            assertEquals(
+                    Dialect.UncommittedRows.NONE,
+                    new H2Dialect().uncommittedOutboxRows(relay, 0, Long.MAX_VALUE),
+                    "the dead row is gone from H2's storage");
+            Db.exec(app, "INSERT INTO t VALUES (3, 'committed')");
+            assertEquals(1, capture.relayAvailable(relay));
             assertEquals(List.of(2L, 3L), insertedIds(log), "the log");
         }
     }

@@ -112,6 +112,56 @@ class OutboxCleanupTest {
         }
     }
 
+    @Test
+    void sqliteEmptiesTheOutboxOnlyWhenItHoldsExactlyTheMovedRows() throws Exception {
+        Path db = dbDir();
+        SqliteDialect dialect = new SqliteDialect();
+        try (DeltaLog log = DeltaLog.open(dir.resolve("log.deltas"));
+                Capture capture = Capture.of(log, () -> Db.SQLITE.connect(db));
+                Connection app = Db.SQLITE.connect(db);
+                Connection other = Db.SQLITE.connect(db);
+                Connection relay = Db.SQLITE.connect(db)) {
+            Db.exec(app, "CREATE TABLE t(id INTEGER PRIMARY KEY, v VARCHAR(10))");
+            capture.install(app, "t");
+            capture.enlist(app);
+            capture.enlist(other);
+            for (int i = 1; i <= 3; i++) {
+                Db.exec(app, "INSERT INTO t VALUES (" + i + ", 'x')");
+            }
+            long[] range = outboxIdRange(relay);
+            assertEquals(3, outboxRows(relay));
+
+            // Another committed row than the ones named: kept.
+            assertFalse(dialect.clearIfOnly(relay, 2, range[0], range[1]));
+            assertFalse(dialect.clearIfOnly(relay, 3, range[0], range[1] - 1));
+            assertEquals(3, outboxRows(relay));
+
+            // A writer holds the database: the attempt gives up at once (the busy timeout is 20 s), nothing is
+            // emptied, and the relay's busy timeout is back.
+            other.setAutoCommit(false);
+            Db.exec(other, "INSERT INTO t VALUES (4, 'open')");
+            long start = System.nanoTime();
+            assertFalse(dialect.clearIfOnly(relay, 3, range[0], range[1]));
+            assertTrue(System.nanoTime() - start < 10_000_000_000L, "waited for the writer");
+            assertEquals(20_000, relay.unwrap(org.sqlite.SQLiteConnection.class).getBusyTimeout());
+            other.commit();
+            assertEquals(4, outboxRows(relay));
+            assertEquals(4, capture.relayAvailable(relay));
+            assertEquals(0, outboxRows(relay));
+            assertEquals(List.of(1L, 2L, 3L, 4L), insertedIds(log, "t"));
+
+            // Exactly the moved rows: emptied in the relay's auto-commit mode, and writers go on afterwards.
+            Db.exec(app, "INSERT INTO t VALUES (5, 'y')");
+            range = outboxIdRange(relay);
+            assertTrue(dialect.clearIfOnly(relay, 1, range[0], range[1]));
+            assertEquals(0, outboxRows(relay));
+            assertTrue(relay.getAutoCommit());
+            other.setAutoCommit(true);
+            Db.exec(other, "INSERT INTO t VALUES (6, 'z')");
+            assertEquals(1, outboxRows(relay));
+        }
+    }
+
     /**
      * A crash after the relay's log commit, before its clean-up reached the database file, simulated by putting back
      * a copy of the database files taken before the relay ran: the next relay finds the rows again, deletes them by
