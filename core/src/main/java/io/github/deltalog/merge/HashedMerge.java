@@ -9,19 +9,16 @@ import java.util.List;
 
 /**
  * The merge of a whole random-access input of one table whose row ids are neither dense nor mostly distinct: an
- * open-addressing table (linear probing, at most three quarters full, doubled as distinct rows come) whose slots
- * hold the row's chain in four parallel arrays: the row id, a state byte, the chain's before image and the input
- * position of the last accepted delta (an int, not a reference: no write barrier and half the bytes). Per delta:
- * one multiply for the hash, a probe that compares longs, no entry indirection, no boxing, no object: 17 bytes per
- * slot, so 10,000 rows stay within a 512 KB cache. The output is the changed entries sorted by row id. A
+ * open-addressing table (linear probing, at most three quarters full, doubled as distinct rows come) whose slots hold
+ * the row's chain in four parallel arrays: the row id, a state byte, the chain's before image and the input position of
+ * the last accepted delta (an int, not a reference: no write barrier and half the bytes). Per delta: a mix of the row
+ * id ({@link RowTable#mix}) for the hash, a probe that compares longs, no entry indirection, no boxing, no object: 17
+ * bytes per slot, so 10,000 rows stay within a 512 KB cache. The output is the changed entries sorted by row id. A
  * delta of another table gives up ({@link #merge} returns null) and the caller merges another way, so at worst the
- * input is read twice. Gives exactly what {@link DeltaMerger} gives on the same input (result, figures, and under
- * the strict policy the same conflict: both fold in input order through {@link RowChain}).
+ * input is read twice. Gives exactly what {@link DeltaMerger} gives on the same input (result, figures, and under the
+ * strict policy the same conflict: both fold in input order through {@link RowChain}).
  */
 final class HashedMerge {
-    /** Fibonacci hashing: the top bits of the product depend on every bit of the row id. */
-    private static final long SPREAD = 0x9E3779B97F4A7C15L;
-
     private static final int INITIAL_SLOTS = 1024;
 
     private final List<Delta> input;
@@ -36,7 +33,7 @@ final class HashedMerge {
     private Tuple[] befores;
     /** Per slot: the input position of the row's last accepted delta. */
     private int[] lasts;
-    /** 64 minus the log2 of the slot count: the hash keeps the product's top bits. */
+    /** 64 minus the log2 of the slot count: a row's home slot is the top bits of its mixed id. */
     private int shift;
     /** Rows the slots may hold before they double: three quarters of them. */
     private int limit;
@@ -111,7 +108,7 @@ final class HashedMerge {
     /** Returns the row's slot, or the free slot where it goes. */
     private int slotOf(long row) {
         int mask = states.length - 1;
-        for (int s = (int) ((row * SPREAD) >>> shift); ; s = (s + 1) & mask) {
+        for (int s = (int) (RowTable.mix(row) >>> shift); ; s = (s + 1) & mask) {
             if (states[s] == RowChain.NEW || rows[s] == row) {
                 return s;
             }
