@@ -40,9 +40,11 @@ final class HashedMerge {
 
     private int size;
 
-    private HashedMerge(List<Delta> input) {
+    private HashedMerge(List<Delta> input, int expectedRows) {
         this.input = input;
-        allocate(INITIAL_SLOTS);
+        // Room for the expected rows at two thirds full: a table grown row by row re-places every row once or more.
+        int wanted = (int) Math.min(input.size(), expectedRows + expectedRows / 2L);
+        allocate(Math.max(INITIAL_SLOTS, Integer.highestOneBit(Math.max(1, wanted) * 2 - 1)));
     }
 
     /**
@@ -50,16 +52,17 @@ final class HashedMerge {
      *
      * @param input the deltas, in the order they happened
      * @param policy what to do on a conflict
+     * @param expectedRows distinct rows the input is expected to have (an estimate: more still fit)
      * @return the net effect, or null when a delta of another table than the first one's came
      * @throws MergeConflictException on a conflicting pair under {@link MergePolicy#STRICT}: the first one in
      *     input order
      */
-    static MergeResult merge(List<Delta> input, MergePolicy policy) {
+    static MergeResult merge(List<Delta> input, MergePolicy policy, int expectedRows) {
         int n = input.size();
         if (n == 0) {
             return null;
         }
-        return new HashedMerge(input).run(policy);
+        return new HashedMerge(input, expectedRows).run(policy);
     }
 
     private MergeResult run(MergePolicy policy) {

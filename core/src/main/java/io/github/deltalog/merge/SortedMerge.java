@@ -28,34 +28,46 @@ final class SortedMerge {
      * Sorting wins when rows have at most about this many deltas each (expected, over the rows the sample saw).
      * The hash path wins above it: it touches one small row table per delta, where sorting moves every delta.
      */
-    private static final double MAX_DELTAS_PER_ROW = 2.5;
+    static final double MAX_DELTAS_PER_ROW = 2.5;
 
     private SortedMerge() {}
 
     /**
-     * Tells whether an input is large and its rows distinct enough for sorting to beat the hash table, from a
-     * sample: among s deltas spread over the input, pairs on the same row number about s²/(2r) for deltas spread
-     * over r rows, so few such pairs mean many rows. O(s).
+     * Tells whether an input is large and its rows distinct enough for sorting to beat the hash table ({@link
+     * #deltasPerRow} at most 2.5). O(s) for a sample of s.
      *
      * @param input the deltas
      * @return true to merge by sorting
      */
     static boolean suits(List<Delta> input) {
+        return input.size() >= MIN_DELTAS && deltasPerRow(input) <= MAX_DELTAS_PER_ROW;
+    }
+
+    /**
+     * Estimates how many deltas each distinct row has, from a sample: among s deltas spread over the input, pairs on
+     * the same row number about s²/(2r) for deltas spread over r rows, so few such pairs mean many rows. Sampling
+     * stops once the pairs say the rows repeat more than sorting suits (then the estimate comes from the deltas
+     * sampled so far, good to about an eighth past 64 pairs). O(s).
+     *
+     * @param input the deltas, at least {@link #MIN_DELTAS}
+     * @return the estimate, 0 when the sample saw no row twice
+     */
+    static double deltasPerRow(List<Delta> input) {
         int n = input.size();
-        if (n < MIN_DELTAS) {
-            return false;
-        }
         int s = Math.min(n, Math.max(MIN_SAMPLE, (int) (4 * Math.sqrt(n))));
         // Open addressing over (table hash, row id) pairs; a sample has no more than s of them.
         long[] seenRows = new long[Integer.highestOneBit(s) * 4];
         int[] seenTables = new int[seenRows.length];
         boolean[] used = new boolean[seenRows.length];
         int mask = seenRows.length - 1;
-        // Rows r ~ s^2 / (2 pairs), so deltas per row n / r = 2 n pairs / s^2: the most pairs that still suit.
-        double maxPairs = MAX_DELTAS_PER_ROW * s * (double) s / (2.0 * n);
+        // Rows r ~ s^2 / (2 pairs), so deltas per row n / r = 2 n pairs / s^2: the most pairs that still suit,
+        // and at least 64 before stopping, for an estimate that sizes the hash path's table.
+        double stopAt = Math.max(64, MAX_DELTAS_PER_ROW * s * (double) s / (2.0 * n));
         long pairs = 0;
-        for (int i = 0; i < s; i++) {
-            Delta d = input.get((int) ((long) i * n / s));
+        int sampled = 0;
+        while (sampled < s && pairs <= stopAt) {
+            Delta d = input.get((int) ((long) sampled * n / s));
+            sampled++;
             long row = d.rowId();
             int table = d.table().hashCode();
             int h = (int) RowTable.mix(row ^ table);
@@ -67,15 +79,12 @@ final class SortedMerge {
                     break;
                 }
                 if (seenRows[at] == row && seenTables[at] == table) {
-                    pairs++; // a row seen k times counts 1 + 2 + ... + k-1 pairs, as the estimate wants
+                    pairs++;
                     break;
                 }
             }
-            if (pairs > maxPairs) {
-                return false; // repeated rows: known after a few samples, not the whole sample
-            }
         }
-        return true;
+        return 2.0 * n * pairs / ((double) sampled * sampled);
     }
 
     /**
