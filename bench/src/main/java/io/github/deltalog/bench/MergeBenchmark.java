@@ -37,16 +37,22 @@ import org.openjdk.jmh.annotations.Warmup;
  * machine. {@code ids} says whether row ids are dense (0 .. rows - 1, the merge then indexes arrays by row id) or
  * scattered over the longs (the merge hashes, or sorts mostly distinct rows); the baselines hash both the same way.
  *
+ * <p>Each case runs in three forks (two warm-up and three measured iterations of 1 s each): 9 measured iterations,
+ * and a fork whose JIT or heap placement is off shows as a third of them instead of being the whole figure (one
+ * fork each used to give 24 of 24 cases at target and the next run, with three forks, two below it). Iterations of
+ * 1 s instead of 2 s keep the run of the 10^5 and 10^6 cases (all three implementations) near the length of the
+ * earlier one-fork run: about 24 min on a quiet machine, against 14 min for one fork of 2 s iterations.
+ *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar MergeBenchmark -rf json -rff merge.json}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(
-        value = 1,
+        value = 3,
         jvmArgsAppend = {"-Xmx4g"})
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 2)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
 public class MergeBenchmark {
 
     /** The merge under test. */
