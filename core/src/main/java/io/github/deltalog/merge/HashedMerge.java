@@ -42,8 +42,10 @@ final class HashedMerge {
 
     private HashedMerge(List<Delta> input, int expectedRows) {
         this.input = input;
-        // Room for the expected rows at two thirds full: a table grown row by row re-places every row once or more.
-        int wanted = (int) Math.min(input.size(), expectedRows + expectedRows / 2L);
+        // Room for the expected rows within the load limit: a table grown row by row re-places every row once or
+        // more. No margin beyond it: the next power of two gives some, and a row count just past a power of two
+        // would otherwise double a table that already fits in cache.
+        int wanted = (int) Math.min(input.size(), expectedRows + expectedRows / 3L);
         allocate(Math.max(INITIAL_SLOTS, Integer.highestOneBit(Math.max(1, wanted) * 2 - 1)));
     }
 
