@@ -37,16 +37,24 @@ import org.openjdk.jmh.annotations.Warmup;
  * machine. {@code ids} says whether row ids are dense (0 .. rows - 1, the merge then indexes arrays by row id) or
  * scattered over the longs (the merge hashes, or sorts mostly distinct rows); the baselines hash both the same way.
  *
- * <p>Run: {@code java -jar bench/target/benchmarks.jar MergeBenchmark -rf json -rff merge.json}
+ * <p>Each case runs in three forks (two warm-up and three measured iterations of 1 s each): 9 measured iterations,
+ * and a fork whose JIT or heap placement is off shows as a third of them instead of being the whole figure (one
+ * fork each used to give 24 of 24 cases at target and the next run, with three forks, two below it). Iterations of
+ * 1 s instead of 2 s keep the run of the 10^5 and 10^6 cases (72 trials of 3 forks) under 30 min: about 24 min on a
+ * quiet machine (each fork 5 s of iterations plus about 1.7 s of start and setup, as in the 14-min one-fork run of
+ * 2 s iterations), 32 min at a load of 8 to 10 on two cores.
+ *
+ * <p>Run (the 10^5 and 10^6 cases): {@code java -jar bench/target/benchmarks.jar MergeBenchmark
+ * -p deltas=100000,1000000 -rf json -rff merge.json}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(
-        value = 1,
+        value = 3,
         jvmArgsAppend = {"-Xmx4g"})
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 2)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
 public class MergeBenchmark {
 
     /** The merge under test. */

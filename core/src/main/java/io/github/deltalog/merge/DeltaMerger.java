@@ -103,10 +103,11 @@ public final class DeltaMerger {
             if (dense != null) {
                 return dense;
             }
-            if (SortedMerge.suits(list)) {
+            double perRow = SortedMerge.deltasPerRow(list);
+            if (perRow <= SortedMerge.MAX_DELTAS_PER_ROW) {
                 return SortedMerge.merge(list, policy);
             }
-            MergeResult hashed = HashedMerge.merge(list, policy);
+            MergeResult hashed = HashedMerge.merge(list, policy, (int) (list.size() / perRow));
             if (hashed != null) {
                 return hashed;
             }

@@ -9,19 +9,16 @@ import java.util.List;
 
 /**
  * The merge of a whole random-access input of one table whose row ids are neither dense nor mostly distinct: an
- * open-addressing table (linear probing, at most three quarters full, doubled as distinct rows come) whose slots
- * hold the row's chain in four parallel arrays: the row id, a state byte, the chain's before image and the input
- * position of the last accepted delta (an int, not a reference: no write barrier and half the bytes). Per delta:
- * one multiply for the hash, a probe that compares longs, no entry indirection, no boxing, no object: 17 bytes per
- * slot, so 10,000 rows stay within a 512 KB cache. The output is the changed entries sorted by row id. A
+ * open-addressing table (linear probing, at most three quarters full, doubled as distinct rows come) whose slots hold
+ * the row's chain in four parallel arrays: the row id, a state byte, the chain's before image and the input position of
+ * the last accepted delta (an int, not a reference: no write barrier and half the bytes). Per delta: a mix of the row
+ * id ({@link RowTable#mix}) for the hash, a probe that compares longs, no entry indirection, no boxing, no object: 17
+ * bytes per slot, so 10,000 rows stay within a 512 KB cache. The output is the changed entries sorted by row id. A
  * delta of another table gives up ({@link #merge} returns null) and the caller merges another way, so at worst the
- * input is read twice. Gives exactly what {@link DeltaMerger} gives on the same input (result, figures, and under
- * the strict policy the same conflict: both fold in input order through {@link RowChain}).
+ * input is read twice. Gives exactly what {@link DeltaMerger} gives on the same input (result, figures, and under the
+ * strict policy the same conflict: both fold in input order through {@link RowChain}).
  */
 final class HashedMerge {
-    /** Fibonacci hashing: the top bits of the product depend on every bit of the row id. */
-    private static final long SPREAD = 0x9E3779B97F4A7C15L;
-
     private static final int INITIAL_SLOTS = 1024;
 
     private final List<Delta> input;
@@ -36,16 +33,20 @@ final class HashedMerge {
     private Tuple[] befores;
     /** Per slot: the input position of the row's last accepted delta. */
     private int[] lasts;
-    /** 64 minus the log2 of the slot count: the hash keeps the product's top bits. */
+    /** 64 minus the log2 of the slot count: a row's home slot is the top bits of its mixed id. */
     private int shift;
     /** Rows the slots may hold before they double: three quarters of them. */
     private int limit;
 
     private int size;
 
-    private HashedMerge(List<Delta> input) {
+    private HashedMerge(List<Delta> input, int expectedRows) {
         this.input = input;
-        allocate(INITIAL_SLOTS);
+        // Room for the expected rows within the load limit: a table grown row by row re-places every row once or
+        // more. No margin beyond it: the next power of two gives some, and a row count just past a power of two
+        // would otherwise double a table that already fits in cache.
+        int wanted = (int) Math.min(input.size(), expectedRows + expectedRows / 3L);
+        allocate(Math.max(INITIAL_SLOTS, Integer.highestOneBit(Math.max(1, wanted) * 2 - 1)));
     }
 
     /**
@@ -53,16 +54,17 @@ final class HashedMerge {
      *
      * @param input the deltas, in the order they happened
      * @param policy what to do on a conflict
+     * @param expectedRows distinct rows the input is expected to have (an estimate: more still fit)
      * @return the net effect, or null when a delta of another table than the first one's came
      * @throws MergeConflictException on a conflicting pair under {@link MergePolicy#STRICT}: the first one in
      *     input order
      */
-    static MergeResult merge(List<Delta> input, MergePolicy policy) {
+    static MergeResult merge(List<Delta> input, MergePolicy policy, int expectedRows) {
         int n = input.size();
         if (n == 0) {
             return null;
         }
-        return new HashedMerge(input).run(policy);
+        return new HashedMerge(input, expectedRows).run(policy);
     }
 
     private MergeResult run(MergePolicy policy) {
@@ -111,7 +113,7 @@ final class HashedMerge {
     /** Returns the row's slot, or the free slot where it goes. */
     private int slotOf(long row) {
         int mask = states.length - 1;
-        for (int s = (int) ((row * SPREAD) >>> shift); ; s = (s + 1) & mask) {
+        for (int s = (int) (RowTable.mix(row) >>> shift); ; s = (s + 1) & mask) {
             if (states[s] == RowChain.NEW || rows[s] == row) {
                 return s;
             }

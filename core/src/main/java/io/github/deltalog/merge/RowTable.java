@@ -198,11 +198,23 @@ public final class RowTable {
         }
     }
 
-    /** Mixes both key parts (Stafford's variant 13 finalizer): row ids are often sequential. */
+    /** Mixes both key parts: row ids are often sequential. */
     private static int hash(int table, long row) {
-        long h = row ^ ((long) table << 48) ^ ((long) table >>> 16);
+        return (int) mix(row ^ ((long) table << 48) ^ ((long) table >>> 16));
+    }
+
+    /**
+     * Stafford's variant 13 of the 64-bit finalizer: every bit of the result depends on every bit of the input, so
+     * sequential ids, ids with equal low bits and ids that are themselves a multiplicative scramble (as hashed keys
+     * are) all spread evenly; a lone multiply does not (ids that are multiples of the golden ratio met Fibonacci
+     * hashing by the golden ratio: 10,000 rows landed on 1,300 home slots).
+     *
+     * @param h the value
+     * @return its mix
+     */
+    static long mix(long h) {
         h = (h ^ (h >>> 30)) * 0xBF58476D1CE4E5B9L;
         h = (h ^ (h >>> 27)) * 0x94D049BB133111EBL;
-        return (int) (h ^ (h >>> 31));
+        return h ^ (h >>> 31);
     }
 }

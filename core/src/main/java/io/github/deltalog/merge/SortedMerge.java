@@ -13,9 +13,9 @@ import java.util.Map;
 /**
  * The merge of a whole random-access input by sorting, for inputs whose rows are mostly distinct: the input's
  * positions are ordered by (table, row id) (a stable counting pass over the tables, then a stable radix sort of
- * the row ids over the bytes in which they differ), and each run of one row's deltas, still in input order, is
- * folded in one linear pass. No hash table, no per-row state arrays; a row changed once is handed back as its own
- * input delta. O(n) per byte in which the ids differ, 24 bytes of scratch per delta. Gives exactly what {@link
+ * the row ids, see {@link SlotSort}), and each run of one row's deltas, still in input order, is folded in one
+ * linear pass over changes gathered in input order. No hash table, no per-row state arrays; a row changed once is
+ * handed back as its own input delta. O(n) per radix pass, 28 bytes of scratch per delta. Gives exactly what {@link
  * DeltaMerger} gives on the same input (result, figures, and under the strict policy the same conflict: the first
  * one in input order), since both fold through {@link RowChain}.
  */
@@ -28,37 +28,49 @@ final class SortedMerge {
      * Sorting wins when rows have at most about this many deltas each (expected, over the rows the sample saw).
      * The hash path wins above it: it touches one small row table per delta, where sorting moves every delta.
      */
-    private static final double MAX_DELTAS_PER_ROW = 2.5;
+    static final double MAX_DELTAS_PER_ROW = 2.5;
 
     private SortedMerge() {}
 
     /**
-     * Tells whether an input is large and its rows distinct enough for sorting to beat the hash table, from a
-     * sample: among s deltas spread over the input, pairs on the same row number about s²/(2r) for deltas spread
-     * over r rows, so few such pairs mean many rows. O(s).
+     * Tells whether an input is large and its rows distinct enough for sorting to beat the hash table ({@link
+     * #deltasPerRow} at most 2.5). O(s) for a sample of s.
      *
      * @param input the deltas
      * @return true to merge by sorting
      */
     static boolean suits(List<Delta> input) {
+        return input.size() >= MIN_DELTAS && deltasPerRow(input) <= MAX_DELTAS_PER_ROW;
+    }
+
+    /**
+     * Estimates how many deltas each distinct row has, from a sample: among s deltas spread over the input, pairs on
+     * the same row number about s²/(2r) for deltas spread over r rows, so few such pairs mean many rows. Sampling
+     * stops once the pairs say the rows repeat more than sorting suits (then the estimate comes from the deltas
+     * sampled so far, good to about an eighth past 64 pairs). O(s).
+     *
+     * @param input the deltas, at least {@link #MIN_DELTAS}
+     * @return the estimate, 0 when the sample saw no row twice
+     */
+    static double deltasPerRow(List<Delta> input) {
         int n = input.size();
-        if (n < MIN_DELTAS) {
-            return false;
-        }
         int s = Math.min(n, Math.max(MIN_SAMPLE, (int) (4 * Math.sqrt(n))));
         // Open addressing over (table hash, row id) pairs; a sample has no more than s of them.
         long[] seenRows = new long[Integer.highestOneBit(s) * 4];
         int[] seenTables = new int[seenRows.length];
         boolean[] used = new boolean[seenRows.length];
         int mask = seenRows.length - 1;
-        // Rows r ~ s^2 / (2 pairs), so deltas per row n / r = 2 n pairs / s^2: the most pairs that still suit.
-        double maxPairs = MAX_DELTAS_PER_ROW * s * (double) s / (2.0 * n);
+        // Rows r ~ s^2 / (2 pairs), so deltas per row n / r = 2 n pairs / s^2: the most pairs that still suit,
+        // and at least 64 before stopping, for an estimate that sizes the hash path's table.
+        double stopAt = Math.max(64, MAX_DELTAS_PER_ROW * s * (double) s / (2.0 * n));
         long pairs = 0;
-        for (int i = 0; i < s; i++) {
-            Delta d = input.get((int) ((long) i * n / s));
+        int sampled = 0;
+        while (sampled < s && pairs <= stopAt) {
+            Delta d = input.get((int) ((long) sampled * n / s));
+            sampled++;
             long row = d.rowId();
             int table = d.table().hashCode();
-            int h = (int) mix(row ^ table);
+            int h = (int) RowTable.mix(row ^ table);
             for (int at = h & mask; ; at = (at + 1) & mask) {
                 if (!used[at]) {
                     used[at] = true;
@@ -67,15 +79,12 @@ final class SortedMerge {
                     break;
                 }
                 if (seenRows[at] == row && seenTables[at] == table) {
-                    pairs++; // a row seen k times counts 1 + 2 + ... + k-1 pairs, as the estimate wants
+                    pairs++;
                     break;
                 }
             }
-            if (pairs > maxPairs) {
-                return false; // repeated rows: known after a few samples, not the whole sample
-            }
         }
-        return true;
+        return 2.0 * n * pairs / ((double) sampled * sampled);
     }
 
     /**
@@ -91,6 +100,7 @@ final class SortedMerge {
         int n = input.size();
         long[] ids = new long[n];
         int[] slots = new int[n];
+        DeltaOp[] ops = new DeltaOp[n];
         int[] tableOf = null;
         Map<String, Integer> tableIndex = new HashMap<>();
         List<String> tables = new ArrayList<>();
@@ -117,6 +127,7 @@ final class SortedMerge {
             }
             ids[i] = d.rowId();
             slots[i] = i;
+            ops[i] = d.op();
         }
         int[] starts;
         if (tableOf == null) {
@@ -127,11 +138,16 @@ final class SortedMerge {
         for (int t = 0; t + 1 < starts.length; t++) {
             SlotSort.sortStable(ids, slots, starts[t], starts[t + 1]);
         }
-        return fold(input, policy, ids, slots, starts);
+        return fold(input, ops, policy, ids, slots, starts);
     }
 
-    /** Folds each run of one row's deltas, table segment after table segment, in one linear pass. */
-    private static MergeResult fold(List<Delta> input, MergePolicy policy, long[] ids, int[] slots, int[] starts) {
+    /**
+     * Folds each run of one row's deltas, table segment after table segment, in one linear pass. The changes are
+     * read from {@code ops}, gathered in input order: the pass visits the input in row order, where reading each
+     * {@link Delta} would be a cache miss per delta; a delta is read only to build a merged one or a conflict.
+     */
+    private static MergeResult fold(
+            List<Delta> input, DeltaOp[] ops, MergePolicy policy, long[] ids, int[] slots, int[] starts) {
         int n = ids.length;
         Delta[] out = new Delta[n];
         int size = 0;
@@ -140,34 +156,39 @@ final class SortedMerge {
         int conflictAt = Integer.MAX_VALUE;
         MergeConflictException conflict = null;
         for (int t = 0; t + 1 < starts.length; t++) {
-            int end = starts[t + 1];
+            int segmentEnd = starts[t + 1];
             int j = starts[t];
-            while (j < end) {
+            while (j < segmentEnd) {
                 long id = ids[j];
-                Delta first = input.get(slots[j]);
-                if (++j == end || ids[j] != id) { // a chain of one delta: the common case when rows are distinct
-                    if (ChainRule.isNoOp(first.op())) {
+                int end = j + 1;
+                while (end < segmentEnd && ids[end] == id) {
+                    end++;
+                }
+                if (end == j + 1) { // a chain of one delta: the common case when rows are distinct
+                    int slot = slots[j];
+                    if (ChainRule.isNoOp(ops[slot])) {
                         noOps++;
                     } else {
-                        out[size++] = first;
+                        out[size++] = input.get(slot);
                     }
+                    j = end;
                     continue;
                 }
                 byte state = RowChain.NEW;
                 Tuple before = null;
-                Delta last = null;
-                for (int at = j - 1; at < end && ids[at] == id; at++) {
-                    Delta d = input.get(slots[at]);
-                    DeltaOp later = d.op();
+                int last = -1;
+                for (int at = j; at < end; at++) {
+                    int s = slots[at];
+                    DeltaOp later = ops[s];
                     byte next = RowChain.next(state, before, later);
                     if (next == RowChain.CONFLICT) {
                         if (policy == MergePolicy.IGNORE_LATER) {
                             ignored++;
                             continue;
                         }
-                        if (slots[at] < conflictAt) { // the hash path would have met this one first
-                            conflictAt = slots[at];
-                            conflict = RowChain.conflict(state, before, last, d);
+                        if (s < conflictAt) { // the hash path would have met this one first
+                            conflictAt = s;
+                            conflict = RowChain.conflict(state, before, input.get(last), input.get(s));
                         }
                         break; // the strict merge stops at a row's first conflict
                     }
@@ -178,14 +199,12 @@ final class SortedMerge {
                         noOps++;
                     }
                     state = next;
-                    last = d;
-                }
-                while (j < end && ids[j] == id) {
-                    j++;
+                    last = s;
                 }
                 if (RowChain.isChange(state)) {
-                    out[size++] = RowChain.output(before, last);
+                    out[size++] = RowChain.output(before, input.get(last));
                 }
+                j = end;
             }
         }
         if (conflict != null) {
@@ -247,11 +266,5 @@ final class SortedMerge {
             order[i] = byName[i];
         }
         return order;
-    }
-
-    private static long mix(long h) {
-        h = (h ^ (h >>> 30)) * 0xBF58476D1CE4E5B9L;
-        h = (h ^ (h >>> 27)) * 0x94D049BB133111EBL;
-        return h ^ (h >>> 31);
     }
 }

@@ -9,9 +9,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link SlotSort} against {@link Arrays#sort(long[])}, with the slots kept beside their ids; runs long enough for
- * the radix sort (ids spread evenly over the longs, or bunched with a few far out) and short ones for the
- * quicksort, sorted in the middle of a larger array; the stable sort also keeps equal ids in their slots' order. Seed: {@code -Dslotsort.seed=N}.
+ * {@link SlotSort} against {@link Arrays#sort(long[])}, with the slots kept beside their ids; runs long enough for the
+ * radix sort (ids spread evenly over the longs, some repeated, or bunched with a few far out) and short ones for the
+ * quicksort, sorted in the middle of a larger array; the stable sort also keeps equal ids in their slots' order. Seed:
+ * {@code -Dslotsort.seed=N}.
  */
 class SlotSortTest {
     @Test
@@ -32,7 +33,7 @@ class SlotSortTest {
             int margin = rnd.nextInt(3);
             long[] ids = new long[n + 2 * margin];
             int[] slots = new int[n + 2 * margin];
-            int shape = rnd.nextInt(10);
+            int shape = rnd.nextInt(11);
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = switch (shape) {
                     case 0 -> rnd.nextLong();
@@ -44,6 +45,7 @@ class SlotSortTest {
                     case 6 -> i == ids.length - margin - 1 ? -1 : i / 3; // in order with repeats but the last one
                     case 7 -> (long) rnd.nextInt() << 24; // low bytes all equal
                     case 8 -> rnd.nextInt(50) == 0 ? rnd.nextLong() : rnd.nextInt(n + 1); // bunched, a few far out
+                    case 9 -> rnd.nextInt(n / 2 + 1) * 0x9E3779B97F4A7C15L; // spread over the longs, repeated
                     default -> i * 0x9E3779B97F4A7C15L; // spread evenly over the longs, as hashed keys are
                 };
                 slots[i] = i;
