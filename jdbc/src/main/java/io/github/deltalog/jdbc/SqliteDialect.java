@@ -83,7 +83,12 @@ final class SqliteDialect implements Dialect {
             sqlite.setBusyTimeout(0);
             try {
                 s.execute("BEGIN IMMEDIATE");
-            } catch (SQLException busy) {
+            } catch (SQLException e) {
+                // SQLITE_BUSY (5) or SQLITE_LOCKED (6): a writer holds the database; anything else is a real failure.
+                int code = e.getErrorCode() & 0xff;
+                if (code != 5 && code != 6) {
+                    throw e;
+                }
                 return false;
             } finally {
                 sqlite.setBusyTimeout(timeout);
