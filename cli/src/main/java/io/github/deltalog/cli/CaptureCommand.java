@@ -272,22 +272,10 @@ final class CaptureCommand implements Runnable {
                 });
                 done = true;
             } finally {
-                long nanos = System.nanoTime() - t0;
-                PrintWriter out = done ? out() : err;
-                // A rate over a few milliseconds says nothing (connecting dominates it): shown from 100 ms on.
-                out.printf(
-                        Locale.ROOT,
-                        "relayed %,d database transaction%s (%,d deltas) from %s into %s in %s%s%n",
-                        transactions.get(),
-                        transactions.get() == 1 ? "" : "s",
-                        deltas.get(),
-                        url,
-                        file,
-                        Format.duration(nanos),
-                        nanos < 100_000_000L
-                                ? ""
-                                : String.format(Locale.ROOT, ", %,.0f deltas/s", deltas.get() / (nanos / 1e9)));
-                out.flush();
+                // After a failure the summary matters only if something was moved: the error line says the rest.
+                if (done || transactions.get() > 0) {
+                    summary(done ? out() : err, transactions.get(), deltas.get(), System.nanoTime() - t0);
+                }
                 if (hook != null) {
                     try {
                         Runtime.getRuntime().removeShutdownHook(hook);
@@ -297,6 +285,21 @@ final class CaptureCommand implements Runnable {
                 }
             }
             return Main.EXIT_OK;
+        }
+
+        private void summary(PrintWriter out, long transactions, long deltas, long nanos) {
+            // A rate over a few milliseconds says nothing (connecting dominates it): shown from 100 ms on.
+            out.printf(
+                    Locale.ROOT,
+                    "relayed %,d database transaction%s (%,d deltas) from %s into %s in %s%s%n",
+                    transactions,
+                    transactions == 1 ? "" : "s",
+                    deltas,
+                    url,
+                    file,
+                    Format.duration(nanos),
+                    nanos < 100_000_000L ? "" : String.format(Locale.ROOT, ", %,.0f deltas/s", deltas / (nanos / 1e9)));
+            out.flush();
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.deltalog.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.deltalog.DeltaLog;
@@ -78,6 +79,7 @@ class CaptureCommandTest {
             assertTrue(
                     uncaptured.err().contains("table notes is not captured in the SQLite database (captured: orders)"),
                     uncaptured.toString());
+            assertFalse(uncaptured.err().contains("relayed"), "a summary of nothing relayed: " + uncaptured);
             Cli.Result missing = Cli.run("capture", "relay", "--once", "--jdbc", url, "--table", "nope", file);
             assertEquals(Main.EXIT_ERROR, missing.exitCode(), missing.toString());
             assertTrue(missing.err().contains("no table nope in the SQLite database"), missing.toString());
