@@ -30,9 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code viewChanges} changed rows, committed just before it outside the timed code. {@code INCREMENTAL} is
  * {@link View#refresh()} (read the merged changes, apply them to the touched groups and join arrangements, one
  * journal record with the view's position at the log's default COMMIT durability; the store file gets the touched
- * pages at the background checkpoint, once a second, which a refresh waits for if it runs at that moment); {@code FULL} is {@link ViewComputation#compute} of the
- * same view over the application's rows (in memory, nothing written: the cheapest full recomputation). The
- * secondary result {@code deltas} is changed rows per second. {@code view}: {@code GROUP_BY} (revenue per
+ * pages at the background checkpoint, once a second, which a refresh waits for if it runs at that moment);
+ * {@code FULL} is {@link ViewComputation#compute} of the same view over the application's rows (in memory,
+ * nothing written: the cheapest full recomputation). The secondary result {@code deltas} is changed rows per second. {@code view}: {@code GROUP_BY} (revenue per
  * customer: count, sum, min, max, one group per hundred orders) or {@code JOIN} (orders joined with customers,
  * grouped by region).
  *
@@ -47,8 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * state (about 110 MB on disk), as a user sizes the cache for a view of that size; 16 is the log's default.
  *
  * <p>Twenty warm-up shots: one shot of a small refresh runs the refresh path once, so with a few shots the JIT
- * has not compiled it yet and the figure is the interpreter's (10^2 GROUP_BY changes, mean of 20 shots: 4.6 ms after 5
- * warm-up shots, 3.7 ms after 20, same jar and machine), which no long-running application sees.
+ * has not compiled it yet and the figure is the interpreter's (10^2 GROUP_BY changes, mean of 20 shots: 4.6 ms
+ * after 5 warm-up shots, 3.7 ms after 20, same jar and machine), which no long-running application sees.
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar ViewRefreshBenchmark -rf json -rff views.json}; the base
  * log (rows and both views) is built once per size under the benchmark folder, which takes a minute at 10^6.
