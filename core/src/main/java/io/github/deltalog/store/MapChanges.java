@@ -200,7 +200,7 @@ public final class MapChanges {
             buf = bytes(buf, utf8, 0, utf8.length);
         }
         buf = varInt(buf, ops);
-        WriteBuffer scratch = new WriteBuffer(256);
+        WriteBuffer scratch = new WriteBuffer(scratchCapacity());
         for (int i = 0; i < ops; i++) {
             MVMap<Object, Object> m = maps.get(opMap[i]);
             buf = varInt(buf, opMap[i]);
@@ -235,6 +235,20 @@ public final class MapChanges {
             n += 32 + (opValue[i] instanceof byte[] b ? b.length : 16);
         }
         return (int) Math.min(n, Math.min(limit, 64L << 20) + JournalFiles.HEADER + 64);
+    }
+
+    /**
+     * The scratch buffer's size: room for the largest staged byte array value (a view's group state), since a
+     * {@link WriteBuffer} that outgrows its capacity grows by at least a megabyte.
+     */
+    private int scratchCapacity() {
+        int n = 0;
+        for (int i = 0; i < ops; i++) {
+            if (opValue[i] instanceof byte[] b) {
+                n = Math.max(n, b.length);
+            }
+        }
+        return 256 + n;
     }
 
     /** Appends what the scratch buffer holds, with its length plus {@code bias} first. */
