@@ -148,6 +148,8 @@ final class GroupChanges {
         byte[] stored;
 
         boolean loaded;
+        /** Whether {@link #settle} has computed the group's new state. */
+        boolean settled;
 
         long rows;
         final long[] n;
@@ -464,19 +466,6 @@ final class GroupChanges {
         // In key order: neighbouring groups (and counts) share leaf pages, read here and written by writeTo once
         // each while they are cached, instead of in hash order across a map far larger than the page cache.
         List<Group> groupsInOrder = load();
-        for (Group g : groupsInOrder) {
-            for (int c = 0; c < valueColumns.length; c++) {
-                g.mergeValues(c);
-                ValueCounts inlineCounts = g.counts[c];
-                if (inlineCounts == null || g.changed[c] == null) {
-                    continue;
-                }
-                for (ValueCount vc : g.changed[c]) {
-                    vc.found = inlineCounts.find(vc.value);
-                    count(vc, inlineCounts.countAt(vc.found));
-                }
-            }
-        }
         for (int c : valueColumnsInKeyOrder) {
             for (Group g : groupsInOrder) {
                 if (g.counts[c] == null && g.changed[c] != null) {
@@ -495,15 +484,46 @@ final class GroupChanges {
             count(vc, stored == null ? 0 : stored);
         }
         for (Group g : groupsInOrder) {
-            settle(g);
+            if (!g.settled) {
+                settle(g);
+            }
         }
         touchedInOrder = groupsInOrder;
     }
 
     /**
-     * Reads the touched groups' stored states and returns the groups in key order. When they are few next to the
-     * map, sorts them and looks each up (a descent of about log2(size) comparisons); else walks the whole map once,
-     * finds each stored key among the touched groups by hash, and sorts only the new groups into that order.
+     * Reads a group's stored state (null for none), counts its changed inline values and, unless it waits for
+     * counts from the values map, settles it: all while its state and its changes are still in the processor's
+     * cache, which a second pass over thousands of groups would miss.
+     */
+    private void load(Group g, byte[] state) {
+        g.load(state);
+        boolean waits = false;
+        for (int c = 0; c < valueColumns.length; c++) {
+            g.mergeValues(c);
+            ValueCounts inlineCounts = g.counts[c];
+            if (g.changed[c] == null) {
+                continue;
+            }
+            if (inlineCounts == null) {
+                waits = true;
+                continue;
+            }
+            for (ValueCount vc : g.changed[c]) {
+                vc.found = inlineCounts.find(vc.value);
+                count(vc, inlineCounts.countAt(vc.found));
+            }
+        }
+        if (!waits) {
+            settle(g);
+        }
+    }
+
+    /**
+     * Reads the touched groups' stored states ({@link #load(Group, byte[])}) and returns the groups in key order.
+     * When they are few next to the map, sorts them and looks each up (a descent of about log2(size)
+     * comparisons); else walks the whole map once, finds each stored key among the touched groups by hash, and
+     * sorts only the new groups into that order.
      */
     private List<Group> load() {
         long size = fromEmpty ? 0 : groups.sizeAsLong();
@@ -512,7 +532,7 @@ final class GroupChanges {
             List<Group> inOrder = new ArrayList<>(touched.values());
             inOrder.sort(GroupChanges::byKey);
             for (Group g : inOrder) {
-                g.load(fromEmpty ? null : groups.get(g.key));
+                load(g, fromEmpty ? null : groups.get(g.key));
             }
             return inOrder;
         }
@@ -521,14 +541,14 @@ final class GroupChanges {
         while (c.hasNext()) {
             Group g = touched.get(c.next());
             if (g != null) {
-                g.load(c.getValue());
+                load(g, c.getValue());
                 stored.add(g);
             }
         }
         List<Group> fresh = new ArrayList<>();
         for (Group g : touched.values()) {
             if (!g.loaded) {
-                g.load(null);
+                load(g, null);
                 fresh.add(g);
             }
         }
@@ -581,6 +601,7 @@ final class GroupChanges {
 
     /** Checks a group's counts and computes its new extremes and state. */
     private void settle(Group g) {
+        g.settled = true;
         boolean bad = g.rows < 0;
         for (long n : g.n) {
             bad |= n < 0 || (g.rows == 0 && n != 0);
