@@ -182,10 +182,11 @@ public final class MapChanges {
      *
      * @param prefix the log's map name prefix, left out of the names
      * @param limit the largest body to build
-     * @return the record (frame included, exactly its length), or null if its body would be larger than {@code
-     *     limit}
+     * @return the record (frame included) from index 0 of the buffer's array up to its limit, the array not
+     *     copied to the record's exact length (at 10^4 changes that copy was megabytes a refresh); or null if its
+     *     body would be larger than {@code limit}
      */
-    byte[] encode(String prefix, long limit) {
+    ByteBuffer encode(String prefix, long limit) {
         ByteBuffer buf = ByteBuffer.allocate(initialCapacity(limit));
         ((Buffer) buf).position(JournalFiles.HEADER);
         buf.put(JournalFiles.MAP_CHANGES);
@@ -222,7 +223,7 @@ public final class MapChanges {
         byte[] b = buf.array();
         JournalFiles.putInt(b, 0, length - JournalFiles.HEADER);
         JournalFiles.putInt(b, 4, Crc32c.of(b, JournalFiles.HEADER, length - JournalFiles.HEADER));
-        return length == b.length ? b : java.util.Arrays.copyOf(b, length);
+        return ByteBuffer.wrap(b, 0, length);
     }
 
     /**
