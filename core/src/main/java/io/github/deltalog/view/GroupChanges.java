@@ -69,6 +69,11 @@ final class GroupChanges {
     private final List<ViewChange> changes = new ArrayList<>();
     /** Per value column, where a group's changed inline counts are written, reused group after group. */
     private final WriteBuffer[] scratch;
+    /**
+     * Where the stored extremes of the group being read start in its state, reused group after group: an extreme
+     * whose column's counts are inline is never built (the new one comes from the counts).
+     */
+    private final int[] extremeStarts;
     /** Where a group's new state is written, reused group after group. */
     private final WriteBuffer stateBuffer = new WriteBuffer(1024);
     /** The changed counts of spilled columns, in the values map's key order; set by {@link #prepare}. */
@@ -126,6 +131,7 @@ final class GroupChanges {
                 valueColumnOf[i] = c;
             }
         }
+        this.extremeStarts = new int[n];
         this.scratch = new WriteBuffer[valueColumns.length];
         for (int c = 0; c < scratch.length; c++) {
             scratch[c] = new WriteBuffer(1024);
@@ -172,6 +178,11 @@ final class GroupChanges {
         final boolean[] spill;
         /** The state to write, set by {@link #prepare}. */
         byte[] state;
+        /**
+         * Whether the new state differs from the stored one (or there was none), found by {@link #settle} while
+         * the stored bytes are still in the processor's cache.
+         */
+        boolean changedState;
 
         @SuppressWarnings("unchecked")
         Group(Key key) {
@@ -201,8 +212,15 @@ final class GroupChanges {
             ByteBuffer b = ByteBuffer.wrap(state);
             int parts = DataUtils.readVarInt(b);
             rows += (Long) KeyType.readValue(b);
+            int[] extremeAt = extremeStarts;
             for (int i = 0; i < kinds.length; i++) {
                 n[i] += (Long) KeyType.readValue(b);
+                if (valueColumnOf[i] >= 0) {
+                    // MIN, MAX, COUNT(DISTINCT): built below only if its column's counts are not inline
+                    extremeAt[i] = b.position();
+                    KeyType.skipValue(b);
+                    continue;
+                }
                 Object s = KeyType.readValue(b);
                 if (kinds[i] == Aggregate.Kind.SUM || kinds[i] == Aggregate.Kind.AVG) {
                     x[i] = s == null ? x[i] : x[i] == null ? s : ((BigDecimal) s).add((BigDecimal) x[i]);
@@ -219,6 +237,11 @@ final class GroupChanges {
                     ((java.nio.Buffer) b).position(to); // Buffer's: Android 26 lacks the covariant one
                 } else {
                     KeyType.readValue(b); // spilled
+                }
+            }
+            for (int i = 0; i < kinds.length; i++) {
+                if (valueColumnOf[i] >= 0 && counts[valueColumnOf[i]] == null) {
+                    x[i] = KeyType.readValue(ByteBuffer.wrap(state, extremeAt[i], state.length - extremeAt[i]));
                 }
             }
         }
@@ -626,6 +649,7 @@ final class GroupChanges {
             }
         }
         g.state = g.state();
+        g.changedState = g.stored == null || !Arrays.equals(g.state, g.stored);
     }
 
     /** The new extreme of a MIN or MAX aggregate of a group that still has values. */
@@ -699,7 +723,7 @@ final class GroupChanges {
                     sink.remove(groups, g.key);
                     changed.add(g);
                 }
-            } else if (g.stored == null || !Arrays.equals(g.state, g.stored)) {
+            } else if (g.changedState) {
                 sink.put(groups, g.key, g.state);
                 changed.add(g);
             }
