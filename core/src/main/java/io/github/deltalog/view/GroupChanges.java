@@ -45,6 +45,13 @@ final class GroupChanges {
 
     private static final long SPILLED = -1L;
 
+    /**
+     * The first size of the reused state and counts buffers: room for {@link #INLINE_LIMIT} numbers and their
+     * counts, since an H2 {@link WriteBuffer} that outgrows its capacity grows by at least a megabyte: once a
+     * refresh, but a refresh of 10^2 changes allocates about half a megabyte in all.
+     */
+    private static final int BUFFER_SIZE = 4096;
+
     private final String view;
     private final ViewDefinition def;
     private final List<Aggregate> aggregates;
@@ -75,7 +82,7 @@ final class GroupChanges {
      */
     private final int[] extremeStarts;
     /** Where a group's new state is written, reused group after group. */
-    private final WriteBuffer stateBuffer = new WriteBuffer(1024);
+    private final WriteBuffer stateBuffer = new WriteBuffer(BUFFER_SIZE);
     /** The changed counts of spilled columns, in the values map's key order; set by {@link #prepare}. */
     private final List<ValueCount> spilled = new ArrayList<>();
     /** The touched groups in key order; set by {@link #prepare}. */
@@ -134,7 +141,7 @@ final class GroupChanges {
         this.extremeStarts = new int[n];
         this.scratch = new WriteBuffer[valueColumns.length];
         for (int c = 0; c < scratch.length; c++) {
-            scratch[c] = new WriteBuffer(1024);
+            scratch[c] = new WriteBuffer(BUFFER_SIZE);
         }
         this.inline = inline;
         this.groupColumns = def.groupColumns();
