@@ -182,10 +182,11 @@ public final class MapChanges {
      *
      * @param prefix the log's map name prefix, left out of the names
      * @param limit the largest body to build
-     * @return the record (frame included, exactly its length), or null if its body would be larger than {@code
-     *     limit}
+     * @return the record (frame included) from index 0 of the buffer's array up to its limit, the array not
+     *     copied to the record's exact length (at 10^4 changes that copy was megabytes a refresh); or null if its
+     *     body would be larger than {@code limit}
      */
-    byte[] encode(String prefix, long limit) {
+    ByteBuffer encode(String prefix, long limit) {
         ByteBuffer buf = ByteBuffer.allocate(initialCapacity(limit));
         ((Buffer) buf).position(JournalFiles.HEADER);
         buf.put(JournalFiles.MAP_CHANGES);
@@ -200,7 +201,7 @@ public final class MapChanges {
             buf = bytes(buf, utf8, 0, utf8.length);
         }
         buf = varInt(buf, ops);
-        WriteBuffer scratch = new WriteBuffer(256);
+        WriteBuffer scratch = new WriteBuffer(scratchCapacity());
         for (int i = 0; i < ops; i++) {
             MVMap<Object, Object> m = maps.get(opMap[i]);
             buf = varInt(buf, opMap[i]);
@@ -222,7 +223,7 @@ public final class MapChanges {
         byte[] b = buf.array();
         JournalFiles.putInt(b, 0, length - JournalFiles.HEADER);
         JournalFiles.putInt(b, 4, Crc32c.of(b, JournalFiles.HEADER, length - JournalFiles.HEADER));
-        return length == b.length ? b : java.util.Arrays.copyOf(b, length);
+        return ByteBuffer.wrap(b, 0, length);
     }
 
     /**
@@ -235,6 +236,20 @@ public final class MapChanges {
             n += 32 + (opValue[i] instanceof byte[] b ? b.length : 16);
         }
         return (int) Math.min(n, Math.min(limit, 64L << 20) + JournalFiles.HEADER + 64);
+    }
+
+    /**
+     * The scratch buffer's size: room for the largest staged byte array value (a view's group state), since a
+     * {@link WriteBuffer} that outgrows its capacity grows by at least a megabyte.
+     */
+    private int scratchCapacity() {
+        int n = 0;
+        for (int i = 0; i < ops; i++) {
+            if (opValue[i] instanceof byte[] b) {
+                n = Math.max(n, b.length);
+            }
+        }
+        return 256 + n;
     }
 
     /** Appends what the scratch buffer holds, with its length plus {@code bias} first. */

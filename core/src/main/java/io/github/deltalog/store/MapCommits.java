@@ -1,6 +1,7 @@
 package io.github.deltalog.store;
 
 import io.github.deltalog.Durability;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
 import org.h2.mvstore.MVMap;
@@ -66,7 +67,7 @@ final class MapCommits {
             // In memory or attached: the maps are all there is (an attached log's application commits them).
             return checkpoints.excludingStoreCommits(() -> underWriteLock(changes, valid));
         }
-        byte[] record = formatReady ? changes.encode(prefix, MAX_RECORD_BODY) : null;
+        ByteBuffer record = formatReady ? changes.encode(prefix, MAX_RECORD_BODY) : null;
         if (record == null) {
             boolean[] done = {false};
             checkpoints.checkpointWith(() -> {
@@ -113,7 +114,7 @@ final class MapCommits {
      *
      * @return the journal sequence at the record's end, or -1 if nothing was done
      */
-    private long appendAndApply(MapChanges changes, BooleanSupplier valid, byte[] record) {
+    private long appendAndApply(MapChanges changes, BooleanSupplier valid, ByteBuffer record) {
         s.writeLock.lock();
         try {
             s.checkOpen();
@@ -122,7 +123,7 @@ final class MapCommits {
             }
             long seq;
             try {
-                seq = s.journal.append(record, 0, record.length);
+                seq = s.journal.append(record.array(), 0, record.limit());
             } catch (RuntimeException e) {
                 if (s.journal.broken()) {
                     throw s.health.outcomeUnknown("a failed journal write could not be cut back", e);
@@ -136,7 +137,7 @@ final class MapCommits {
             } catch (RuntimeException e) {
                 // The maps are as before: take the record back too, so that the change never comes back.
                 try {
-                    s.journal.cancel(seq, record.length);
+                    s.journal.cancel(seq, record.limit());
                 } catch (RuntimeException cancel) {
                     e.addSuppressed(cancel);
                     throw s.health.outcomeUnknown("a view's journal record could not be taken back", cancel);

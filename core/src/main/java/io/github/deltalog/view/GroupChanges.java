@@ -45,6 +45,13 @@ final class GroupChanges {
 
     private static final long SPILLED = -1L;
 
+    /**
+     * The first size of the reused state and counts buffers: room for {@link #INLINE_LIMIT} numbers and their
+     * counts, since an H2 {@link WriteBuffer} that outgrows its capacity grows by at least a megabyte: once a
+     * refresh, but a refresh of 10^2 changes allocates about half a megabyte in all.
+     */
+    private static final int BUFFER_SIZE = 4096;
+
     private final String view;
     private final ViewDefinition def;
     private final List<Aggregate> aggregates;
@@ -69,8 +76,13 @@ final class GroupChanges {
     private final List<ViewChange> changes = new ArrayList<>();
     /** Per value column, where a group's changed inline counts are written, reused group after group. */
     private final WriteBuffer[] scratch;
+    /**
+     * Where the stored extremes of the group being read start in its state, reused group after group: an extreme
+     * whose column's counts are inline is never built (the new one comes from the counts).
+     */
+    private final int[] extremeStarts;
     /** Where a group's new state is written, reused group after group. */
-    private final WriteBuffer stateBuffer = new WriteBuffer(1024);
+    private final WriteBuffer stateBuffer = new WriteBuffer(BUFFER_SIZE);
     /** The changed counts of spilled columns, in the values map's key order; set by {@link #prepare}. */
     private final List<ValueCount> spilled = new ArrayList<>();
     /** The touched groups in key order; set by {@link #prepare}. */
@@ -126,9 +138,10 @@ final class GroupChanges {
                 valueColumnOf[i] = c;
             }
         }
+        this.extremeStarts = new int[n];
         this.scratch = new WriteBuffer[valueColumns.length];
         for (int c = 0; c < scratch.length; c++) {
-            scratch[c] = new WriteBuffer(1024);
+            scratch[c] = new WriteBuffer(BUFFER_SIZE);
         }
         this.inline = inline;
         this.groupColumns = def.groupColumns();
@@ -148,6 +161,8 @@ final class GroupChanges {
         byte[] stored;
 
         boolean loaded;
+        /** Whether {@link #settle} has computed the group's new state. */
+        boolean settled;
 
         long rows;
         final long[] n;
@@ -170,6 +185,11 @@ final class GroupChanges {
         final boolean[] spill;
         /** The state to write, set by {@link #prepare}. */
         byte[] state;
+        /**
+         * Whether the new state differs from the stored one (or there was none), found by {@link #settle} while
+         * the stored bytes are still in the processor's cache.
+         */
+        boolean changedState;
 
         @SuppressWarnings("unchecked")
         Group(Key key) {
@@ -199,8 +219,15 @@ final class GroupChanges {
             ByteBuffer b = ByteBuffer.wrap(state);
             int parts = DataUtils.readVarInt(b);
             rows += (Long) KeyType.readValue(b);
+            int[] extremeAt = extremeStarts;
             for (int i = 0; i < kinds.length; i++) {
                 n[i] += (Long) KeyType.readValue(b);
+                if (valueColumnOf[i] >= 0) {
+                    // MIN, MAX, COUNT(DISTINCT): built below only if its column's counts are not inline
+                    extremeAt[i] = b.position();
+                    KeyType.skipValue(b);
+                    continue;
+                }
                 Object s = KeyType.readValue(b);
                 if (kinds[i] == Aggregate.Kind.SUM || kinds[i] == Aggregate.Kind.AVG) {
                     x[i] = s == null ? x[i] : x[i] == null ? s : ((BigDecimal) s).add((BigDecimal) x[i]);
@@ -217,6 +244,11 @@ final class GroupChanges {
                     ((java.nio.Buffer) b).position(to); // Buffer's: Android 26 lacks the covariant one
                 } else {
                     KeyType.readValue(b); // spilled
+                }
+            }
+            for (int i = 0; i < kinds.length; i++) {
+                if (valueColumnOf[i] >= 0 && counts[valueColumnOf[i]] == null) {
+                    x[i] = KeyType.readValue(ByteBuffer.wrap(state, extremeAt[i], state.length - extremeAt[i]));
                 }
             }
         }
@@ -464,19 +496,6 @@ final class GroupChanges {
         // In key order: neighbouring groups (and counts) share leaf pages, read here and written by writeTo once
         // each while they are cached, instead of in hash order across a map far larger than the page cache.
         List<Group> groupsInOrder = load();
-        for (Group g : groupsInOrder) {
-            for (int c = 0; c < valueColumns.length; c++) {
-                g.mergeValues(c);
-                ValueCounts inlineCounts = g.counts[c];
-                if (inlineCounts == null || g.changed[c] == null) {
-                    continue;
-                }
-                for (ValueCount vc : g.changed[c]) {
-                    vc.found = inlineCounts.find(vc.value);
-                    count(vc, inlineCounts.countAt(vc.found));
-                }
-            }
-        }
         for (int c : valueColumnsInKeyOrder) {
             for (Group g : groupsInOrder) {
                 if (g.counts[c] == null && g.changed[c] != null) {
@@ -495,15 +514,46 @@ final class GroupChanges {
             count(vc, stored == null ? 0 : stored);
         }
         for (Group g : groupsInOrder) {
-            settle(g);
+            if (!g.settled) {
+                settle(g);
+            }
         }
         touchedInOrder = groupsInOrder;
     }
 
     /**
-     * Reads the touched groups' stored states and returns the groups in key order. When they are few next to the
-     * map, sorts them and looks each up (a descent of about log2(size) comparisons); else walks the whole map once,
-     * finds each stored key among the touched groups by hash, and sorts only the new groups into that order.
+     * Reads a group's stored state (null for none), counts its changed inline values and, unless it waits for
+     * counts from the values map, settles it: all while its state and its changes are still in the processor's
+     * cache, which a second pass over thousands of groups would miss.
+     */
+    private void load(Group g, byte[] state) {
+        g.load(state);
+        boolean waits = false;
+        for (int c = 0; c < valueColumns.length; c++) {
+            g.mergeValues(c);
+            ValueCounts inlineCounts = g.counts[c];
+            if (g.changed[c] == null) {
+                continue;
+            }
+            if (inlineCounts == null) {
+                waits = true;
+                continue;
+            }
+            for (ValueCount vc : g.changed[c]) {
+                vc.found = inlineCounts.find(vc.value);
+                count(vc, inlineCounts.countAt(vc.found));
+            }
+        }
+        if (!waits) {
+            settle(g);
+        }
+    }
+
+    /**
+     * Reads the touched groups' stored states ({@link #load(Group, byte[])}) and returns the groups in key order.
+     * When they are few next to the map, sorts them and looks each up (a descent of about log2(size)
+     * comparisons); else walks the whole map once, finds each stored key among the touched groups by hash, and
+     * sorts only the new groups into that order.
      */
     private List<Group> load() {
         long size = fromEmpty ? 0 : groups.sizeAsLong();
@@ -512,7 +562,7 @@ final class GroupChanges {
             List<Group> inOrder = new ArrayList<>(touched.values());
             inOrder.sort(GroupChanges::byKey);
             for (Group g : inOrder) {
-                g.load(fromEmpty ? null : groups.get(g.key));
+                load(g, fromEmpty ? null : groups.get(g.key));
             }
             return inOrder;
         }
@@ -521,14 +571,14 @@ final class GroupChanges {
         while (c.hasNext()) {
             Group g = touched.get(c.next());
             if (g != null) {
-                g.load(c.getValue());
+                load(g, c.getValue());
                 stored.add(g);
             }
         }
         List<Group> fresh = new ArrayList<>();
         for (Group g : touched.values()) {
             if (!g.loaded) {
-                g.load(null);
+                load(g, null);
                 fresh.add(g);
             }
         }
@@ -581,6 +631,7 @@ final class GroupChanges {
 
     /** Checks a group's counts and computes its new extremes and state. */
     private void settle(Group g) {
+        g.settled = true;
         boolean bad = g.rows < 0;
         for (long n : g.n) {
             bad |= n < 0 || (g.rows == 0 && n != 0);
@@ -605,6 +656,7 @@ final class GroupChanges {
             }
         }
         g.state = g.state();
+        g.changedState = g.stored == null || !Arrays.equals(g.state, g.stored);
     }
 
     /** The new extreme of a MIN or MAX aggregate of a group that still has values. */
@@ -678,7 +730,7 @@ final class GroupChanges {
                     sink.remove(groups, g.key);
                     changed.add(g);
                 }
-            } else if (g.stored == null || !Arrays.equals(g.state, g.stored)) {
+            } else if (g.changedState) {
                 sink.put(groups, g.key, g.state);
                 changed.add(g);
             }
