@@ -209,13 +209,21 @@ final class RangeCutMap<K, V> extends MVMap<K, V> {
      * @throws UnsupportedOperationException if the map is read-only
      */
     void applySorted(K[] keys, V[] values, int count, V[] before, Runnable check) {
+        applySorted(keys, values, count, before, check, OPTIMISTIC_ATTEMPTS);
+    }
+
+    /**
+     * {@link #applySorted(Object[], Object[], int, Object[], Runnable)} with a given number of lock-free attempts
+     * before the root lock is taken (0: at once; tests use it to run the locked path).
+     */
+    void applySorted(K[] keys, V[] values, int count, V[] before, Runnable check, int optimisticAttempts) {
         beforeWrite();
         SortedBatch<K, V> batch = new SortedBatch<>(this);
         MVStore.TxCounter usage = store.registerVersionUsage();
         try {
             for (int attempt = 1; ; attempt++) {
                 RootReference<K, V> root = flushAndGetRoot();
-                if (attempt <= OPTIMISTIC_ATTEMPTS) {
+                if (attempt <= optimisticAttempts) {
                     Page<K, V> newRoot = batch.apply(root.root, keys, values, before, count);
                     check.run();
                     if (newRoot == root.root) {

@@ -1,7 +1,9 @@
 package io.github.deltalog.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
@@ -12,6 +14,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -112,6 +116,96 @@ class MapChangesApplyTest {
             }
         }
         assertEquals(true, failures > 0, "seed " + seed + ": no change set with a failing check was tried");
+    }
+
+    /**
+     * {@link RangeCutMap#applySorted} while another thread puts and removes other keys one by one and a third
+     * commits the store: root swaps that lose the race are recomputed, half the batches are made under the root
+     * lock at once, and each writer finds exactly its own keys and old values; a reader never sees a torn entry.
+     */
+    @Test
+    void batchesRaceKeyByKeyWritersAndCommits() throws Exception {
+        long seed = Long.getLong("deltalog.mapchanges.seed", System.nanoTime());
+        System.out.println("MapChangesApplyTest concurrent seed " + seed);
+        try (MVStore store = RangeCutMapTest.open(dir.resolve("concurrent.db"), 4 + new Random(seed).nextInt(40))) {
+            RangeCutMap<Long, Long> map = (RangeCutMap<Long, Long>) store.openMap("m", RangeCutMapTest.builder());
+            AtomicBoolean done = new AtomicBoolean();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            TreeMap<Long, Long> batched = new TreeMap<>();
+            TreeMap<Long, Long> single = new TreeMap<>();
+            Thread batcher = thread(failure, () -> {
+                Random r = new Random(seed);
+                for (int round = 0; round < 300; round++) {
+                    TreeMap<Long, Long> changes = new TreeMap<>();
+                    int n = 1 + r.nextInt(200);
+                    for (int i = 0; i < n; i++) {
+                        long key = 2L * r.nextInt(KEY_SPACE);
+                        changes.put(key, r.nextInt(3) == 0 ? null : key * 1_000_003 + round);
+                    }
+                    Long[] keys = changes.keySet().toArray(new Long[0]);
+                    Long[] values = changes.values().toArray(new Long[0]);
+                    Long[] before = new Long[keys.length];
+                    map.applySorted(keys, values, keys.length, before, () -> {}, r.nextBoolean() ? 0 : 4);
+                    for (int j = 0; j < keys.length; j++) {
+                        Long was = values[j] == null ? batched.remove(keys[j]) : batched.put(keys[j], values[j]);
+                        assertEquals(was, before[j], "seed " + seed + ": old value of " + keys[j]);
+                    }
+                }
+                done.set(true);
+            });
+            Thread putter = thread(failure, () -> {
+                Random r = new Random(seed + 1);
+                for (int round = 0; !done.get(); round++) {
+                    long key = 2L * r.nextInt(KEY_SPACE) + 1;
+                    if (r.nextInt(3) == 0) {
+                        assertEquals(single.remove(key), map.remove(key), "seed " + seed);
+                    } else {
+                        assertEquals(single.put(key, key * 1_000_003 + round), map.put(key, key * 1_000_003 + round));
+                    }
+                }
+            });
+            Thread committer = thread(failure, () -> {
+                while (!done.get()) {
+                    store.commit();
+                    Thread.sleep(1);
+                }
+            });
+            Thread reader = thread(failure, () -> {
+                while (!done.get()) {
+                    for (Cursor<Long, Long> c = map.cursor(null); c.hasNext(); ) {
+                        long k = c.next();
+                        assertEquals(k, c.getValue() / 1_000_003, "seed " + seed + ": value of " + k);
+                    }
+                }
+            });
+            List<Thread> threads = List.of(batcher, putter, committer, reader);
+            threads.forEach(Thread::start);
+            for (Thread t : threads) {
+                t.join(120_000);
+                assertFalse(t.isAlive(), "a thread hangs: " + t);
+            }
+            done.set(true);
+            assertNull(failure.get(), () -> "seed " + seed + ": " + failure.get());
+            TreeMap<Long, Long> all = new TreeMap<>(batched);
+            all.putAll(single);
+            RangeCutMapTest.assertSameContents(all, map, "seed " + seed);
+        }
+    }
+
+    /** What a racing thread runs. */
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    /** A thread that records its failure and, failing, stops the others. */
+    private static Thread thread(AtomicReference<Throwable> failure, Body body) {
+        return new Thread(() -> {
+            try {
+                body.run();
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        });
     }
 
     /**
