@@ -411,11 +411,12 @@ public final class LogStore implements AutoCloseable {
 
     /**
      * Opens (or creates) a map of the log's store under the log's namespace, for state kept beside the deltas
-     * (a view's groups). Change it only inside {@link #checkpointWith}.
+     * (a view's groups). Change it only inside {@link #checkpointWith}. The map is stored as a plain MVMap with the
+     * builder's key and value types; a {@link MapChanges} applies its changes to it in sorted batches.
      */
     public <K, V> MVMap<K, V> openSideMap(String name, MVMap.Builder<K, V> builder) {
         s.checkOpen();
-        return s.store.openMap(prefix + name, builder);
+        return s.store.openMap(prefix + name, RangeCutMap.Builder.like(builder));
     }
 
     /**

@@ -284,38 +284,149 @@ public final class MapChanges {
     }
 
     /**
-     * Applies the staged changes to the maps, in order; if one fails, takes back those already made.
+     * Applies the staged changes to the maps; if one fails, takes back those already made. A map's changes of
+     * distinct keys are made as one sorted batch ({@link RangeCutMap#applySorted}: one copy of each touched page,
+     * where key by key each change copies its leaf and path); a map with a key staged twice, and a map not opened
+     * as a side map, gets its changes key by key in order. The maps end as key by key changes in staging order
+     * leave them.
      *
      * @throws Missing if a key that must be there is not (its cause is the caller's exception), after the rollback
      * @throws RuntimeException what the failing map call threw, after the rollback
      */
     void apply() {
-        Object[] old = new Object[ops];
-        int done = 0;
+        Application run = new Application();
         try {
-            while (done < ops) {
-                MVMap<Object, Object> m = maps.get(opMap[done]);
-                Object was = opValue[done] == null ? m.remove(opKey[done]) : m.put(opKey[done], opValue[done]);
-                old[done++] = was;
-                if (was == null && opIfMissing[done - 1] != null) {
-                    throw new Missing(opIfMissing[done - 1].get());
+            int[][] byMap = opsByMap();
+            for (int m = 0; m < byMap.length; m++) {
+                MVMap<Object, Object> map = maps.get(m);
+                int[] sorted = byMap[m].length > 1 && map instanceof RangeCutMap ? sortedDistinct(map, byMap[m]) : null;
+                if (sorted == null) {
+                    run.oneByOne(map, byMap[m]);
+                } else {
+                    run.batch((RangeCutMap<Object, Object>) map, sorted);
                 }
             }
         } catch (RuntimeException | Error e) {
             try {
-                for (int i = done - 1; i >= 0; i--) {
-                    MVMap<Object, Object> m = maps.get(opMap[i]);
-                    if (old[i] == null) {
-                        m.remove(opKey[i]);
-                    } else {
-                        m.put(opKey[i], old[i]);
-                    }
-                }
+                run.rollback();
             } catch (RuntimeException | Error suppressed) {
                 e.addSuppressed(suppressed);
                 throw new RolledBackPartly(e);
             }
             throw e;
+        }
+    }
+
+    /** Each map's changes' indexes, in staging order. */
+    private int[][] opsByMap() {
+        int[] counts = new int[maps.size()];
+        for (int i = 0; i < ops; i++) {
+            counts[opMap[i]]++;
+        }
+        int[][] byMap = new int[maps.size()][];
+        for (int m = 0; m < byMap.length; m++) {
+            byMap[m] = new int[counts[m]];
+            counts[m] = 0;
+        }
+        for (int i = 0; i < ops; i++) {
+            byMap[opMap[i]][counts[opMap[i]]++] = i;
+        }
+        return byMap;
+    }
+
+    /**
+     * A map's changes' indexes in the order of their keys, or null if a key is staged twice. A refresh stages
+     * most maps' changes in key order already: then this is one comparison per change.
+     */
+    private int[] sortedDistinct(MVMap<Object, Object> map, int[] indexes) {
+        DataType<Object> type = map.getKeyType();
+        int ascending = 1;
+        while (ascending < indexes.length
+                && type.compare(opKey[indexes[ascending - 1]], opKey[indexes[ascending]]) < 0) {
+            ascending++;
+        }
+        if (ascending == indexes.length) {
+            return indexes;
+        }
+        Integer[] boxed = new Integer[indexes.length];
+        for (int j = 0; j < boxed.length; j++) {
+            boxed[j] = indexes[j];
+        }
+        java.util.Arrays.sort(boxed, (a, b) -> type.compare(opKey[a], opKey[b]));
+        int[] sorted = new int[boxed.length];
+        for (int j = 0; j < sorted.length; j++) {
+            sorted[j] = boxed[j];
+            if (j > 0 && type.compare(opKey[sorted[j - 1]], opKey[sorted[j]]) == 0) {
+                return null;
+            }
+        }
+        return sorted;
+    }
+
+    /** One application of the changes: what each changed key held, and in which order, for the rollback. */
+    private final class Application {
+        /** Per change, the value its key held before it (null if none). */
+        private final Object[] old = new Object[ops];
+        /** The changes that may have been made, in the order they were: the rollback takes them back in reverse. */
+        private final int[] made = new int[ops];
+
+        private int madeCount;
+
+        /** Makes a map's changes key by key, in staging order. */
+        void oneByOne(MVMap<Object, Object> map, int[] indexes) {
+            for (int i : indexes) {
+                Object was = opValue[i] == null ? map.remove(opKey[i]) : map.put(opKey[i], opValue[i]);
+                old[i] = was;
+                made[madeCount++] = i;
+                if (was == null && opIfMissing[i] != null) {
+                    throw new Missing(opIfMissing[i].get());
+                }
+            }
+        }
+
+        /** Makes a map's changes of distinct keys, given in key order, as one sorted batch. */
+        void batch(RangeCutMap<Object, Object> map, int[] sorted) {
+            int n = sorted.length;
+            Object[] keys = new Object[n];
+            Object[] values = new Object[n];
+            Object[] before = new Object[n];
+            for (int j = 0; j < n; j++) {
+                keys[j] = opKey[sorted[j]];
+                values[j] = opValue[sorted[j]];
+            }
+            boolean[] checked = {false};
+            try {
+                map.applySorted(keys, values, n, before, () -> {
+                    for (int j = 0; j < n; j++) {
+                        Supplier<? extends RuntimeException> ifMissing = opIfMissing[sorted[j]];
+                        if (before[j] == null && ifMissing != null) {
+                            throw new Missing(ifMissing.get());
+                        }
+                    }
+                    checked[0] = true;
+                });
+            } finally {
+                if (checked[0]) {
+                    // Keys are distinct and their old values known: taking back one not yet made is harmless.
+                    for (int j = 0; j < n; j++) {
+                        old[sorted[j]] = before[j];
+                        made[madeCount++] = sorted[j];
+                    }
+                }
+            }
+        }
+
+        /** Takes back the changes made, last first. */
+        void rollback() {
+            for (int k = madeCount - 1; k >= 0; k--) {
+                int i = made[k];
+                MVMap<Object, Object> m = maps.get(opMap[i]);
+                if (old[i] == null) {
+                    m.remove(opKey[i]);
+                } else {
+                    m.put(opKey[i], old[i]);
+                }
+            }
         }
     }
 

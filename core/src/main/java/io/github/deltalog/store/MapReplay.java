@@ -92,7 +92,8 @@ final class MapReplay {
                 throw new CorruptLogException("journal of " + label + " holds changes of map '" + name
                         + "', which this open cannot decode (open the log with DeltaLog, which knows view maps)");
             }
-            map = store.openMap(name, (MVMap.Builder<Object, Object>) builder);
+            // As LogStore.openSideMap opens it, so that the log's later open of the same map gets this instance.
+            map = store.openMap(name, RangeCutMap.Builder.like((MVMap.Builder<Object, Object>) builder));
         }
         open.put(name, map);
         return map;

@@ -16,7 +16,9 @@ import org.h2.mvstore.type.DataType;
  * once. A purge of one table below a timestamp is one such range, so it costs O(height × fanout) page copies and
  * one visit per dropped inner page, where removing key by key copies a leaf and its path for every key. Its
  * counterpart for commits, {@link #putSorted}, inserts each run of ascending new keys that belongs to one leaf with
- * one copy of that leaf and its path ({@link SortedRunInsert}), with the same root swap, accounting and format.
+ * one copy of that leaf and its path ({@link SortedRunInsert}), with the same root swap, accounting and format; and
+ * {@link #applySorted} makes a view refresh's scattered puts and removals in one pass ({@link SortedBatch}), each
+ * touched page copied once.
  *
  * <p><b>Tree shape.</b> Only pages that contained keys of the range change. A boundary leaf keeps its keys outside
  * the range; a boundary node keeps its children outside the range and the cut copies of its two boundary children,
@@ -192,6 +194,74 @@ final class RangeCutMap<K, V> extends MVMap<K, V> {
         }
     }
 
+    /**
+     * Makes a batch of puts and removals of distinct keys in ascending order, with one copy of each touched leaf
+     * and of each inner page on the way to it and one root swap ({@link SortedBatch}); a leaf the batch would split
+     * or empty gets its changes through {@code put} and {@code remove} afterwards. The result is what {@code put}
+     * and {@code remove} key by key give. The batch (but for such leaves) is atomic for readers.
+     *
+     * @param keys the keys, strictly ascending
+     * @param values their new values; null removes the key
+     * @param count how many changes
+     * @param before receives, per change, the value its key held (null if none); filled before {@code check} runs
+     * @param check runs once {@code before} is filled and before anything is published: what it throws leaves the
+     *     map unchanged
+     * @throws UnsupportedOperationException if the map is read-only
+     */
+    void applySorted(K[] keys, V[] values, int count, V[] before, Runnable check) {
+        applySorted(keys, values, count, before, check, OPTIMISTIC_ATTEMPTS);
+    }
+
+    /**
+     * {@link #applySorted(Object[], Object[], int, Object[], Runnable)} with a given number of lock-free attempts
+     * before the root lock is taken (0: at once; tests use it to run the locked path).
+     */
+    void applySorted(K[] keys, V[] values, int count, V[] before, Runnable check, int optimisticAttempts) {
+        beforeWrite();
+        SortedBatch<K, V> batch = new SortedBatch<>(this);
+        MVStore.TxCounter usage = store.registerVersionUsage();
+        try {
+            for (int attempt = 1; ; attempt++) {
+                RootReference<K, V> root = flushAndGetRoot();
+                if (attempt <= optimisticAttempts) {
+                    Page<K, V> newRoot = batch.apply(root.root, keys, values, before, count);
+                    check.run();
+                    if (newRoot == root.root) {
+                        break;
+                    }
+                    if (updateRoot(root, newRoot, attempt)) {
+                        registerUnsavedMemory(batch.settle(root.version));
+                        break;
+                    }
+                    continue;
+                }
+                RootReference<K, V> locked = tryLock(root, attempt);
+                if (locked == null) {
+                    continue;
+                }
+                Page<K, V> newRoot = null;
+                try {
+                    Page<K, V> computed = batch.apply(locked.root, keys, values, before, count);
+                    check.run();
+                    newRoot = computed;
+                } finally {
+                    unlockRoot(newRoot);
+                }
+                if (newRoot != locked.root) {
+                    registerUnsavedMemory(batch.settle(locked.version));
+                }
+                break;
+            }
+        } finally {
+            store.deregisterVersionUsage(usage);
+        }
+        int[] deferred = batch.deferred();
+        for (int d = 0; d < batch.deferredCount(); d++) {
+            int j = deferred[d];
+            before[j] = values[j] == null ? remove(keys[j]) : put(keys[j], values[j]);
+        }
+    }
+
     /** A new, empty leaf of this map (for {@link SortedRunInsert}). */
     Page<K, V> newLeaf() {
         return createEmptyLeaf();
@@ -363,6 +433,18 @@ final class RangeCutMap<K, V> extends MVMap<K, V> {
      * instance, which callers then use key by key.
      */
     static final class Builder<K, V> extends MVMap.BasicBuilder<MVMap<K, V>, K, V> {
+        /** A builder of a map with the key and value types of {@code plain} (h2's generic type where it sets none). */
+        static <K, V> Builder<K, V> like(MVMap.Builder<K, V> plain) {
+            Builder<K, V> b = new Builder<>();
+            if (plain.getKeyType() != null) {
+                b.setKeyType(plain.getKeyType());
+            }
+            if (plain.getValueType() != null) {
+                b.setValueType(plain.getValueType());
+            }
+            return b;
+        }
+
         @Override
         public Builder<K, V> keyType(DataType<? super K> type) {
             setKeyType(type);
