@@ -113,7 +113,7 @@ final class StoreOpener {
     private static MVStore openStore(String fileName, StoreOptions o, String label, boolean readOnly) {
         Map<String, Object> config = new HashMap<>();
         config.put("cacheSize", o.cacheSizeMb());
-        SingleFileStore fileStore = new SingleFileStore(config);
+        SingleFileStore fileStore = new TrimmedCacheFileStore(config);
         char[] key = o.encryptionKey() == null ? null : o.encryptionKey().clone();
         try {
             fileStore.open(fileName, readOnly, key);
