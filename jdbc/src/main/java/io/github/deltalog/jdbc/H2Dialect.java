@@ -29,7 +29,9 @@ import org.h2.mvstore.db.Store;
 import org.h2.mvstore.tx.Transaction;
 import org.h2.mvstore.tx.TransactionStore;
 import org.h2.result.SearchRow;
+import org.h2.table.Column;
 import org.h2.table.Table;
+import org.h2.value.Value;
 import org.h2.value.VersionedValue;
 
 /**
@@ -37,7 +39,7 @@ import org.h2.value.VersionedValue;
  * true for an embedded database) encodes both images into the outbox. H2 gives triggers no {@code _ROWID_}, so a
  * captured table needs a single integer primary key (in H2 that key is the {@code _ROWID_}).
  */
-final class H2Dialect implements Dialect {
+final class H2Dialect implements Dialect, OutboxReader.StorageScan {
     private static final Set<String> INTEGER_TYPES = Set.of("TINYINT", "SMALLINT", "INTEGER", "BIGINT");
 
     @Override
@@ -299,6 +301,35 @@ final class H2Dialect implements Dialect {
         return java.util.Arrays.copyOf(ids, n);
     }
 
+    /**
+     * Scans the outbox through its primary index in the session's transaction ({@link H2OutboxScan}). Needs the
+     * embedded session and the narrow layout keyed by its id; else returns null.
+     */
+    @Override
+    public OutboxReader.Scan scanOutbox(Connection c) throws SQLException {
+        SessionLocal session = embeddedSession(c);
+        MVPrimaryIndex primary = session == null ? null : primaryIndex(session);
+        if (primary == null || !isNarrow(primary.getTable())) {
+            return null;
+        }
+        return new H2OutboxScan(primary.find(session, null, null, false));
+    }
+
+    /** Whether the outbox has the narrow layout's columns, in its order and with its key type. */
+    private static boolean isNarrow(Table outbox) {
+        Column[] columns = outbox.getColumns();
+        String[] names = {"ID", "TX", "SHAPE", "OLD_IMG", "NEW_IMG"};
+        if (columns.length != names.length || columns[1].getType().getValueType() != Value.BIGINT) {
+            return false;
+        }
+        for (int i = 0; i < names.length; i++) {
+            if (!columns[i].getName().equals(names[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The embedded H2 session behind {@code c}, or null for any other connection. */
     private static SessionLocal embeddedSession(Connection c) throws SQLException {
         JdbcConnection j = c.isWrapperFor(JdbcConnection.class) ? c.unwrap(JdbcConnection.class) : null;
@@ -307,6 +338,12 @@ final class H2Dialect implements Dialect {
 
     /** The outbox's primary map (keyed by the outbox id), or null if the outbox is not an MVStore table keyed so. */
     private static MVMap<Long, VersionedValue<SearchRow>> outboxMap(SessionLocal session) {
+        MVPrimaryIndex primary = primaryIndex(session);
+        return primary == null ? null : primary.getMVMap();
+    }
+
+    /** The outbox's primary index (keyed by the outbox id), or null if the outbox is not an MVStore table keyed so. */
+    private static MVPrimaryIndex primaryIndex(SessionLocal session) {
         Table table =
                 session.getDatabase().getSchema(session.getCurrentSchemaName()).findTableOrView(session, OUTBOX);
         if (!(table instanceof MVTable outbox)
@@ -314,7 +351,7 @@ final class H2Dialect implements Dialect {
                 || primary.getMainIndexColumn() != 0) {
             return null;
         }
-        return primary.getMVMap();
+        return primary;
     }
 
     /** The transaction id in an H2 2.x operation id (the bits above its 40-bit undo log position). */
@@ -473,7 +510,16 @@ final class H2Dialect implements Dialect {
         return new Object[][] {before, decode(rs.getBytes(first + 1), before, shape)};
     }
 
-    private static Object[] decode(byte[] bytes, Object[] before, TableShape shape) throws SQLException {
+    /**
+     * Decodes an outbox image.
+     *
+     * @param bytes the image's bytes, or null
+     * @param before the before image of the same row, for an after image that names unchanged values
+     * @param shape the row's shape, for messages
+     * @return the values, or null for null bytes
+     * @throws SQLException if the bytes are not an image
+     */
+    static Object[] decode(byte[] bytes, Object[] before, TableShape shape) throws SQLException {
         if (bytes == null) {
             return null;
         }
