@@ -312,7 +312,14 @@ final class H2Dialect implements Dialect, OutboxReader.StorageScan {
         if (primary == null || !isNarrow(primary.getTable())) {
             return null;
         }
-        return new H2OutboxScan(primary.find(session, null, null, false));
+        MVStore store = session.getDatabase().getStore().getMvStore();
+        MVStore.TxCounter version = store.registerVersionUsage();
+        try {
+            return new H2OutboxScan(store, version, primary.find(session, null, null, false));
+        } catch (RuntimeException e) {
+            store.deregisterVersionUsage(version);
+            throw e;
+        }
     }
 
     /** Whether the outbox has the narrow layout's columns, in its order and with its key type. */
@@ -455,23 +462,23 @@ final class H2Dialect implements Dialect, OutboxReader.StorageScan {
      * Truncates the outbox (H2 clears its map in one step, without a lock and an undo entry per row) when it holds
      * exactly the rows just moved. Safe because the check and the truncation run under the outbox's exclusive table
      * lock: every transaction that wrote an outbox row holds a shared lock on it until its commit has ended, so under
-     * the exclusive lock no row of an open or committing transaction exists, and a count equal to the moved rows
-     * (all still present: only the relay deletes) means nothing else is there. The lock is only tried (H2 waits
-     * about a millisecond with a lock timeout of 0): an application transaction that writes captured rows now makes
-     * this return false rather than wait, and a writer queued behind the attempt waits that long at most. Needs the
-     * embedded session and a lock mode other than 0 (which takes no table locks); else returns false.
+     * the exclusive lock no row of an open or committing transaction exists. The check reads the outbox's map itself
+     * (a query's count, minimum and maximum cost more than the truncation): as many entries as moved rows, the first
+     * and the last of them the moved rows' smallest and largest id (all still present: only the relay deletes), mean
+     * nothing else is there, not even the dead row of a transaction a kill cut short, which a query would skip. The
+     * lock is only tried (H2 waits about a millisecond with a lock timeout of 0): an application transaction that
+     * writes captured rows now makes this return false rather than wait, and a writer queued behind the attempt
+     * waits that long at most. Needs the embedded session, an outbox keyed by its id and a lock mode other than 0
+     * (which takes no table locks); else returns false.
      */
     @Override
     public boolean clearIfOnly(Connection c, int rows, long minId, long maxId) throws SQLException {
-        JdbcConnection j = c.isWrapperFor(JdbcConnection.class) ? c.unwrap(JdbcConnection.class) : null;
-        if (j == null || !(j.getSession() instanceof SessionLocal session)) {
+        SessionLocal session = embeddedSession(c);
+        MVPrimaryIndex primary = session == null ? null : primaryIndex(session);
+        if (primary == null || session.getDatabase().getLockMode() == Constants.LOCK_MODE_OFF) {
             return false;
         }
-        Database database = session.getDatabase();
-        Table table = database.getSchema(session.getCurrentSchemaName()).findTableOrView(session, OUTBOX);
-        if (database.getLockMode() == Constants.LOCK_MODE_OFF || !(table instanceof MVTable outbox)) {
-            return false;
-        }
+        MVTable outbox = primary.getTable();
         c.setAutoCommit(false);
         try {
             int timeout = session.getLockTimeout();
@@ -484,12 +491,10 @@ final class H2Dialect implements Dialect, OutboxReader.StorageScan {
             } finally {
                 session.setLockTimeout(timeout);
             }
-            boolean only;
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT COUNT(*), MIN(ID), MAX(ID) FROM " + OUTBOX)) {
-                rs.next();
-                only = rs.getLong(1) == rows && rs.getLong(2) == minId && rs.getLong(3) == maxId;
-            }
+            MVMap<Long, VersionedValue<SearchRow>> map = primary.getMVMap();
+            boolean only = map.sizeAsLong() == rows
+                    && Long.valueOf(minId).equals(map.firstKey())
+                    && Long.valueOf(maxId).equals(map.lastKey());
             if (only) {
                 outbox.truncate(session);
             }

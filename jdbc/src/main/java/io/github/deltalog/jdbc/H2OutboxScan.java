@@ -2,6 +2,7 @@ package io.github.deltalog.jdbc;
 
 import java.sql.SQLException;
 import org.h2.index.Cursor;
+import org.h2.mvstore.MVStore;
 import org.h2.result.Row;
 import org.h2.value.Value;
 import org.h2.value.ValueNull;
@@ -10,7 +11,9 @@ import org.h2.value.ValueNull;
  * H2's outbox rows read through the outbox's primary index in the reading session's transaction: the rows and the
  * visibility a {@code SELECT} in that transaction gets (the index gives the statement its rows), without the query's
  * result rows and JDBC conversions, and the images decoded from H2's own byte arrays instead of copies. Only for
- * the narrow layout ({@link H2Dialect#createOutbox}: ID, TX, SHAPE, OLD_IMG, NEW_IMG).
+ * the narrow layout ({@link H2Dialect#createOutbox}: ID, TX, SHAPE, OLD_IMG, NEW_IMG). Like a statement, the scan
+ * registers the store version it reads until it is closed, so that no concurrent store reuses the space of pages it
+ * may still read.
  */
 final class H2OutboxScan implements OutboxReader.Scan {
     private static final int TX = 1;
@@ -18,15 +21,21 @@ final class H2OutboxScan implements OutboxReader.Scan {
     private static final int OLD_IMG = 3;
     private static final int NEW_IMG = 4;
 
+    private final MVStore store;
+    private final MVStore.TxCounter version;
     private final Cursor cursor;
     private Row row;
 
     /**
      * Scans an index cursor.
      *
-     * @param cursor the outbox's primary index cursor, ascending by id
+     * @param store the database's store
+     * @param version the version usage registered for the scan, deregistered by {@link #close}
+     * @param cursor the outbox's primary index cursor, ascending by id, opened after that registration
      */
-    H2OutboxScan(Cursor cursor) {
+    H2OutboxScan(MVStore store, MVStore.TxCounter version, Cursor cursor) {
+        this.store = store;
+        this.version = version;
         this.cursor = cursor;
     }
 
@@ -60,5 +69,7 @@ final class H2OutboxScan implements OutboxReader.Scan {
     }
 
     @Override
-    public void close() {}
+    public void close() {
+        store.deregisterVersionUsage(version);
+    }
 }
