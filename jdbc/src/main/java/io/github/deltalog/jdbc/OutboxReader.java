@@ -324,8 +324,9 @@ final class OutboxReader {
         Set<Object> continuing = new HashSet<>();
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql.toString())) {
+            boolean integer = isIntegerColumn(rs, 1);
             while (rs.next()) {
-                continuing.add(rs.getObject(1));
+                continuing.add(readKey(rs, 1, integer));
             }
         }
         return continuing;
@@ -400,8 +401,7 @@ final class OutboxReader {
             try {
                 rs = statement.executeQuery("SELECT * FROM " + Dialect.OUTBOX + " ORDER BY ID LIMIT " + limit);
                 first = firstImageColumn(rs);
-                int keyType = rs.getMetaData().getColumnType(2);
-                longKey = keyType == Types.BIGINT || keyType == Types.INTEGER;
+                longKey = isIntegerColumn(rs, 2);
             } catch (SQLException | RuntimeException e) {
                 statement.close();
                 throw e;
@@ -415,7 +415,7 @@ final class OutboxReader {
 
         @Override
         public Object key() throws SQLException {
-            return longKey ? (Object) rs.getLong(2) : rs.getObject(2);
+            return readKey(rs, 2, longKey);
         }
 
         @Override
@@ -427,6 +427,21 @@ final class OutboxReader {
         public void close() throws SQLException {
             statement.close();
         }
+    }
+
+    /** Whether a result column holds integers: its transaction keys are then read as Longs ({@link #readKey}). */
+    private static boolean isIntegerColumn(ResultSet rs, int column) throws SQLException {
+        int type = rs.getMetaData().getColumnType(column);
+        return type == Types.BIGINT || type == Types.INTEGER;
+    }
+
+    /**
+     * Reads a transaction key the same way wherever the grouped read compares keys: a Long from an integer column
+     * (without {@code getObject}'s column type lookup, and never an Integer for a small key), else as the driver
+     * returns it.
+     */
+    private static Object readKey(ResultSet rs, int column, boolean integer) throws SQLException {
+        return integer ? (Object) rs.getLong(column) : rs.getObject(column);
     }
 
     /**
