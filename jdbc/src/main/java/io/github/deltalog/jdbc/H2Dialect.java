@@ -29,7 +29,9 @@ import org.h2.mvstore.db.Store;
 import org.h2.mvstore.tx.Transaction;
 import org.h2.mvstore.tx.TransactionStore;
 import org.h2.result.SearchRow;
+import org.h2.table.Column;
 import org.h2.table.Table;
+import org.h2.value.Value;
 import org.h2.value.VersionedValue;
 
 /**
@@ -37,7 +39,7 @@ import org.h2.value.VersionedValue;
  * true for an embedded database) encodes both images into the outbox. H2 gives triggers no {@code _ROWID_}, so a
  * captured table needs a single integer primary key (in H2 that key is the {@code _ROWID_}).
  */
-final class H2Dialect implements Dialect {
+final class H2Dialect implements Dialect, OutboxReader.StorageScan {
     private static final Set<String> INTEGER_TYPES = Set.of("TINYINT", "SMALLINT", "INTEGER", "BIGINT");
 
     @Override
@@ -299,6 +301,42 @@ final class H2Dialect implements Dialect {
         return java.util.Arrays.copyOf(ids, n);
     }
 
+    /**
+     * Scans the outbox through its primary index in the session's transaction ({@link H2OutboxScan}). Needs the
+     * embedded session and the narrow layout keyed by its id; else returns null.
+     */
+    @Override
+    public OutboxReader.Scan scanOutbox(Connection c) throws SQLException {
+        SessionLocal session = embeddedSession(c);
+        MVPrimaryIndex primary = session == null ? null : primaryIndex(session);
+        if (primary == null || !isNarrow(primary.getTable())) {
+            return null;
+        }
+        MVStore store = session.getDatabase().getStore().getMvStore();
+        MVStore.TxCounter version = store.registerVersionUsage();
+        try {
+            return new H2OutboxScan(store, version, primary.find(session, null, null, false));
+        } catch (RuntimeException e) {
+            store.deregisterVersionUsage(version);
+            throw e;
+        }
+    }
+
+    /** Whether the outbox has the narrow layout's columns, in its order and with its key type. */
+    private static boolean isNarrow(Table outbox) {
+        Column[] columns = outbox.getColumns();
+        String[] names = {"ID", "TX", "SHAPE", "OLD_IMG", "NEW_IMG"};
+        if (columns.length != names.length || columns[1].getType().getValueType() != Value.BIGINT) {
+            return false;
+        }
+        for (int i = 0; i < names.length; i++) {
+            if (!columns[i].getName().equals(names[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The embedded H2 session behind {@code c}, or null for any other connection. */
     private static SessionLocal embeddedSession(Connection c) throws SQLException {
         JdbcConnection j = c.isWrapperFor(JdbcConnection.class) ? c.unwrap(JdbcConnection.class) : null;
@@ -307,6 +345,12 @@ final class H2Dialect implements Dialect {
 
     /** The outbox's primary map (keyed by the outbox id), or null if the outbox is not an MVStore table keyed so. */
     private static MVMap<Long, VersionedValue<SearchRow>> outboxMap(SessionLocal session) {
+        MVPrimaryIndex primary = primaryIndex(session);
+        return primary == null ? null : primary.getMVMap();
+    }
+
+    /** The outbox's primary index (keyed by the outbox id), or null if the outbox is not an MVStore table keyed so. */
+    private static MVPrimaryIndex primaryIndex(SessionLocal session) {
         Table table =
                 session.getDatabase().getSchema(session.getCurrentSchemaName()).findTableOrView(session, OUTBOX);
         if (!(table instanceof MVTable outbox)
@@ -314,7 +358,7 @@ final class H2Dialect implements Dialect {
                 || primary.getMainIndexColumn() != 0) {
             return null;
         }
-        return primary.getMVMap();
+        return primary;
     }
 
     /** The transaction id in an H2 2.x operation id (the bits above its 40-bit undo log position). */
@@ -418,23 +462,23 @@ final class H2Dialect implements Dialect {
      * Truncates the outbox (H2 clears its map in one step, without a lock and an undo entry per row) when it holds
      * exactly the rows just moved. Safe because the check and the truncation run under the outbox's exclusive table
      * lock: every transaction that wrote an outbox row holds a shared lock on it until its commit has ended, so under
-     * the exclusive lock no row of an open or committing transaction exists, and a count equal to the moved rows
-     * (all still present: only the relay deletes) means nothing else is there. The lock is only tried (H2 waits
-     * about a millisecond with a lock timeout of 0): an application transaction that writes captured rows now makes
-     * this return false rather than wait, and a writer queued behind the attempt waits that long at most. Needs the
-     * embedded session and a lock mode other than 0 (which takes no table locks); else returns false.
+     * the exclusive lock no row of an open or committing transaction exists. The check reads the outbox's map itself
+     * (a query's count, minimum and maximum cost more than the truncation): as many entries as moved rows, the first
+     * and the last of them the moved rows' smallest and largest id (all still present: only the relay deletes), mean
+     * nothing else is there, not even the dead row of a transaction a kill cut short, which a query would skip. The
+     * lock is only tried (H2 waits about a millisecond with a lock timeout of 0): an application transaction that
+     * writes captured rows now makes this return false rather than wait, and a writer queued behind the attempt
+     * waits that long at most. Needs the embedded session, an outbox keyed by its id and a lock mode other than 0
+     * (which takes no table locks); else returns false.
      */
     @Override
     public boolean clearIfOnly(Connection c, int rows, long minId, long maxId) throws SQLException {
-        JdbcConnection j = c.isWrapperFor(JdbcConnection.class) ? c.unwrap(JdbcConnection.class) : null;
-        if (j == null || !(j.getSession() instanceof SessionLocal session)) {
+        SessionLocal session = embeddedSession(c);
+        MVPrimaryIndex primary = session == null ? null : primaryIndex(session);
+        if (primary == null || session.getDatabase().getLockMode() == Constants.LOCK_MODE_OFF) {
             return false;
         }
-        Database database = session.getDatabase();
-        Table table = database.getSchema(session.getCurrentSchemaName()).findTableOrView(session, OUTBOX);
-        if (database.getLockMode() == Constants.LOCK_MODE_OFF || !(table instanceof MVTable outbox)) {
-            return false;
-        }
+        MVTable outbox = primary.getTable();
         c.setAutoCommit(false);
         try {
             int timeout = session.getLockTimeout();
@@ -447,12 +491,10 @@ final class H2Dialect implements Dialect {
             } finally {
                 session.setLockTimeout(timeout);
             }
-            boolean only;
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT COUNT(*), MIN(ID), MAX(ID) FROM " + OUTBOX)) {
-                rs.next();
-                only = rs.getLong(1) == rows && rs.getLong(2) == minId && rs.getLong(3) == maxId;
-            }
+            MVMap<Long, VersionedValue<SearchRow>> map = primary.getMVMap();
+            boolean only = map.sizeAsLong() == rows
+                    && Long.valueOf(minId).equals(map.firstKey())
+                    && Long.valueOf(maxId).equals(map.lastKey());
             if (only) {
                 outbox.truncate(session);
             }
@@ -473,7 +515,16 @@ final class H2Dialect implements Dialect {
         return new Object[][] {before, decode(rs.getBytes(first + 1), before, shape)};
     }
 
-    private static Object[] decode(byte[] bytes, Object[] before, TableShape shape) throws SQLException {
+    /**
+     * Decodes an outbox image.
+     *
+     * @param bytes the image's bytes, or null
+     * @param before the before image of the same row, for an after image that names unchanged values
+     * @param shape the row's shape, for messages
+     * @return the values, or null for null bytes
+     * @throws SQLException if the bytes are not an image
+     */
+    static Object[] decode(byte[] bytes, Object[] before, TableShape shape) throws SQLException {
         if (bytes == null) {
             return null;
         }

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -256,18 +257,15 @@ final class OutboxReader {
         int n = 0;
         long lastId = 0;
         Object nextKey = null;
-        try (Statement s = c.createStatement();
-                ResultSet rs =
-                        s.executeQuery("SELECT * FROM " + Dialect.OUTBOX + " ORDER BY ID LIMIT " + (limit + 1))) {
-            int first = firstImageColumn(rs);
-            while (rs.next()) {
+        try (Scan rows = openScan(c, dialect, limit + 1)) {
+            while (rows.next()) {
                 if (++n > limit) {
-                    nextKey = rs.getObject(2);
+                    nextKey = rows.key();
                     break;
                 }
-                OutboxRow row = row(rs, first, dialect, shapes);
+                OutboxRow row = rows.row(shapes);
                 lastId = row.id();
-                byKey.computeIfAbsent(rs.getObject(2), k -> new ArrayList<>()).add(row);
+                byKey.computeIfAbsent(rows.key(), k -> new ArrayList<>()).add(row);
             }
         }
         if (byKey.isEmpty()) {
@@ -326,11 +324,124 @@ final class OutboxReader {
         Set<Object> continuing = new HashSet<>();
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql.toString())) {
+            boolean integer = isIntegerColumn(rs, 1);
             while (rs.next()) {
-                continuing.add(rs.getObject(1));
+                continuing.add(readKey(rs, 1, integer));
             }
         }
         return continuing;
+    }
+
+    /** Opens the dialect's {@link StorageScan} if it has one and it can read this outbox, else a query. */
+    private static Scan openScan(Connection c, Dialect dialect, int limit) throws SQLException {
+        Scan direct = dialect instanceof StorageScan storage ? storage.scanOutbox(c) : null;
+        return direct != null ? direct : new SqlScan(c, dialect, limit);
+    }
+
+    /** Outbox rows in id order, one at a time. */
+    interface Scan extends AutoCloseable {
+        /**
+         * Moves to the next row.
+         *
+         * @return false after the last row
+         * @throws SQLException if the database fails
+         */
+        boolean next() throws SQLException;
+
+        /**
+         * Returns the current row's transaction key.
+         *
+         * @return the key, equal for the rows of one transaction
+         * @throws SQLException if the database fails
+         */
+        Object key() throws SQLException;
+
+        /**
+         * Reads the current row.
+         *
+         * @param shapes the catalog's shapes
+         * @return the row
+         * @throws CaptureException if the row refers to a shape the catalog does not hold, or its images are
+         *     inconsistent
+         * @throws SQLException if the database fails
+         */
+        OutboxRow row(CaptureCatalog.Shapes shapes) throws SQLException;
+
+        @Override
+        void close() throws SQLException;
+    }
+
+    /** A dialect that reads the outbox straight from the database's storage, without a SQL query and its result. */
+    interface StorageScan {
+        /**
+         * Opens a scan over the outbox rows the connection's current transaction sees, as a query in it would.
+         *
+         * @param c a connection
+         * @return the scan, or null if this connection or outbox cannot be read so (then a query reads it)
+         * @throws SQLException if the database fails
+         */
+        Scan scanOutbox(Connection c) throws SQLException;
+    }
+
+    /**
+     * The outbox through {@code SELECT *} in id order, columns by position (see {@link Dialect}): a lookup by name
+     * costs more than the read.
+     */
+    private static final class SqlScan implements Scan {
+        private final Statement statement;
+        private final ResultSet rs;
+        private final Dialect dialect;
+        private final int first;
+        /** Whether the key column is an integer (read without the column type lookup of {@code getObject}). */
+        private final boolean longKey;
+
+        SqlScan(Connection c, Dialect dialect, int limit) throws SQLException {
+            this.dialect = dialect;
+            statement = c.createStatement();
+            try {
+                rs = statement.executeQuery("SELECT * FROM " + Dialect.OUTBOX + " ORDER BY ID LIMIT " + limit);
+                first = firstImageColumn(rs);
+                longKey = isIntegerColumn(rs, 2);
+            } catch (SQLException | RuntimeException e) {
+                statement.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public boolean next() throws SQLException {
+            return rs.next();
+        }
+
+        @Override
+        public Object key() throws SQLException {
+            return readKey(rs, 2, longKey);
+        }
+
+        @Override
+        public OutboxRow row(CaptureCatalog.Shapes shapes) throws SQLException {
+            return OutboxReader.row(rs, first, dialect, shapes);
+        }
+
+        @Override
+        public void close() throws SQLException {
+            statement.close();
+        }
+    }
+
+    /** Whether a result column holds integers: its transaction keys are then read as Longs ({@link #readKey}). */
+    private static boolean isIntegerColumn(ResultSet rs, int column) throws SQLException {
+        int type = rs.getMetaData().getColumnType(column);
+        return type == Types.BIGINT || type == Types.INTEGER;
+    }
+
+    /**
+     * Reads a transaction key the same way wherever the grouped read compares keys: a Long from an integer column
+     * (without {@code getObject}'s column type lookup, and never an Integer for a small key), else as the driver
+     * returns it.
+     */
+    private static Object readKey(ResultSet rs, int column, boolean integer) throws SQLException {
+        return integer ? (Object) rs.getLong(column) : rs.getObject(column);
     }
 
     /**
@@ -350,18 +461,46 @@ final class OutboxReader {
     private static OutboxRow row(ResultSet rs, int first, Dialect dialect, CaptureCatalog.Shapes shapes)
             throws SQLException {
         long id = rs.getLong(1);
-        int shapeId = rs.getInt(3);
+        TableShape shape = shape(shapes, id, rs.getInt(3));
+        Object[][] images = dialect.readImages(rs, first, shape);
+        Object[] before = images[0];
+        Object[] after = images[1];
+        if (first == 7) {
+            // The images imply the operation; a row id column is read only where the operation has one.
+            int op = before == null ? 1 : after == null ? 3 : 2;
+            return new OutboxRow(
+                    id,
+                    shape,
+                    op,
+                    before == null ? 0 : rs.getLong(5),
+                    after == null ? 0 : rs.getLong(6),
+                    before,
+                    after);
+        }
+        return impliedRow(id, shape, before, after);
+    }
+
+    /**
+     * Returns the shape an outbox row refers to.
+     *
+     * @throws CaptureException if the catalog does not hold it
+     */
+    static TableShape shape(CaptureCatalog.Shapes shapes, long id, int shapeId) {
         TableShape shape = shapes.all().get(shapeId);
         if (shape == null) {
             throw new CaptureException("outbox row " + id + " refers to shape " + shapeId + ", which "
                     + CaptureCatalog.SHAPES + " does not hold");
         }
-        Object[][] images = dialect.readImages(rs, first, shape);
-        if (first == 7) {
-            return new OutboxRow(id, shape, rs.getInt(4), rs.getLong(5), rs.getLong(6), images[0], images[1]);
-        }
-        Object[] before = images[0];
-        Object[] after = images[1];
+        return shape;
+    }
+
+    /**
+     * Returns the outbox row of an outbox without operation and row id columns: the operation follows from which
+     * images are present, the row ids from the images' row id column.
+     *
+     * @throws CaptureException if the shape has no row id column or the row has no image
+     */
+    static OutboxRow impliedRow(long id, TableShape shape, Object[] before, Object[] after) {
         int op = before == null ? 1 : after == null ? 3 : 2;
         int rid = shape.rowIdIndex();
         if (rid < 0 || (before == null && after == null)) {

@@ -15,9 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +51,8 @@ final class Relay {
     private Object checkedSchema;
     /** The columns tuple the log holds per shape id, loaded from the log on first use. */
     private Map<Integer, Tuple> loggedShapes;
+    /** The catalog's shapes and what this relay derived from them, kept while the schema does not change. */
+    private final ShapeCache shapeCache = new ShapeCache();
     /**
      * The witness connection (see {@link Dialect#needsWitness}), kept open across calls: opening an H2 session
      * costs more than a small pass.
@@ -110,7 +110,7 @@ final class Relay {
             deleteMoved(c, dialect, null);
             int total = 0;
             while (true) {
-                CaptureCatalog.Shapes shapes = CaptureCatalog.load(c);
+                CaptureCatalog.Shapes shapes = shapeCache.shapes(c, dialect.schemaToken(c));
                 OutboxReader.Batch batch = OutboxReader.read(c, dialect, shapes, witness);
                 checkShapes(c, dialect, shapes);
                 List<OutboxReader.Group> groups = batch.groups();
@@ -135,13 +135,10 @@ final class Relay {
                 if (deletedUpTo > consumer.position()) {
                     consumer.advanceTo(deletedUpTo);
                 }
-                Map<TableShape, TableSchema> schemas = new IdentityHashMap<>();
-                Map<TableShape, TableSchema> schemaConfirmed = new IdentityHashMap<>();
-                Set<TableShape> confirmed = Collections.newSetFromMap(new IdentityHashMap<>());
                 for (OutboxReader.Group g : groups) {
                     List<OutboxRow> groupRows = rows.getOrDefault(g.key(), List.of());
-                    ensureSchemas(groupRows, dialect, schemas, schemaConfirmed);
-                    moved.accept(write(g, groupRows, confirmed));
+                    ensureSchemas(groupRows, dialect);
+                    moved.accept(write(g, groupRows));
                     total++;
                 }
                 deleteMoved(c, dialect, batch);
@@ -156,6 +153,7 @@ final class Relay {
             c.setAutoCommit(autoCommit);
             if (failed) {
                 idsChecked = false;
+                shapeCache.clear();
                 witness.close(); // a broken connection is reopened by the next call
             }
         }
@@ -361,11 +359,9 @@ final class Relay {
      * (registered, or altered from the version before), before they are recorded: the log's history then says
      * when the shape changed, and every row is checked against the columns it was captured with.
      */
-    private void ensureSchemas(
-            List<OutboxRow> rows,
-            Dialect dialect,
-            Map<TableShape, TableSchema> schemas,
-            Map<TableShape, TableSchema> confirmed) {
+    private void ensureSchemas(List<OutboxRow> rows, Dialect dialect) {
+        Map<TableShape, TableSchema> schemas = shapeCache.logSchemas();
+        Map<TableShape, TableSchema> confirmed = shapeCache.confirmedSchemas();
         TableShape last = null;
         for (OutboxRow row : rows) {
             TableShape shape = row.shape();
@@ -376,7 +372,7 @@ final class Relay {
             TableSchema wanted = schemas.computeIfAbsent(shape, s -> LogSchema.of(s, dialect));
             TableSchema current = log.schema(shape.table()).orElse(null);
             if (current != null && current == confirmed.get(shape)) {
-                continue; // the log's version this pass already found to have the shape's columns
+                continue; // the log's version this relay already found to have the shape's columns
             }
             if (current == null || !current.sameColumns(wanted)) {
                 LogSchema.ensure(log, shape.table(), wanted);
@@ -389,10 +385,9 @@ final class Relay {
     /**
      * Records one database transaction as one log transaction, with its position and, for a shape the log's
      * columns table does not hold yet, the shape's entry.
-     *
-     * @param confirmed the shapes of this pass whose entry the log holds (identity; shapes are loaded per pass)
      */
-    private int write(OutboxReader.Group g, List<OutboxRow> rows, Set<TableShape> confirmed) {
+    private int write(OutboxReader.Group g, List<OutboxRow> rows) {
+        Set<TableShape> confirmed = shapeCache.logged();
         Map<Integer, Tuple> newShapes = null;
         List<TableShape> checked = null;
         int deltas = 0;
